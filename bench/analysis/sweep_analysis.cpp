@@ -1,0 +1,197 @@
+#include "bench/analysis/sweep_analysis.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "bench/core/error.hpp"
+#include "bench/dsp/fft.hpp"
+#include "bench/dsp/interpolate.hpp"
+#include "bench/dsp/window.hpp"
+#include "bench/signal/sweep.hpp"
+
+namespace bench::analysis {
+namespace {
+
+using dsp::kPi;
+
+// Weight of the inverse filter at f: 1 across the sweep's band, raised-cosine tapers (on a log
+// frequency scale) down to 0 one octave below f1 and half an octave above f2 (or at Nyquist). Smooth
+// edges keep the band-limited impulse response compact, so it does not ring into the harmonic windows.
+double band_weight(double f, double f1, double f2, double nyquist) {
+  if (f >= f1 && f <= f2) return 1.0;
+  if (f < f1) {
+    const double lo = f1 / 2;
+    if (f <= lo) return 0.0;
+    const double u = std::log2(f / lo);  // 0..1 across the octave
+    return 0.5 - 0.5 * std::cos(kPi * u);
+  }
+  const double top = std::min(f2 * std::sqrt(2.0), nyquist);
+  if (top <= f2) return 1.0;
+  if (f >= top) return 0.0;
+  const double u = std::log2(f / f2) / std::log2(top / f2);
+  return 0.5 + 0.5 * std::cos(kPi * u);
+}
+
+// A windowed stretch of the circular impulse response and its spectrum, with the time reference moved
+// to `reference` (fractional index) so the phase between bins is smooth enough to interpolate.
+struct Segment {
+  dsp::Spectrum bins;
+  double bin_hz = 0;
+
+  [[nodiscard]] std::complex<double> at(double f) const { return dsp::interpolate_bins(bins, bin_hz, f); }
+};
+
+Segment take_segment(const dsp::Signal& h, double reference, Eigen::Index before, Eigen::Index after, double fs,
+                     double taper_fraction) {
+  const auto n = h.size();
+  const auto centre = static_cast<Eigen::Index>(std::llround(reference));
+  const Eigen::Index len = before + after;
+  const dsp::Signal w = dsp::tukey(static_cast<std::size_t>(len), static_cast<std::size_t>(taper_fraction * static_cast<double>(before)),
+                                   static_cast<std::size_t>(taper_fraction * static_cast<double>(after)));
+  dsp::Signal seg(len);
+  for (Eigen::Index m = 0; m < len; ++m) {
+    Eigen::Index idx = (centre - before + m) % n;
+    if (idx < 0) idx += n;
+    seg[m] = h[idx] * w[m];
+  }
+  const std::size_t size = dsp::good_fft_size(static_cast<std::size_t>(4 * len));
+  Segment s;
+  s.bins = dsp::rfft(seg, size);
+  s.bin_hz = fs / static_cast<double>(size);
+  const double offset = static_cast<double>(centre - before) - reference;  // time of seg[0] re reference
+  for (Eigen::Index k = 0; k < s.bins.size(); ++k)
+    s.bins[k] *= std::polar(1.0, -2.0 * kPi * static_cast<double>(k) * offset / static_cast<double>(size));
+  return s;
+}
+
+}  // namespace
+
+SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, double sample_rate_hz,
+                             std::size_t capture_frames, SweepAnalysisOptions options)
+    : options_(options),
+      fs_(sample_rate_hz),
+      stimulus_frames_(static_cast<std::size_t>(stimulus.size())),
+      capture_frames_(capture_frames) {
+  const double nyquist = fs_ / 2;
+  if (!(options_.f1_hz > 0 && options_.f1_hz < options_.f2_hz))
+    throw InputError("sweep band " + std::to_string(options_.f1_hz) + " to " + std::to_string(options_.f2_hz) +
+                     " Hz is empty: --f1 must be above 0 and below --f2");
+  if (options_.f2_hz > nyquist)
+    throw InputError("--f2 " + std::to_string(options_.f2_hz) + " Hz is above Nyquist (" + std::to_string(nyquist) +
+                     " Hz) of the " + std::to_string(fs_) + " Hz files");
+  if (stimulus_frames_ < 64) throw InputError("the stimulus has only " + std::to_string(stimulus_frames_) + " frames: use a real sweep");
+  if (capture_frames_ < stimulus_frames_)
+    throw InputError("the capture (" + std::to_string(capture_frames_) + " frames) is shorter than the stimulus (" +
+                     std::to_string(stimulus_frames_) + " frames): record the whole sweep plus the latency");
+  if (options_.max_harmonic < 1 || options_.max_harmonic > 9)
+    throw InputError("highest harmonic " + std::to_string(options_.max_harmonic) + " is out of range: use 1 to 9");
+  if (options_.points_per_octave < 1 || options_.points_per_octave > 1000)
+    throw InputError("points per octave must be 1 to 1000");
+  if (options_.rate_l_s <= 0)
+    options_.rate_l_s = stimulus::estimate_rate_l(stimulus, fs_, options_.f1_hz, options_.f2_hz);
+
+  n_ = dsp::good_fft_size(stimulus_frames_ + capture_frames_);
+  const dsp::Spectrum x = dsp::rfft(stimulus, n_);
+  double max_power = 0;
+  for (Eigen::Index k = 0; k < x.size(); ++k) {
+    const double f = static_cast<double>(k) * fs_ / static_cast<double>(n_);
+    if (f >= options_.f1_hz && f <= options_.f2_hz) max_power = std::max(max_power, std::norm(x[k]));
+  }
+  if (max_power == 0) throw MeasurementError("the stimulus has no energy between --f1 and --f2: check the sweep band");
+  inverse_.resize(x.size());
+  const double floor = 1e-14 * max_power;  // guards only against exact zeros; in band |X|^2 is far above it
+  for (Eigen::Index k = 0; k < x.size(); ++k) {
+    const double f = static_cast<double>(k) * fs_ / static_cast<double>(n_);
+    const double w = band_weight(f, options_.f1_hz, options_.f2_hz, nyquist);
+    inverse_[k] = w == 0 ? std::complex<double>(0) : w * std::conj(x[k]) / (std::norm(x[k]) + floor);
+  }
+}
+
+dsp::Signal SweepAnalyzer::impulse_response(const Eigen::Ref<const dsp::Signal>& capture) const {
+  if (static_cast<std::size_t>(capture.size()) != capture_frames_)
+    throw InputError("capture length changed between channels");
+  const dsp::Spectrum y = dsp::rfft(capture, n_);
+  return dsp::irfft(y.cwiseProduct(inverse_), n_);
+}
+
+SweepResult SweepAnalyzer::analyze(const Eigen::Ref<const dsp::Signal>& capture) const {
+  const dsp::Signal h = impulse_response(capture);
+  const auto n = static_cast<Eigen::Index>(n_);
+  const double l_samples = options_.rate_l_s * fs_;
+  const int top = options_.max_harmonic;
+
+  // The linear response lies at a delay between 0 and the capture's spare length; harmonics sit before it.
+  Eigen::Index peak_index = 0;
+  h.head(static_cast<Eigen::Index>(capture_frames_)).cwiseAbs().maxCoeff(&peak_index);
+  const dsp::Peak peak = dsp::refine_peak(h, peak_index);
+
+  SweepResult r;
+  r.latency_samples = peak.position;
+  r.inverted = peak.value < 0;
+
+  // Noise floor: the middle of the stretch between the linear response's tail and the furthest harmonic.
+  const double harmonic_reach = l_samples * std::log(static_cast<double>(top) + 1.0);
+  const double empty_start = peak.position + std::max(l_samples * std::log(2.0), 0.1 * fs_);
+  const double empty_end = peak.position + static_cast<double>(n) - harmonic_reach;
+  if (empty_end - empty_start > 64) {
+    const double quarter = (empty_end - empty_start) / 4;
+    const auto a = static_cast<Eigen::Index>(empty_start + quarter);
+    const auto len = static_cast<Eigen::Index>(2 * quarter);
+    double sum = 0;
+    for (Eigen::Index i = 0; i < len; ++i) sum += h[(a + i) % n] * h[(a + i) % n];
+    const double rms = std::sqrt(sum / static_cast<double>(len));
+    r.peak_to_noise_db = rms > 0 ? dsp::amplitude_db(std::abs(peak.value) / rms) : 400.0;
+  } else {
+    r.peak_to_noise_db = 400.0;
+  }
+  if (r.peak_to_noise_db < 20.0)
+    throw MeasurementError("no sweep found in the capture: its impulse response peaks only " +
+                           std::to_string(static_cast<int>(r.peak_to_noise_db)) +
+                           " dB above the noise; check the cabling, the channel and the output level");
+
+  // Linear response: up to half-way to the second harmonic before the peak, and at least 100 ms after.
+  const double gap = l_samples * std::log(2.0);
+  const auto before = std::max<Eigen::Index>(16, static_cast<Eigen::Index>(gap / 2));
+  const double room_after = static_cast<double>(n) - harmonic_reach - 2.0 * static_cast<double>(before);
+  const auto after = std::max<Eigen::Index>(
+      16, static_cast<Eigen::Index>(std::min(std::max(gap / 2, 0.1 * fs_), room_after)));
+  const Segment linear = take_segment(h, peak.position, before, after, fs_, 0.25);
+
+  const auto grid = dsp::log_frequency_grid(options_.f1_hz, options_.f2_hz, options_.points_per_octave);
+  std::vector<double> linear_magnitude(grid.size());
+  r.response.frequency_hz = grid;
+  r.response.magnitude_db.resize(grid.size());
+  r.response.phase_deg.resize(grid.size());
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    const std::complex<double> v = linear.at(grid[i]);
+    linear_magnitude[i] = std::abs(v);
+    r.response.magnitude_db[i] = dsp::amplitude_db(std::abs(v));
+    r.response.phase_deg[i] = std::arg(v) * 180.0 / kPi;
+  }
+  r.response.magnitude_db = dsp::smooth_octave_db(grid, r.response.magnitude_db, options_.smoothing_fraction);
+
+  // Harmonic n's response lies L*ln(n) before the linear one; its window reaches half-way to each neighbour.
+  const double valid_top = std::min(options_.f2_hz, 0.95 * fs_ / 2);
+  for (int order = 2; order <= top; ++order) {
+    const double centre = peak.position - l_samples * std::log(static_cast<double>(order));
+    const auto left = static_cast<Eigen::Index>(l_samples * std::log((order + 1.0) / order) / 2);
+    const auto right = static_cast<Eigen::Index>(l_samples * std::log(order / (order - 1.0)) / 2);
+    if (left < 8 || right < 8) break;  // sweep too short to separate this order
+    const Segment seg = take_segment(h, centre, left, right, fs_, 0.5);
+    HarmonicResponse hr;
+    hr.order = order;
+    for (std::size_t i = 0; i < grid.size(); ++i) {
+      const double fh = order * grid[i];
+      if (fh >= valid_top) break;
+      hr.frequency_hz.push_back(grid[i]);
+      hr.level_db.push_back(dsp::amplitude_db(std::abs(seg.at(fh)) / linear_magnitude[i]));
+    }
+    if (hr.frequency_hz.empty()) break;
+    hr.level_db = dsp::smooth_octave_db(hr.frequency_hz, hr.level_db, options_.smoothing_fraction);
+    r.harmonics.push_back(std::move(hr));
+  }
+  return r;
+}
+
+}  // namespace bench::analysis

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <vector>
+
+#include "bench/dsp/types.hpp"
+
+namespace bench::analysis {
+
+/// Settings of a sweep analysis; recorded with every result.
+struct SweepAnalysisOptions {
+  double f1_hz = 20;
+  double f2_hz = 20000;
+  double rate_l_s = 0;            ///< Novak's L of the stimulus (0: estimate from the stimulus)
+  int points_per_octave = 48;     ///< density of the output frequency axis
+  double smoothing_fraction = 0;  ///< 1/N-octave smoothing of magnitudes (0 = none, 3 = 1/3 octave)
+  int max_harmonic = 9;           ///< highest harmonic order separated (2..9)
+};
+
+/// Absolute gain capture/stimulus: 0 dB is unity. Phase in degrees with the latency removed.
+struct FrequencyResponse {
+  std::vector<double> frequency_hz;
+  std::vector<double> magnitude_db;
+  std::vector<double> phase_deg;
+};
+
+/// Level of harmonic `order` relative to the fundamental, on the excitation-frequency axis.
+struct HarmonicResponse {
+  int order = 2;
+  std::vector<double> frequency_hz;
+  std::vector<double> level_db;
+};
+
+/// Everything one capture channel yields.
+struct SweepResult {
+  double latency_samples = 0;  ///< delay of the impulse response's peak, sub-sample resolution
+  bool inverted = false;       ///< the impulse response's peak is negative
+  double peak_to_noise_db = 0; ///< impulse peak over the noise in the empty part of the response
+  FrequencyResponse response;
+  std::vector<HarmonicResponse> harmonics;
+};
+
+/// Deconvolves captures against one synchronized exponential sweep (Novak et al. 2015): regularised
+/// spectral division with zero-padding against time aliasing, then windowing of the linear and the
+/// harmonic impulse responses. Construct once per stimulus and capture length; analyse each channel.
+/// [main thread] Throws bench::InputError for inconsistent inputs, bench::MeasurementError when no
+/// sweep is found in the capture.
+class SweepAnalyzer {
+ public:
+  SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, double sample_rate_hz, std::size_t capture_frames,
+                SweepAnalysisOptions options);
+
+  [[nodiscard]] SweepResult analyze(const Eigen::Ref<const dsp::Signal>& capture) const;
+
+  /// The full regularised impulse response of a capture (length fft_size(); harmonic responses wrap
+  /// to the end). For plots and tests.
+  [[nodiscard]] dsp::Signal impulse_response(const Eigen::Ref<const dsp::Signal>& capture) const;
+
+  [[nodiscard]] const SweepAnalysisOptions& options() const { return options_; }
+  [[nodiscard]] std::size_t fft_size() const { return n_; }
+
+ private:
+  SweepAnalysisOptions options_;
+  double fs_;
+  std::size_t stimulus_frames_;
+  std::size_t capture_frames_;
+  std::size_t n_;
+  dsp::Spectrum inverse_;  ///< band-limited inverse of the stimulus spectrum
+};
+
+}  // namespace bench::analysis

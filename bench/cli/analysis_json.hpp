@@ -1,0 +1,25 @@
+#pragma once
+
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/analysis/noise_analysis.hpp"
+#include "bench/analysis/sine_analysis.hpp"
+#include "bench/analysis/sweep_analysis.hpp"
+
+namespace bench::cli {
+
+/// JSON of the "bench.analysis/1" schema (README documents every key). Volts appear only when the
+/// ADC's full-scale voltage (Vrms of a 0 dBFS sine) is known.
+[[nodiscard]] nlohmann::json sweep_settings_json(const analysis::SweepAnalysisOptions& o);
+[[nodiscard]] nlohmann::json to_json(const analysis::SweepResult& r);
+[[nodiscard]] nlohmann::json sine_settings_json(const analysis::SineAnalysisOptions& o, std::optional<double> fullscale_vrms);
+[[nodiscard]] nlohmann::json to_json(const analysis::SineResult& r, std::optional<double> fullscale_vrms);
+[[nodiscard]] nlohmann::json noise_settings_json(const analysis::NoiseAnalysisOptions& o, std::optional<double> fullscale_vrms);
+[[nodiscard]] nlohmann::json to_json(const analysis::NoiseResult& r, std::optional<double> fullscale_vrms);
+
+/// The document head shared by every analysis: schema, kind, version, rate and settings.
+[[nodiscard]] nlohmann::json analysis_document(const char* kind, double sample_rate_hz, nlohmann::json settings);
+
+}  // namespace bench::cli

@@ -1,0 +1,231 @@
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bench/analysis/capture_check.hpp"
+#include "bench/analysis/noise_analysis.hpp"
+#include "bench/analysis/sine_analysis.hpp"
+#include "bench/analysis/sweep_analysis.hpp"
+#include "bench/cli/analysis_json.hpp"
+#include "bench/cli/app.hpp"
+#include "bench/core/error.hpp"
+#include "bench/io/sidecar.hpp"
+#include "bench/io/wav.hpp"
+
+namespace bench::cli {
+namespace {
+
+// "LOW:HIGH" in Hz; a trailing k multiplies by 1000 ("20:22.4k").
+std::pair<double, double> parse_band(const std::string& text) {
+  auto number = [&](std::string s) {
+    double scale = 1;
+    if (!s.empty() && (s.back() == 'k' || s.back() == 'K')) scale = 1000, s.pop_back();
+    std::size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(s, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != s.size()) throw InputError("--bandwidth '" + text + "': give LOW:HIGH in Hz, e.g. 20:20000 or 20:22.4k");
+    return v * scale;
+  };
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) throw InputError("--bandwidth '" + text + "': give LOW:HIGH in Hz, e.g. 20:20000");
+  return {number(text.substr(0, colon)), number(text.substr(colon + 1))};
+}
+
+double parse_mains(const std::string& text) {
+  if (text == "auto") return 0;
+  if (text == "50") return 50;
+  if (text == "60") return 60;
+  throw InputError("--mains '" + text + "': use 50, 60 or auto");
+}
+
+void emit(const nlohmann::json& doc, const std::string& json_out) {
+  if (json_out.empty()) {
+    std::fputs((doc.dump(2) + "\n").c_str(), stdout);
+  } else {
+    io::write_json(json_out, doc);
+    spdlog::info("wrote {}", json_out);
+  }
+}
+
+std::string channel_name(const std::string& file, Eigen::Index c) { return file + " channel " + std::to_string(c); }
+
+std::optional<double> fullscale(double v) {
+  if (v == 0) return std::nullopt;
+  if (!(v > 0 && v < 1000)) throw InputError("--fullscale-vrms " + std::to_string(v) + ": give the ADC's Vrms at 0 dBFS (above 0)");
+  return v;
+}
+
+struct SweepArgs {
+  std::string stimulus, capture, json;
+  double f1 = 0, f2 = 0, smoothing = 0;
+  int ppo = 48, max_harmonic = 9;
+};
+
+void run_sweep(const SweepArgs& a) {
+  const io::Audio stim = io::read_audio(a.stimulus);
+  const io::Audio cap = io::read_audio(a.capture);
+  if (stim.sample_rate_hz != cap.sample_rate_hz)
+    throw InputError(a.capture + " is at " + std::to_string(static_cast<int>(cap.sample_rate_hz)) + " Hz but the stimulus " +
+                     a.stimulus + " is at " + std::to_string(static_cast<int>(stim.sample_rate_hz)) +
+                     " Hz: capture at the stimulus rate or resample one of them");
+  analysis::SweepAnalysisOptions o;
+  o.points_per_octave = a.ppo;
+  o.max_harmonic = a.max_harmonic;
+  o.smoothing_fraction = a.smoothing;
+  const auto sidecar = io::read_sweep_sidecar(io::sidecar_path(a.stimulus));
+  if (sidecar) {
+    o.f1_hz = sidecar->f1_hz, o.f2_hz = sidecar->f2_hz, o.rate_l_s = sidecar->rate_l_s;
+    if ((a.f1 > 0 && a.f1 != o.f1_hz) || (a.f2 > 0 && a.f2 != o.f2_hz)) {
+      spdlog::warn("--f1/--f2 differ from the sidecar of {}: using the command line and estimating L", a.stimulus);
+      o.f1_hz = a.f1 > 0 ? a.f1 : o.f1_hz, o.f2_hz = a.f2 > 0 ? a.f2 : o.f2_hz, o.rate_l_s = 0;
+    }
+  } else {
+    if (a.f1 <= 0 || a.f2 <= 0)
+      throw InputError("no sidecar " + io::sidecar_path(a.stimulus).string() +
+                       " beside the stimulus: give the sweep's band with --f1 and --f2");
+    o.f1_hz = a.f1, o.f2_hz = a.f2;
+  }
+  for (Eigen::Index c = 0; c < stim.frames.cols(); ++c)
+    for (Eigen::Index i = 0; i < stim.frames.rows(); ++i)
+      if (!std::isfinite(stim.frames(i, c)))
+        throw InputError(channel_name(a.stimulus, c) + " has a NaN or infinite sample: regenerate the stimulus");
+  for (Eigen::Index c = 0; c < cap.frames.cols(); ++c) analysis::check_capture(cap.frames.col(c), channel_name(a.capture, c));
+
+  const bool paired = stim.frames.cols() == cap.frames.cols();
+  if (!paired && stim.frames.cols() != 1)
+    spdlog::warn("the stimulus has {} channels and the capture {}: every capture channel is analysed against stimulus channel 0",
+                 stim.frames.cols(), cap.frames.cols());
+  const auto frames = static_cast<std::size_t>(cap.frames.rows());
+  std::unique_ptr<analysis::SweepAnalyzer> analyzer;
+  Eigen::Index analyzer_channel = -1;
+  nlohmann::json doc;
+  for (Eigen::Index c = 0; c < cap.frames.cols(); ++c) {
+    const Eigen::Index sc = paired ? c : 0;
+    // Channels that carry the same stimulus share one analyser (one stimulus FFT).
+    if (!analyzer || (sc != analyzer_channel && stim.frames.col(sc) != stim.frames.col(analyzer_channel))) {
+      analyzer = std::make_unique<analysis::SweepAnalyzer>(stim.frames.col(sc), stim.sample_rate_hz, frames, o);
+      analyzer_channel = sc;
+    }
+    if (doc.is_null()) doc = analysis_document("sweep", stim.sample_rate_hz, sweep_settings_json(analyzer->options()));
+    analysis::SweepResult r;
+    try {
+      r = analyzer->analyze(cap.frames.col(c));
+    } catch (const MeasurementError& e) {
+      throw MeasurementError(channel_name(a.capture, c) + ": " + e.what());
+    }
+    nlohmann::json ch = to_json(r);
+    ch["channel"] = c;
+    ch["stimulus_channel"] = sc;
+    doc["channels"].push_back(ch);
+    spdlog::debug("channel {}: latency {:.3f} samples, {}", c, r.latency_samples, r.inverted ? "inverted" : "normal");
+  }
+  doc["stimulus"] = a.stimulus;
+  doc["capture"] = a.capture;
+  emit(doc, a.json);
+}
+
+struct SineArgs {
+  std::string capture, json, bandwidth = "20:20000", weighting = "none", mains = "auto";
+  double frequency = 0, fullscale_vrms = 0;
+  int max_harmonic = 10;
+};
+
+void run_sine(const SineArgs& a) {
+  analysis::SineAnalysisOptions o;
+  std::tie(o.band_lo_hz, o.band_hi_hz) = parse_band(a.bandwidth);
+  o.weighting = dsp::parse_weighting(a.weighting);
+  o.mains_hz = parse_mains(a.mains);
+  o.max_harmonic = a.max_harmonic;
+  if (a.frequency != 0) o.frequency_hz = a.frequency;
+  const auto fs_vrms = fullscale(a.fullscale_vrms);
+  const io::Audio cap = io::read_audio(a.capture);
+  analysis::validate(o, cap.sample_rate_hz);
+  nlohmann::json doc = analysis_document("sine", cap.sample_rate_hz, sine_settings_json(o, fs_vrms));
+  for (Eigen::Index c = 0; c < cap.frames.cols(); ++c) {
+    const std::string name = channel_name(a.capture, c);
+    analysis::check_capture(cap.frames.col(c), name);
+    analysis::SineResult r;
+    try {
+      r = analysis::analyze_sine(cap.frames.col(c), cap.sample_rate_hz, o);
+    } catch (const MeasurementError& e) {
+      throw MeasurementError(name + ": " + e.what());
+    }
+    nlohmann::json ch = to_json(r, fs_vrms);
+    ch["channel"] = c;
+    doc["channels"].push_back(ch);
+  }
+  doc["capture"] = a.capture;
+  emit(doc, a.json);
+}
+
+struct NoiseArgs {
+  std::string capture, json, bandwidth = "20:20000", mains = "auto";
+  double fullscale_vrms = 0;
+};
+
+void run_noise(const NoiseArgs& a) {
+  analysis::NoiseAnalysisOptions o;
+  std::tie(o.band_lo_hz, o.band_hi_hz) = parse_band(a.bandwidth);
+  o.mains_hz = parse_mains(a.mains);
+  const auto fs_vrms = fullscale(a.fullscale_vrms);
+  const io::Audio cap = io::read_audio(a.capture);
+  nlohmann::json doc = analysis_document("noise", cap.sample_rate_hz, noise_settings_json(o, fs_vrms));
+  for (Eigen::Index c = 0; c < cap.frames.cols(); ++c) {
+    analysis::check_capture(cap.frames.col(c), channel_name(a.capture, c), /*silence_ok=*/true);
+    nlohmann::json ch = to_json(analysis::analyze_noise(cap.frames.col(c), cap.sample_rate_hz, o), fs_vrms);
+    ch["channel"] = c;
+    doc["channels"].push_back(ch);
+  }
+  doc["capture"] = a.capture;
+  emit(doc, a.json);
+}
+
+}  // namespace
+
+void add_analyze(CLI::App& app) {
+  auto* an = app.add_subcommand("analyze", "measure WAV captures; writes bench.analysis/1 JSON (stdout without --json)");
+  an->require_subcommand(1);
+
+  auto sw = std::make_shared<SweepArgs>();
+  auto* s = an->add_subcommand("sweep", "frequency response, latency, polarity and harmonics from a swept sine");
+  s->add_option("--stimulus", sw->stimulus, "the sweep as played (WAV); its sidecar <stimulus>.json is used if present")->required();
+  s->add_option("--capture", sw->capture, "the recording (WAV, same sample rate, at least as long as the stimulus)")->required();
+  s->add_option("--f1", sw->f1, "sweep start frequency in Hz (needed without a sidecar)");
+  s->add_option("--f2", sw->f2, "sweep end frequency in Hz (needed without a sidecar)");
+  s->add_option("--points-per-octave", sw->ppo, "frequency axis density")->capture_default_str();
+  s->add_option("--smoothing", sw->smoothing, "1/N-octave smoothing of magnitudes, N (0 = none)")->capture_default_str();
+  s->add_option("--max-harmonic", sw->max_harmonic, "highest harmonic order to separate (1..9)")->capture_default_str();
+  s->add_option("--json", sw->json, "write the result to this file instead of stdout");
+  s->callback([sw] { run_sweep(*sw); });
+
+  auto si = std::make_shared<SineArgs>();
+  auto* t = an->add_subcommand("sine", "level, THD, THD+N, SINAD, noise and hum of a steady tone (AES17)");
+  t->add_option("--capture", si->capture, "the recording (WAV)")->required();
+  t->add_option("--frequency", si->frequency, "expected tone frequency in Hz (default: the strongest tone)");
+  t->add_option("--bandwidth", si->bandwidth, "measurement band LOW:HIGH in Hz (AES17 20:20000; 20:22.4k, 20:80k)")->capture_default_str();
+  t->add_option("--weighting", si->weighting, "A or none (applies to THD+N and noise)")->capture_default_str();
+  t->add_option("--fullscale-vrms", si->fullscale_vrms, "Vrms of a 0 dBFS sine at the ADC input: adds dBV, dBu and volts");
+  t->add_option("--mains", si->mains, "mains frequency for hum lines: 50, 60 or auto")->capture_default_str();
+  t->add_option("--max-harmonic", si->max_harmonic, "highest harmonic in THD")->capture_default_str();
+  t->add_option("--json", si->json, "write the result to this file instead of stdout");
+  t->callback([si] { run_sine(*si); });
+
+  auto no = std::make_shared<NoiseArgs>();
+  auto* n = an->add_subcommand("noise", "residual noise (unweighted and A-weighted) and hum of a silence capture");
+  n->add_option("--capture", no->capture, "the recording (WAV)")->required();
+  n->add_option("--bandwidth", no->bandwidth, "measurement band LOW:HIGH in Hz")->capture_default_str();
+  n->add_option("--fullscale-vrms", no->fullscale_vrms, "Vrms of a 0 dBFS sine at the ADC input: adds dBV and volts");
+  n->add_option("--mains", no->mains, "mains frequency for hum lines: 50, 60 or auto")->capture_default_str();
+  n->add_option("--json", no->json, "write the result to this file instead of stdout");
+  n->callback([no] { run_noise(*no); });
+}
+
+}  // namespace bench::cli

@@ -1,0 +1,54 @@
+#include "bench/cli/app.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "bench/core/error.hpp"
+#include "bench/core/version.hpp"
+
+namespace bench::cli {
+namespace {
+
+void print_error(const std::string& message) { std::fprintf(stderr, "bench: error: %s\n", message.c_str()); }
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"bench: headphone-chain audio test bench (stimulus generation, sweep, THD+N and noise analysis)", "bench"};
+  app.set_version_flag("--version", std::string("bench ") + kVersion);
+  app.require_subcommand(1);
+  bool verbose = false, quiet = false;
+  app.add_flag("-v,--verbose", verbose, "log details (debug level)");
+  app.add_flag("-q,--quiet", quiet, "log errors only");
+  app.footer("Exit codes: 0 ok, 1 a check failed, 2 usage or input error, 3 measurement impossible.");
+  app.parse_complete_callback([&] {
+    // Logs go to stderr so stdout carries only results (JSON) and can be piped.
+    auto logger = spdlog::stderr_color_mt("bench");
+    logger->set_pattern("%^%l%$: %v");
+    logger->set_level(quiet ? spdlog::level::err : verbose ? spdlog::level::debug : spdlog::level::info);
+    spdlog::set_default_logger(logger);
+  });
+  add_generate(app);
+  add_analyze(app);
+  add_demo(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    print_error(std::string(e.what()) + " (see bench --help)");
+    return static_cast<int>(ExitCode::kUsage);
+  } catch (const Error& e) {
+    print_error(e.what());
+    return static_cast<int>(e.exit_code());
+  } catch (const std::exception& e) {
+    print_error(std::string("internal error: ") + e.what() + ": please report it with the command line");
+    return static_cast<int>(ExitCode::kInternal);
+  }
+  return 0;
+}
+
+}  // namespace bench::cli

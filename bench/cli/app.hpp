@@ -1,0 +1,16 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace bench::cli {
+
+/// Parses the command line, runs the chosen subcommand and maps every error to one stderr line and a
+/// documented exit code (README). [main thread]
+int run(int argc, char** argv);
+
+/// Subcommand registration; each adds its options and a callback to `app`.
+void add_generate(CLI::App& app);
+void add_analyze(CLI::App& app);
+void add_demo(CLI::App& app);
+
+}  // namespace bench::cli

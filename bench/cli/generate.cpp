@@ -1,0 +1,102 @@
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <string>
+
+#include "bench/cli/app.hpp"
+#include "bench/core/error.hpp"
+#include "bench/io/sidecar.hpp"
+#include "bench/io/wav.hpp"
+#include "bench/signal/sweep.hpp"
+#include "bench/signal/tone.hpp"
+
+namespace bench::cli {
+namespace {
+
+dsp::Frames replicate(const dsp::Signal& x, int channels) {
+  if (channels < 1 || channels > 64) throw InputError("--channels " + std::to_string(channels) + ": use 1 to 64");
+  dsp::Frames f(x.size(), channels);
+  for (int c = 0; c < channels; ++c) f.col(c) = x;
+  return f;
+}
+
+struct Common {
+  double rate_hz = 48000;
+  double duration_s = 2;
+  int channels = 1;
+  std::string out;
+  std::string format = "float32";
+};
+
+void add_common(CLI::App* cmd, Common& c, double default_duration) {
+  c.duration_s = default_duration;
+  cmd->add_option("--rate", c.rate_hz, "sample rate in Hz")->capture_default_str();
+  cmd->add_option("--duration", c.duration_s, "duration in seconds")->capture_default_str();
+  cmd->add_option("--channels", c.channels, "number of channels (all carry the same signal)")->capture_default_str();
+  cmd->add_option("--format", c.format, "sample format: float32, float64, pcm24, pcm16")->capture_default_str();
+  cmd->add_option("--out", c.out, "output WAV file (a JSON sidecar <out>.json is written beside it)")->required();
+}
+
+}  // namespace
+
+void add_generate(CLI::App& app) {
+  auto* gen = app.add_subcommand("generate", "write a test stimulus as a WAV file with a JSON sidecar");
+  gen->require_subcommand(1);
+
+  struct SweepArgs : Common {
+    double f1 = 20, f2 = 20000, level = -6, fade = 0.02;
+  };
+  auto sweep = std::make_shared<SweepArgs>();
+  auto* s = gen->add_subcommand("sweep", "synchronized exponential swept sine (Novak et al. 2015)");
+  s->add_option("--f1", sweep->f1, "start frequency in Hz")->capture_default_str();
+  s->add_option("--f2", sweep->f2, "end frequency in Hz")->capture_default_str();
+  s->add_option("--level-dbfs", sweep->level, "peak level in dBFS")->capture_default_str();
+  s->add_option("--fade", sweep->fade, "half-Hann fade at each end in seconds")->capture_default_str();
+  add_common(s, *sweep, 10);
+  s->callback([sweep] {
+    const auto format = io::parse_sample_format(sweep->format);
+    const auto spec = stimulus::make_sweep_spec(sweep->f1, sweep->f2, sweep->duration_s, sweep->rate_hz, sweep->level, sweep->fade);
+    io::write_wav(sweep->out, replicate(stimulus::generate_sweep(spec), sweep->channels), spec.sample_rate_hz, format);
+    io::write_json(io::sidecar_path(sweep->out), io::sweep_sidecar(spec, sweep->channels));
+    spdlog::info("wrote {} ({} frames, {:.6f} s, L = {:.9f} s, {} to {} Hz at {} dBFS)", sweep->out, spec.samples,
+                 spec.duration_s, spec.rate_l_s, spec.f1_hz, spec.f2_hz, spec.level_dbfs);
+  });
+
+  struct SineArgs : Common {
+    double frequency = 997, level = -1;
+    bool coherent = false;
+  };
+  auto sine = std::make_shared<SineArgs>();
+  auto* t = gen->add_subcommand("sine", "steady sine");
+  t->add_option("--frequency", sine->frequency, "frequency in Hz")->capture_default_str();
+  t->add_option("--level-dbfs", sine->level, "peak level in dBFS")->capture_default_str();
+  t->add_flag("--coherent", sine->coherent, "move the frequency to a whole number of cycles in the record");
+  add_common(t, *sine, 2);
+  t->callback([sine] {
+    const auto format = io::parse_sample_format(sine->format);
+    const auto spec = stimulus::make_tone_spec(sine->frequency, sine->level, sine->duration_s, sine->rate_hz, sine->coherent);
+    io::write_wav(sine->out, replicate(stimulus::generate_tone(spec), sine->channels), spec.sample_rate_hz, format);
+    io::write_json(io::sidecar_path(sine->out), io::tone_sidecar(spec, sine->channels));
+    spdlog::info("wrote {} ({} frames, {:.6f} Hz at {} dBFS)", sine->out, spec.samples, spec.actual_frequency_hz, spec.level_dbfs);
+  });
+
+  auto silence = std::make_shared<Common>();
+  auto* z = gen->add_subcommand("silence", "digital silence (for noise measurements)");
+  add_common(z, *silence, 2);
+  z->callback([silence] {
+    const auto format = io::parse_sample_format(silence->format);
+    if (!(silence->rate_hz >= 1000 && silence->rate_hz <= 1e6)) throw InputError("--rate: use 1000 to 1000000 Hz");
+    if (!(silence->duration_s > 0 && silence->duration_s <= 3600)) throw InputError("--duration: use more than 0 and at most 3600 s");
+    const auto frames = static_cast<Eigen::Index>(std::llround(silence->duration_s * silence->rate_hz));
+    io::write_wav(silence->out, replicate(dsp::Signal::Zero(frames), silence->channels), silence->rate_hz, format);
+    io::write_json(io::sidecar_path(silence->out), {{"schema", "bench.stimulus/1"},
+                                                    {"kind", "silence"},
+                                                    {"sample_rate_hz", silence->rate_hz},
+                                                    {"duration_s", silence->duration_s},
+                                                    {"samples", frames},
+                                                    {"channels", silence->channels}});
+    spdlog::info("wrote {} ({} frames of silence)", silence->out, frames);
+  });
+}
+
+}  // namespace bench::cli

@@ -1,0 +1,3 @@
+#include "bench/cli/app.hpp"
+
+int main(int argc, char** argv) { return bench::cli::run(argc, argv); }

@@ -1,0 +1,102 @@
+#include "bench/dsp/fft.hpp"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <utility>
+
+namespace bench::dsp {
+namespace {
+
+// One cached plan with its own aligned buffers. Callers copy into the buffer, execute and copy out,
+// so a plan never sees foreign alignment and inputs can be zero-padded for free.
+struct Plan {
+  std::size_t n = 0;
+  bool forward = true;
+  double* real = nullptr;
+  fftw_complex* cplx = nullptr;
+  fftw_plan plan = nullptr;
+  std::mutex use;  // one caller at a time per size: the buffers are shared
+
+  Plan(std::size_t size, bool fwd) : n(size), forward(fwd) {
+    real = fftw_alloc_real(n);
+    cplx = fftw_alloc_complex(n / 2 + 1);
+    if (real == nullptr || cplx == nullptr) throw std::bad_alloc();
+    const int ni = static_cast<int>(n);
+    // ESTIMATE: planning a multi-million-point MEASURE plan costs seconds, more than it saves here.
+    plan = forward ? fftw_plan_dft_r2c_1d(ni, real, cplx, FFTW_ESTIMATE | FFTW_DESTROY_INPUT)
+                   : fftw_plan_dft_c2r_1d(ni, cplx, real, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+    if (plan == nullptr) throw std::runtime_error("FFTW could not plan an FFT");
+  }
+  Plan(const Plan&) = delete;
+  Plan& operator=(const Plan&) = delete;
+  ~Plan() {
+    fftw_destroy_plan(plan);
+    fftw_free(real);
+    fftw_free(cplx);
+  }
+};
+
+std::mutex g_cache_mutex;  // FFTW's planner is not thread-safe; it also guards the map
+
+std::map<std::pair<std::size_t, bool>, std::unique_ptr<Plan>>& cache() {
+  static std::map<std::pair<std::size_t, bool>, std::unique_ptr<Plan>> plans;
+  return plans;
+}
+
+Plan& plan_for(std::size_t n, bool forward) {
+  const std::lock_guard lock(g_cache_mutex);
+  auto& slot = cache()[{n, forward}];
+  if (!slot) slot = std::make_unique<Plan>(n, forward);
+  return *slot;
+}
+
+}  // namespace
+
+std::size_t good_fft_size(std::size_t n) {
+  if (n <= 1) return 1;
+  for (std::size_t m = n;; ++m) {
+    std::size_t r = m;
+    for (std::size_t p : {2u, 3u, 5u, 7u})
+      while (r % p == 0) r /= p;
+    if (r == 1) return m;
+  }
+}
+
+Spectrum rfft(const Eigen::Ref<const Signal>& x, std::size_t n) {
+  if (n == 0) throw std::invalid_argument("rfft: size 0");
+  Plan& p = plan_for(n, true);
+  const std::lock_guard lock(p.use);
+  const std::size_t copy = std::min<std::size_t>(n, static_cast<std::size_t>(x.size()));
+  std::memcpy(p.real, x.data(), copy * sizeof(double));
+  std::fill(p.real + copy, p.real + n, 0.0);
+  fftw_execute(p.plan);
+  Spectrum out(static_cast<Eigen::Index>(n / 2 + 1));
+  std::memcpy(static_cast<void*>(out.data()), p.cplx, (n / 2 + 1) * sizeof(fftw_complex));
+  return out;
+}
+
+Signal irfft(const Eigen::Ref<const Spectrum>& bins, std::size_t n) {
+  if (n == 0 || static_cast<std::size_t>(bins.size()) != n / 2 + 1)
+    throw std::invalid_argument("irfft: need n/2+1 bins");
+  Plan& p = plan_for(n, false);
+  const std::lock_guard lock(p.use);
+  std::memcpy(static_cast<void*>(p.cplx), bins.data(), (n / 2 + 1) * sizeof(fftw_complex));
+  fftw_execute(p.plan);
+  Signal out(static_cast<Eigen::Index>(n));
+  const double scale = 1.0 / static_cast<double>(n);
+  for (std::size_t i = 0; i < n; ++i) out[static_cast<Eigen::Index>(i)] = p.real[i] * scale;
+  return out;
+}
+
+std::size_t cached_plan_count() {
+  const std::lock_guard lock(g_cache_mutex);
+  return cache().size();
+}
+
+}  // namespace bench::dsp

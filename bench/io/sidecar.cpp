@@ -1,0 +1,88 @@
+#include "bench/io/sidecar.hpp"
+
+#include <fstream>
+
+#include "bench/core/error.hpp"
+#include "bench/core/version.hpp"
+
+namespace bench::io {
+
+std::filesystem::path sidecar_path(const std::filesystem::path& wav) { return wav.string() + ".json"; }
+
+nlohmann::json sweep_sidecar(const stimulus::SweepSpec& s, int channels) {
+  return {{"schema", "bench.stimulus/1"},
+          {"kind", "sweep"},
+          {"generator", std::string("bench ") + kVersion},
+          {"method", "synchronized exponential swept sine (Novak et al., JAES 2015)"},
+          {"f1_hz", s.f1_hz},
+          {"f2_hz", s.f2_hz},
+          {"sample_rate_hz", s.sample_rate_hz},
+          {"level_dbfs", s.level_dbfs},
+          {"fade_s", s.fade_s},
+          {"requested_duration_s", s.requested_duration_s},
+          {"rate_l_s", s.rate_l_s},
+          {"duration_s", s.duration_s},
+          {"samples", s.samples},
+          {"channels", channels}};
+}
+
+nlohmann::json tone_sidecar(const stimulus::ToneSpec& s, int channels) {
+  return {{"schema", "bench.stimulus/1"},
+          {"kind", "sine"},
+          {"generator", std::string("bench ") + kVersion},
+          {"frequency_hz", s.frequency_hz},
+          {"actual_frequency_hz", s.actual_frequency_hz},
+          {"coherent", s.coherent},
+          {"level_dbfs", s.level_dbfs},
+          {"duration_s", s.duration_s},
+          {"sample_rate_hz", s.sample_rate_hz},
+          {"samples", s.samples},
+          {"channels", channels}};
+}
+
+void write_json(const std::filesystem::path& path, const nlohmann::json& doc) {
+  const std::filesystem::path tmp = path.string() + ".partial";
+  {
+    std::ofstream out(tmp);
+    if (!out) throw InputError(path.string() + ": cannot write: check the directory exists and is writable");
+    out << doc.dump(2) << '\n';
+    if (!out.flush()) {
+      std::filesystem::remove(tmp);
+      throw InputError(path.string() + ": write failed (disk full?): free space and run again");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw InputError(path.string() + ": cannot rename the finished file into place (" + ec.message() + ")");
+}
+
+std::optional<stimulus::SweepSpec> read_sweep_sidecar(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) return std::nullopt;
+  std::ifstream in(path);
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path.string() + ": not valid JSON (" + e.what() + "): delete it or regenerate the stimulus");
+  }
+  auto need = [&](const char* key) -> double {
+    if (!doc.contains(key) || !doc[key].is_number())
+      throw InputError(path.string() + ": key '" + key + "' is missing or not a number: regenerate the stimulus");
+    return doc[key].get<double>();
+  };
+  if (doc.value("schema", "") != "bench.stimulus/1" || doc.value("kind", "") != "sweep")
+    throw InputError(path.string() + ": not a bench sweep sidecar (schema bench.stimulus/1, kind sweep)");
+  stimulus::SweepSpec s;
+  s.f1_hz = need("f1_hz");
+  s.f2_hz = need("f2_hz");
+  s.sample_rate_hz = need("sample_rate_hz");
+  s.level_dbfs = need("level_dbfs");
+  s.fade_s = need("fade_s");
+  s.requested_duration_s = need("requested_duration_s");
+  s.rate_l_s = need("rate_l_s");
+  s.duration_s = need("duration_s");
+  s.samples = static_cast<std::size_t>(need("samples"));
+  return s;
+}
+
+}  // namespace bench::io

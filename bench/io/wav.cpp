@@ -1,0 +1,96 @@
+#include "bench/io/wav.hpp"
+
+#include <sndfile.h>
+
+#include <cmath>
+#include <system_error>
+#include <vector>
+
+#include "bench/core/error.hpp"
+
+namespace bench::io {
+namespace {
+
+std::string describe(int format) {
+  const int major = format & SF_FORMAT_TYPEMASK;
+  const int sub = format & SF_FORMAT_SUBMASK;
+  std::string container = major == SF_FORMAT_WAV ? "WAV" : major == SF_FORMAT_WAVEX ? "WAVEX" : major == SF_FORMAT_RF64 ? "RF64"
+                          : major == SF_FORMAT_FLAC ? "FLAC" : major == SF_FORMAT_AIFF ? "AIFF" : "audio";
+  const char* s = sub == SF_FORMAT_FLOAT ? "float32" : sub == SF_FORMAT_DOUBLE ? "float64" : sub == SF_FORMAT_PCM_24 ? "PCM24"
+                  : sub == SF_FORMAT_PCM_16 ? "PCM16" : sub == SF_FORMAT_PCM_32 ? "PCM32" : "other";
+  return container + " " + s;
+}
+
+}  // namespace
+
+Audio read_audio(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw InputError(path.string() + ": no such file: check the path");
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path.string() + ": is a directory, not an audio file");
+  SF_INFO info{};
+  SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
+  if (f == nullptr)
+    throw InputError(path.string() + ": not a readable audio file (" + sf_strerror(nullptr) +
+                     "): give a WAV file");
+  if (info.frames <= 0 || info.channels <= 0) {
+    sf_close(f);
+    throw InputError(path.string() + ": holds no audio frames: record again");
+  }
+  // libsndfile reads float files as they are (no normalisation needed) and scales PCM to +-1.
+  sf_command(f, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
+  std::vector<double> interleaved(static_cast<std::size_t>(info.frames) * static_cast<std::size_t>(info.channels));
+  const sf_count_t got = sf_readf_double(f, interleaved.data(), info.frames);
+  sf_close(f);
+  if (got != info.frames)
+    throw InputError(path.string() + ": truncated (read " + std::to_string(got) + " of " + std::to_string(info.frames) +
+                     " frames): copy the file again");
+  Audio a;
+  a.sample_rate_hz = info.samplerate;
+  a.format = describe(info.format);
+  a.frames.resize(info.frames, info.channels);
+  for (sf_count_t i = 0; i < info.frames; ++i)
+    for (int c = 0; c < info.channels; ++c)
+      a.frames(i, c) = interleaved[static_cast<std::size_t>(i) * static_cast<std::size_t>(info.channels) + static_cast<std::size_t>(c)];
+  return a;
+}
+
+void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, double sample_rate_hz, SampleFormat format) {
+  const int sub = format == SampleFormat::kFloat32 ? SF_FORMAT_FLOAT : format == SampleFormat::kFloat64 ? SF_FORMAT_DOUBLE
+                  : format == SampleFormat::kPcm24 ? SF_FORMAT_PCM_24 : SF_FORMAT_PCM_16;
+  if ((format == SampleFormat::kPcm24 || format == SampleFormat::kPcm16) && frames.size() > 0 &&
+      frames.cwiseAbs().maxCoeff() > 1.0)
+    throw InputError(path.string() + ": samples beyond full scale cannot be written as PCM: lower the level or use float32");
+  SF_INFO info{};
+  info.samplerate = static_cast<int>(std::lround(sample_rate_hz));
+  info.channels = static_cast<int>(frames.cols());
+  // RF64 switches to 64-bit sizes on its own when a file passes 4 GiB; below that it writes plain WAV.
+  info.format = SF_FORMAT_WAV | sub;
+  const std::filesystem::path tmp = path.string() + ".partial";
+  SNDFILE* f = sf_open(tmp.c_str(), SFM_WRITE, &info);
+  if (f == nullptr)
+    throw InputError(path.string() + ": cannot write (" + sf_strerror(nullptr) + "): check the directory exists and is writable");
+  std::vector<double> interleaved(static_cast<std::size_t>(frames.size()));
+  for (Eigen::Index i = 0; i < frames.rows(); ++i)
+    for (Eigen::Index c = 0; c < frames.cols(); ++c)
+      interleaved[static_cast<std::size_t>(i * frames.cols() + c)] = frames(i, c);
+  const sf_count_t put = sf_writef_double(f, interleaved.data(), frames.rows());
+  const int close_err = sf_close(f);
+  if (put != frames.rows() || close_err != 0) {
+    std::filesystem::remove(tmp);
+    throw InputError(path.string() + ": write failed (disk full?): free space and run again");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw InputError(path.string() + ": cannot rename the finished file into place (" + ec.message() + ")");
+}
+
+SampleFormat parse_sample_format(const std::string& text) {
+  if (text == "float32") return SampleFormat::kFloat32;
+  if (text == "float64") return SampleFormat::kFloat64;
+  if (text == "pcm24") return SampleFormat::kPcm24;
+  if (text == "pcm16") return SampleFormat::kPcm16;
+  throw InputError("unknown sample format '" + text + "': use float32, float64, pcm24 or pcm16");
+}
+
+}  // namespace bench::io
