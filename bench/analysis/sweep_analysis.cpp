@@ -86,6 +86,7 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
                      std::to_string(stimulus_frames_) + " frames): record the whole sweep plus the latency");
   if (options_.max_harmonic < 1 || options_.max_harmonic > 9)
     throw InputError("highest harmonic " + std::to_string(options_.max_harmonic) + " is out of range: use 1 to 9");
+  if (!(options_.fade_s >= 0)) throw InputError("the sweep's fade must be 0 s or more");
   if (options_.points_per_octave < 1 || options_.points_per_octave > 1000)
     throw InputError("points per octave must be 1 to 1000");
   if (options_.rate_l_s <= 0)
@@ -172,7 +173,8 @@ SweepResult SweepAnalyzer::analyze(const Eigen::Ref<const dsp::Signal>& capture)
   r.response.magnitude_db = dsp::smooth_octave_db(grid, r.response.magnitude_db, options_.smoothing_fraction);
 
   // Harmonic n's response lies L*ln(n) before the linear one; its window reaches half-way to each neighbour.
-  const double valid_top = std::min(options_.f2_hz, 0.95 * fs_ / 2);
+  const double valid_top =
+      std::min(options_.f2_hz * std::exp(-options_.fade_s / options_.rate_l_s), 0.95 * fs_ / 2);
   for (int order = 2; order <= top; ++order) {
     const double centre = peak.position - l_samples * std::log(static_cast<double>(order));
     const auto left = static_cast<Eigen::Index>(l_samples * std::log((order + 1.0) / order) / 2);

@@ -14,6 +14,7 @@ struct SweepAnalysisOptions {
   int points_per_octave = 48;     ///< density of the output frequency axis
   double smoothing_fraction = 0;  ///< 1/N-octave smoothing of magnitudes (0 = none, 3 = 1/3 octave)
   int max_harmonic = 9;           ///< highest harmonic order separated (2..9)
+  double fade_s = 0;              ///< the stimulus's end fade; harmonics are not read where it bends the level
 };
 
 /// Absolute gain capture/stimulus: 0 dB is unity. Phase in degrees with the latency removed.
@@ -23,7 +24,9 @@ struct FrequencyResponse {
   std::vector<double> phase_deg;
 };
 
-/// Level of harmonic `order` relative to the fundamental, on the excitation-frequency axis.
+/// Level of harmonic `order` relative to the fundamental, on the excitation-frequency axis. Listed only
+/// where order * f < min(f2 * exp(-fade_s / L), 0.95 * fs / 2): above, the harmonic falls outside the
+/// sweep or inside its end fade, where the stimulus no longer drives it at full level.
 struct HarmonicResponse {
   int order = 2;
   std::vector<double> frequency_hz;

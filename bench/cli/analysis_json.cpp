@@ -52,9 +52,10 @@ nlohmann::json sweep_settings_json(const analysis::SweepAnalysisOptions& o) {
           {"points_per_octave", o.points_per_octave},
           {"smoothing", o.smoothing_fraction > 0 ? "1/" + std::to_string(static_cast<int>(o.smoothing_fraction)) + " octave" : "none"},
           {"max_harmonic", o.max_harmonic},
+          {"fade_s", o.fade_s},
           {"magnitude", "absolute gain capture/stimulus in dB, 0 dB = unity"},
           {"phase", "degrees, wrapped to (-180, 180], latency removed"},
-          {"harmonic_level", "dB re the fundamental at the excitation frequency; listed where n*f < min(f2, 0.95*fs/2)"},
+          {"harmonic_level", "dB re the fundamental at the excitation frequency; listed where n*f < min(f2*exp(-fade_s/L), 0.95*fs/2)"},
           {"dbfs_convention", kDbfsConvention}};
 }
 

@@ -65,7 +65,7 @@ std::optional<double> fullscale(double v) {
 
 struct SweepArgs {
   std::string stimulus, capture, json;
-  double f1 = 0, f2 = 0, smoothing = 0;
+  double f1 = 0, f2 = 0, fade = 0, smoothing = 0;
   int ppo = 48, max_harmonic = 9;
 };
 
@@ -82,7 +82,7 @@ void run_sweep(const SweepArgs& a) {
   o.smoothing_fraction = a.smoothing;
   const auto sidecar = io::read_sweep_sidecar(io::sidecar_path(a.stimulus));
   if (sidecar) {
-    o.f1_hz = sidecar->f1_hz, o.f2_hz = sidecar->f2_hz, o.rate_l_s = sidecar->rate_l_s;
+    o.f1_hz = sidecar->f1_hz, o.f2_hz = sidecar->f2_hz, o.rate_l_s = sidecar->rate_l_s, o.fade_s = sidecar->fade_s;
     if ((a.f1 > 0 && a.f1 != o.f1_hz) || (a.f2 > 0 && a.f2 != o.f2_hz)) {
       spdlog::warn("--f1/--f2 differ from the sidecar of {}: using the command line and estimating L", a.stimulus);
       o.f1_hz = a.f1 > 0 ? a.f1 : o.f1_hz, o.f2_hz = a.f2 > 0 ? a.f2 : o.f2_hz, o.rate_l_s = 0;
@@ -91,7 +91,7 @@ void run_sweep(const SweepArgs& a) {
     if (a.f1 <= 0 || a.f2 <= 0)
       throw InputError("no sidecar " + io::sidecar_path(a.stimulus).string() +
                        " beside the stimulus: give the sweep's band with --f1 and --f2");
-    o.f1_hz = a.f1, o.f2_hz = a.f2;
+    o.f1_hz = a.f1, o.f2_hz = a.f2, o.fade_s = a.fade;
   }
   for (Eigen::Index c = 0; c < stim.frames.cols(); ++c)
     for (Eigen::Index i = 0; i < stim.frames.rows(); ++i)
@@ -200,6 +200,7 @@ void add_analyze(CLI::App& app) {
   s->add_option("--capture", sw->capture, "the recording (WAV, same sample rate, at least as long as the stimulus)")->required();
   s->add_option("--f1", sw->f1, "sweep start frequency in Hz (needed without a sidecar)");
   s->add_option("--f2", sw->f2, "sweep end frequency in Hz (needed without a sidecar)");
+  s->add_option("--fade", sw->fade, "the stimulus's end fade in s, without a sidecar (harmonics inside it are not listed)");
   s->add_option("--points-per-octave", sw->ppo, "frequency axis density")->capture_default_str();
   s->add_option("--smoothing", sw->smoothing, "1/N-octave smoothing of magnitudes, N (0 = none)")->capture_default_str();
   s->add_option("--max-harmonic", sw->max_harmonic, "highest harmonic order to separate (1..9)")->capture_default_str();

@@ -80,7 +80,7 @@ void add_demo(CLI::App& app) {
     io::write_json(io::sidecar_path(dir / "stimulus_sweep.wav"), io::sweep_sidecar(sweep_spec, 1));
     io::write_wav(dir / "capture_sweep.wav", sweep_cap, chain.fs);
     analysis::SweepAnalysisOptions so;
-    so.f1_hz = sweep_spec.f1_hz, so.f2_hz = sweep_spec.f2_hz, so.rate_l_s = sweep_spec.rate_l_s;
+    so.f1_hz = sweep_spec.f1_hz, so.f2_hz = sweep_spec.f2_hz, so.rate_l_s = sweep_spec.rate_l_s, so.fade_s = sweep_spec.fade_s;
     const analysis::SweepAnalyzer analyzer(sweep, chain.fs, static_cast<std::size_t>(sweep_cap.size()), so);
     const auto sr = analyzer.analyze(sweep_cap);
     nlohmann::json sdoc = analysis_document("sweep", chain.fs, sweep_settings_json(analyzer.options()));

@@ -65,12 +65,16 @@ std::vector<double> smooth_octave_db(const std::vector<double>& frequency_hz, co
   if (fraction <= 0) return magnitude_db;
   const double half_width = std::exp2(0.5 / fraction);
   std::vector<double> out(magnitude_db.size());
+  std::vector<double> power(magnitude_db.size());
+  for (std::size_t i = 0; i < power.size(); ++i) power[i] = std::pow(10.0, magnitude_db[i] / 10.0);
   std::size_t lo = 0, hi = 0;
-  double sum = 0.0;  // running sum of linear power inside [lo, hi)
   for (std::size_t i = 0; i < frequency_hz.size(); ++i) {
     const double f_lo = frequency_hz[i] / half_width, f_hi = frequency_hz[i] * half_width;
-    while (hi < frequency_hz.size() && frequency_hz[hi] <= f_hi) sum += std::pow(10.0, magnitude_db[hi++] / 10.0);
-    while (lo < hi && frequency_hz[lo] < f_lo) sum -= std::pow(10.0, magnitude_db[lo++] / 10.0);
+    while (hi < frequency_hz.size() && frequency_hz[hi] <= f_hi) ++hi;
+    while (lo < hi && frequency_hz[lo] < f_lo) ++lo;
+    // Summed afresh for every point: a running sum would lose levels far below its largest terms.
+    double sum = 0.0;
+    for (std::size_t k = lo; k < hi; ++k) sum += power[k];
     out[i] = 10.0 * std::log10(sum / static_cast<double>(hi - lo));
   }
   return out;

@@ -68,7 +68,9 @@ dsp::Signal generate_sweep(const SweepSpec& spec) {
 
 double estimate_rate_l(const Eigen::Ref<const dsp::Signal>& sweep, double sample_rate_hz, double f1_hz, double f2_hz) {
   const double peak = sweep.cwiseAbs().maxCoeff();
-  const double threshold = peak * 1e-6;
+  // Digital silence around the sweep is exact zeros or near them; the fades start and end the sweep
+  // itself far above 1e-10 of its peak within a sample or two.
+  const double threshold = peak * 1e-10;
   Eigen::Index first = 0, last = sweep.size() - 1;
   while (first < last && std::abs(sweep[first]) <= threshold) ++first;
   while (last > first && std::abs(sweep[last]) <= threshold) --last;

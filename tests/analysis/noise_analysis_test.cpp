@@ -1,0 +1,48 @@
+#include "bench/analysis/noise_analysis.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "bench/dsp/weighting.hpp"
+
+namespace bench::analysis {
+namespace {
+
+TEST(NoiseAnalysis, WhiteNoiseReadsItsInBandPowerUnweightedAndAWeighted) {
+  const double fs = 48000, sigma = 3e-5;
+  std::mt19937_64 rng(21);
+  std::normal_distribution<double> g(0, sigma);
+  dsp::Signal x(1 << 19);
+  for (auto& v : x) v = g(rng) + 0.001;  // a DC offset must not count
+  const NoiseResult r = analyze_noise(x, fs, {});
+  EXPECT_NEAR(r.noise_dbfs, 10 * std::log10(2 * sigma * sigma * (20000 - 20) / (fs / 2)), 0.1);
+  double integral = 0;
+  for (double f = 20; f <= 20000; f += 1) integral += dsp::weighting_power_gain(dsp::Weighting::kA, f);
+  EXPECT_NEAR(r.noise_dbfs_a, 10 * std::log10(2 * sigma * sigma * integral / (fs / 2)), 0.1);
+  EXPECT_NEAR(r.dc_offset_fs, 0.001, 1e-6);
+}
+
+TEST(NoiseAnalysis, SixtyHertzHumIsFoundAndMeasured) {
+  const double fs = 48000;
+  dsp::Signal x(1 << 18);
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    const double t = static_cast<double>(i) / fs;
+    x[i] = 2e-4 * std::sin(2 * dsp::kPi * 60 * t) + 5e-5 * std::sin(2 * dsp::kPi * 180 * t);
+  }
+  const NoiseResult r = analyze_noise(x, fs, {});
+  EXPECT_EQ(r.mains_hz, 60);
+  EXPECT_NEAR(r.hum[0].level_dbfs, 20 * std::log10(2e-4), 0.05);
+  EXPECT_NEAR(r.hum[2].level_dbfs, 20 * std::log10(5e-5), 0.05);
+  // The hum is the only signal, so the unweighted noise is the power sum of both lines.
+  EXPECT_NEAR(r.noise_dbfs, 10 * std::log10(2e-4 * 2e-4 + 5e-5 * 5e-5), 0.05);
+}
+
+TEST(NoiseAnalysis, DigitalSilenceReadsMinusInfinity) {
+  const NoiseResult r = analyze_noise(dsp::Signal::Zero(48000), 48000, {});
+  EXPECT_TRUE(std::isinf(r.noise_dbfs) && r.noise_dbfs < 0);
+}
+
+}  // namespace
+}  // namespace bench::analysis
