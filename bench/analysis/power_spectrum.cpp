@@ -29,13 +29,20 @@ std::pair<double, double> PowerSpectrum::band_power(double lo_hz, double hi_hz, 
   const auto last = std::min<Eigen::Index>(static_cast<Eigen::Index>(std::floor(hi_hz / bin_hz_)), power_.size() - 1);
   double sum = 0;
   Eigen::Index kept = 0, total = 0;
-  for (Eigen::Index k = std::max<Eigen::Index>(first, 0); k <= last; ++k) {
-    ++total;
-    const double f = static_cast<double>(k) * bin_hz_;
-    const bool skipped = std::any_of(skip.begin(), skip.end(), [f](const auto& r) { return f >= r.first && f <= r.second; });
-    if (skipped) continue;
-    ++kept;
-    sum += power_[k] * dsp::weighting_power_gain(weighting, f);
+  const Eigen::Index begin = std::max<Eigen::Index>(first, 0);
+  if (weighting == dsp::Weighting::kNone && skip.empty()) {
+    total = kept = std::max<Eigen::Index>(0, last - begin + 1);
+    if (total > 0) sum = power_.segment(begin, total).sum();
+  } else {
+    for (Eigen::Index k = begin; k <= last; ++k) {
+      ++total;
+      const double f = static_cast<double>(k) * bin_hz_;
+      const bool skipped =
+          std::any_of(skip.begin(), skip.end(), [f](const auto& r) { return f >= r.first && f <= r.second; });
+      if (skipped) continue;
+      ++kept;
+      sum += power_[k] * dsp::weighting_power_gain(weighting, f);
+    }
   }
   return {sum, total == 0 ? 0.0 : static_cast<double>(kept) / static_cast<double>(total)};
 }

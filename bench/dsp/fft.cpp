@@ -15,44 +15,59 @@ namespace {
 
 // One cached plan with its own aligned buffers. Callers copy into the buffer, execute and copy out,
 // so a plan never sees foreign alignment and inputs can be zero-padded for free.
+// Forward and inverse plans of one size share one pair of buffers, so a filter runs r2c, multiply and
+// c2r without copying the spectrum out.
 struct Plan {
   std::size_t n = 0;
-  bool forward = true;
   double* real = nullptr;
   fftw_complex* cplx = nullptr;
-  fftw_plan plan = nullptr;
+  fftw_plan forward = nullptr;
+  fftw_plan inverse = nullptr;
   std::mutex use;  // one caller at a time per size: the buffers are shared
 
-  Plan(std::size_t size, bool fwd) : n(size), forward(fwd) {
+  explicit Plan(std::size_t size) : n(size) {
     real = fftw_alloc_real(n);
     cplx = fftw_alloc_complex(n / 2 + 1);
     if (real == nullptr || cplx == nullptr) throw std::bad_alloc();
     const int ni = static_cast<int>(n);
     // ESTIMATE: planning a multi-million-point MEASURE plan costs seconds, more than it saves here.
-    plan = forward ? fftw_plan_dft_r2c_1d(ni, real, cplx, FFTW_ESTIMATE | FFTW_DESTROY_INPUT)
-                   : fftw_plan_dft_c2r_1d(ni, cplx, real, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
-    if (plan == nullptr) throw std::runtime_error("FFTW could not plan an FFT");
+    forward = fftw_plan_dft_r2c_1d(ni, real, cplx, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+    inverse = fftw_plan_dft_c2r_1d(ni, cplx, real, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+    if (forward == nullptr || inverse == nullptr) throw std::runtime_error("FFTW could not plan an FFT");
   }
   Plan(const Plan&) = delete;
   Plan& operator=(const Plan&) = delete;
   ~Plan() {
-    fftw_destroy_plan(plan);
+    fftw_destroy_plan(forward);
+    fftw_destroy_plan(inverse);
     fftw_free(real);
     fftw_free(cplx);
+  }
+
+  void load_real(const Eigen::Ref<const Signal>& x) {
+    const std::size_t copy = std::min<std::size_t>(n, static_cast<std::size_t>(x.size()));
+    std::memcpy(real, x.data(), copy * sizeof(double));
+    std::fill(real + copy, real + n, 0.0);
+  }
+  Signal scaled_real() const {
+    Signal out(static_cast<Eigen::Index>(n));
+    const double scale = 1.0 / static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i) out[static_cast<Eigen::Index>(i)] = real[i] * scale;
+    return out;
   }
 };
 
 std::mutex g_cache_mutex;  // FFTW's planner is not thread-safe; it also guards the map
 
-std::map<std::pair<std::size_t, bool>, std::unique_ptr<Plan>>& cache() {
-  static std::map<std::pair<std::size_t, bool>, std::unique_ptr<Plan>> plans;
+std::map<std::size_t, std::unique_ptr<Plan>>& cache() {
+  static std::map<std::size_t, std::unique_ptr<Plan>> plans;
   return plans;
 }
 
-Plan& plan_for(std::size_t n, bool forward) {
+Plan& plan_for(std::size_t n) {
   const std::lock_guard lock(g_cache_mutex);
-  auto& slot = cache()[{n, forward}];
-  if (!slot) slot = std::make_unique<Plan>(n, forward);
+  auto& slot = cache()[n];
+  if (!slot) slot = std::make_unique<Plan>(n);
   return *slot;
 }
 
@@ -70,12 +85,10 @@ std::size_t good_fft_size(std::size_t n) {
 
 Spectrum rfft(const Eigen::Ref<const Signal>& x, std::size_t n) {
   if (n == 0) throw std::invalid_argument("rfft: size 0");
-  Plan& p = plan_for(n, true);
+  Plan& p = plan_for(n);
   const std::lock_guard lock(p.use);
-  const std::size_t copy = std::min<std::size_t>(n, static_cast<std::size_t>(x.size()));
-  std::memcpy(p.real, x.data(), copy * sizeof(double));
-  std::fill(p.real + copy, p.real + n, 0.0);
-  fftw_execute(p.plan);
+  p.load_real(x);
+  fftw_execute(p.forward);
   Spectrum out(static_cast<Eigen::Index>(n / 2 + 1));
   std::memcpy(static_cast<void*>(out.data()), p.cplx, (n / 2 + 1) * sizeof(fftw_complex));
   return out;
@@ -84,14 +97,24 @@ Spectrum rfft(const Eigen::Ref<const Signal>& x, std::size_t n) {
 Signal irfft(const Eigen::Ref<const Spectrum>& bins, std::size_t n) {
   if (n == 0 || static_cast<std::size_t>(bins.size()) != n / 2 + 1)
     throw std::invalid_argument("irfft: need n/2+1 bins");
-  Plan& p = plan_for(n, false);
+  Plan& p = plan_for(n);
   const std::lock_guard lock(p.use);
   std::memcpy(static_cast<void*>(p.cplx), bins.data(), (n / 2 + 1) * sizeof(fftw_complex));
-  fftw_execute(p.plan);
-  Signal out(static_cast<Eigen::Index>(n));
-  const double scale = 1.0 / static_cast<double>(n);
-  for (std::size_t i = 0; i < n; ++i) out[static_cast<Eigen::Index>(i)] = p.real[i] * scale;
-  return out;
+  fftw_execute(p.inverse);
+  return p.scaled_real();
+}
+
+Signal fft_filter(const Eigen::Ref<const Signal>& x, const Eigen::Ref<const Spectrum>& response, std::size_t n) {
+  if (n == 0 || static_cast<std::size_t>(response.size()) != n / 2 + 1)
+    throw std::invalid_argument("fft_filter: need n/2+1 response bins");
+  Plan& p = plan_for(n);
+  const std::lock_guard lock(p.use);
+  p.load_real(x);
+  fftw_execute(p.forward);
+  auto* bins = reinterpret_cast<std::complex<double>*>(p.cplx);  // fftw_complex is layout-compatible
+  for (std::size_t k = 0; k < n / 2 + 1; ++k) bins[k] *= response[static_cast<Eigen::Index>(k)];
+  fftw_execute(p.inverse);
+  return p.scaled_real();
 }
 
 std::size_t cached_plan_count() {

@@ -1,6 +1,8 @@
 #include "bench/dsp/window.hpp"
 
 #include <array>
+#include <map>
+#include <mutex>
 
 namespace bench::dsp {
 namespace {
@@ -23,8 +25,19 @@ Signal cosine_sum(std::size_t n, const std::array<double, K>& a) {
 Signal hann(std::size_t n) { return cosine_sum<2>(n, {0.5, 0.5}); }
 
 Signal blackman_harris7(std::size_t n) {
-  return cosine_sum<7>(n, {0.27105140069342, 0.43329793923448, 0.21812299954311, 0.06592544638803,
-                           0.01081174209837, 0.00077658482522, 0.00001388721735});
+  // Seven cosines per point cost more than the FFT that follows; analyses reuse a few sizes, so the
+  // windows are kept (a 2^20-point window is 8 MiB).
+  static std::mutex mutex;
+  static std::map<std::size_t, Signal> cache;
+  const std::lock_guard lock(mutex);
+  auto it = cache.find(n);
+  if (it == cache.end()) {
+    if (cache.size() >= 8) cache.erase(cache.begin());
+    it = cache.emplace(n, cosine_sum<7>(n, {0.27105140069342, 0.43329793923448, 0.21812299954311, 0.06592544638803,
+                                             0.01081174209837, 0.00077658482522, 0.00001388721735}))
+             .first;
+  }
+  return it->second;
 }
 
 Signal tukey(std::size_t n, std::size_t rise, std::size_t fall) {

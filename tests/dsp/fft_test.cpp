@@ -37,6 +37,19 @@ TEST(Rfft, InverseRestoresSignalAndZeroPadsShortInput) {
   EXPECT_LT(back.tail(536).cwiseAbs().maxCoeff(), 1e-12);
 }
 
+TEST(FftFilter, EqualsMultiplyingSpectraAndCircularConvolution) {
+  // Circular convolution with a 3-tap kernel, computed directly.
+  const std::size_t n = 96;
+  Signal x(static_cast<Eigen::Index>(n)), k = Signal::Zero(static_cast<Eigen::Index>(n));
+  for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = std::sin(0.3 * static_cast<double>(i)) + 0.01 * static_cast<double>(i);
+  k[0] = 0.5, k[1] = -0.25, k[95] = 0.125;
+  const Signal y = fft_filter(x, rfft(k, n), n);
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    const double direct = 0.5 * x[i] - 0.25 * x[(i + 95) % 96] + 0.125 * x[(i + 1) % 96];
+    ASSERT_NEAR(y[i], direct, 1e-12) << i;
+  }
+}
+
 TEST(Rfft, PlansAreCachedPerSizeAndDirection) {
   const Signal x = Signal::Ones(64);
   (void)irfft(rfft(x, 4410), 4410);
