@@ -76,6 +76,9 @@ void run_sweep(const SweepArgs& a) {
     throw InputError(a.capture + " is at " + std::to_string(static_cast<int>(cap.sample_rate_hz)) + " Hz but the stimulus " +
                      a.stimulus + " is at " + std::to_string(static_cast<int>(stim.sample_rate_hz)) +
                      " Hz: capture at the stimulus rate or resample one of them");
+  if (cap.frames.rows() < stim.frames.rows())
+    throw InputError(a.capture + " (" + std::to_string(cap.frames.rows()) + " frames) is shorter than the stimulus " + a.stimulus +
+                     " (" + std::to_string(stim.frames.rows()) + " frames): record the whole sweep plus the latency");
   analysis::SweepAnalysisOptions o;
   o.points_per_octave = a.ppo;
   o.max_harmonic = a.max_harmonic;

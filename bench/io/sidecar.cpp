@@ -1,5 +1,6 @@
 #include "bench/io/sidecar.hpp"
 
+#include <cmath>
 #include <fstream>
 
 #include "bench/core/error.hpp"
@@ -53,7 +54,11 @@ void write_json(const std::filesystem::path& path, const nlohmann::json& doc) {
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) throw InputError(path.string() + ": cannot rename the finished file into place (" + ec.message() + ")");
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw InputError(path.string() + ": cannot put the finished file in place (" + ec.message() + "): check the path is not a directory");
+  }
 }
 
 std::optional<stimulus::SweepSpec> read_sweep_sidecar(const std::filesystem::path& path) {
@@ -70,7 +75,10 @@ std::optional<stimulus::SweepSpec> read_sweep_sidecar(const std::filesystem::pat
       throw InputError(path.string() + ": key '" + key + "' is missing or not a number: regenerate the stimulus");
     return doc[key].get<double>();
   };
-  if (doc.value("schema", "") != "bench.stimulus/1" || doc.value("kind", "") != "sweep")
+  auto text = [&](const char* key) {
+    return doc.contains(key) && doc[key].is_string() ? doc[key].get<std::string>() : std::string();
+  };
+  if (!doc.is_object() || text("schema") != "bench.stimulus/1" || text("kind") != "sweep")
     throw InputError(path.string() + ": not a bench sweep sidecar (schema bench.stimulus/1, kind sweep)");
   stimulus::SweepSpec s;
   s.f1_hz = need("f1_hz");
@@ -81,7 +89,10 @@ std::optional<stimulus::SweepSpec> read_sweep_sidecar(const std::filesystem::pat
   s.requested_duration_s = need("requested_duration_s");
   s.rate_l_s = need("rate_l_s");
   s.duration_s = need("duration_s");
-  s.samples = static_cast<std::size_t>(need("samples"));
+  const double samples = need("samples");
+  if (!(samples >= 1 && samples <= 1e12 && samples == std::floor(samples)))
+    throw InputError(path.string() + ": key 'samples' must be a whole number of at least 1: regenerate the stimulus");
+  s.samples = static_cast<std::size_t>(samples);
   return s;
 }
 

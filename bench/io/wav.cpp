@@ -2,6 +2,7 @@
 
 #include <sndfile.h>
 
+#include <algorithm>
 #include <cmath>
 #include <system_error>
 #include <vector>
@@ -70,10 +71,16 @@ void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, dou
   SNDFILE* f = sf_open(tmp.c_str(), SFM_WRITE, &info);
   if (f == nullptr)
     throw InputError(path.string() + ": cannot write (" + sf_strerror(nullptr) + "): check the directory exists and is writable");
+  // libsndfile scales doubles by 2^(b-1) - 1 when writing PCM but by 2^(b-1) when reading, a gain
+  // error of one step; write exact integers instead so that PCM round-trips to the nearest step.
+  const bool pcm = format == SampleFormat::kPcm24 || format == SampleFormat::kPcm16;
+  const double steps = format == SampleFormat::kPcm24 ? 8388608.0 : 32768.0;
+  if (pcm) sf_command(f, SFC_SET_NORM_DOUBLE, nullptr, SF_FALSE);
   std::vector<double> interleaved(static_cast<std::size_t>(frames.size()));
   for (Eigen::Index i = 0; i < frames.rows(); ++i)
     for (Eigen::Index c = 0; c < frames.cols(); ++c)
-      interleaved[static_cast<std::size_t>(i * frames.cols() + c)] = frames(i, c);
+      interleaved[static_cast<std::size_t>(i * frames.cols() + c)] =
+          pcm ? std::clamp(std::nearbyint(frames(i, c) * steps), -steps, steps - 1) : frames(i, c);
   const sf_count_t put = sf_writef_double(f, interleaved.data(), frames.rows());
   const int close_err = sf_close(f);
   if (put != frames.rows() || close_err != 0) {
@@ -82,7 +89,11 @@ void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, dou
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) throw InputError(path.string() + ": cannot rename the finished file into place (" + ec.message() + ")");
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw InputError(path.string() + ": cannot put the finished file in place (" + ec.message() + "): check the path is not a directory");
+  }
 }
 
 SampleFormat parse_sample_format(const std::string& text) {
