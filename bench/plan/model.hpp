@@ -1,0 +1,199 @@
+#pragma once
+
+// The bench's description of the gear, the cables and the plan: plain values, parsed and validated
+// from TOML by plan/load.hpp. Every number carries its unit in its name; TOML keys use the same names.
+
+#include <complex>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bench::plan {
+
+/// Connectors the fixtures and ports speak of. TOML spelling in parentheses.
+enum class Connector {
+  kTrs,        ///< ("trs") 1/4" TRS, balanced mono: tip hot, ring cold, sleeve ground
+  kXlr,        ///< ("xlr") pin 2 hot, pin 3 cold, pin 1 ground
+  kTs,         ///< ("ts") 1/4" TS, unbalanced mono: tip signal, sleeve ground
+  kRca,        ///< ("rca") unbalanced mono: pin signal, shell ground
+  kStereoTrs,  ///< ("stereo_trs") unbalanced stereo: tip left, ring right, sleeve ground
+};
+
+/// How to recognise a real device (RtAudio device name and USB identity).
+struct DeviceMatch {
+  std::string rtaudio_name_pattern;  ///< ECMAScript regex matched against RtAudio device names
+  std::optional<std::uint16_t> usb_vendor_id;
+  std::optional<std::uint16_t> usb_product_id;
+};
+
+/// Static nonlinearity of a stage, given as harmonic levels for a full-scale sine:
+/// y = x + a2 x^2 + a3 x^3 with x normalised to full scale, a2 = 2*10^(h2_db_at_fs/20), a3 = 4*10^(h3_db_at_fs/20).
+struct Distortion {
+  double h2_db_at_fs = -200;  ///< second harmonic re fundamental at full scale, dB
+  double h3_db_at_fs = -200;  ///< third harmonic re fundamental at full scale, dB
+};
+
+/// An output port of the audio interface (TOML table [ports.<name>] in an interface profile).
+struct SourcePort {
+  std::string name;                 ///< "line_out", "headphone_out"
+  Connector connector = Connector::kTrs;
+  bool balanced = true;
+  int channels = 2;
+  std::vector<int> device_channels;  ///< interface output channels (0-based) of this port, size == channels
+  double fullscale_vrms = 1;         ///< open-circuit Vrms of a 0 dBFS sine at neutral gain (differential if balanced)
+  double output_impedance_ohm = 100; ///< total source impedance (hot to cold if balanced)
+  double volume_db = 0;              ///< headphone volume setting re maximum (0 for line outputs)
+  double noise_dbv = -100;           ///< output noise, unweighted, 20 Hz to 20 kHz, dBV
+  Distortion distortion;
+};
+
+/// The audio interface ([sim] values live in the port tables: every number there feeds the model).
+struct InterfaceProfile {
+  std::string id;                    ///< file stem, e.g. "scarlett_2i2"
+  std::string name;                  ///< human name
+  std::filesystem::path file;
+  DeviceMatch match;
+  std::vector<double> sample_rates_hz;
+  std::map<std::string, SourcePort> ports;
+};
+
+/// An input of the headphone amplifier.
+struct AmpInput {
+  std::string name;                  ///< "balanced_trs", "rca", "stereo_trs"
+  Connector connector = Connector::kTrs;
+  bool balanced = true;
+  double input_impedance_ohm = 10000;  ///< per channel (hot to cold if balanced)
+};
+
+/// The headphone amplifier under test.
+struct AmpProfile {
+  std::string id, name;
+  std::filesystem::path file;
+  DeviceMatch match;
+  std::map<std::string, AmpInput> inputs;
+  double gain_db = 0;               ///< voltage gain input to open-circuit output (balanced input: differential in)
+  double highpass_hz = 5;           ///< 2nd-order Butterworth corner
+  double lowpass_hz = 80000;        ///< 2nd-order Butterworth corner
+  double output_impedance_ohm = 1;
+  double rail_vpeak = 10;           ///< output swing limit; soft clipping (tanh) approaches it
+  double noise_dbv = -110;          ///< output noise, unweighted, 20 Hz to 20 kHz, dBV
+  Distortion distortion;            ///< at an output of rail_vpeak / sqrt(2) Vrms, before soft clipping
+};
+
+/// The reference ADC that records the amplifier's output.
+struct AdcProfile {
+  std::string id, name;
+  std::filesystem::path file;
+  DeviceMatch match;
+  int channels = 2;
+  std::vector<double> sample_rates_hz;
+  double fullscale_vrms = 10;       ///< input Vrms of a 0 dBFS sine
+  double input_impedance_ohm = 100000;
+  double noise_dbfs = -120;         ///< unweighted, 20 Hz to 20 kHz, AES17 dBFS
+  Distortion distortion;
+  double clock_offset_ppm = 0;      ///< its sample clock against the interface's (model only)
+};
+
+/// One point of an impedance curve (.zma: frequency, ohms, degrees).
+struct ImpedancePoint {
+  double frequency_hz = 0;
+  double magnitude_ohm = 0;
+  double phase_deg = 0;
+};
+
+/// A load on the amplifier's output: a resistor or a headphone's impedance curve.
+struct Load {
+  std::string id, name;
+  std::filesystem::path file;
+  enum class Kind { kResistor, kHeadphone } kind = Kind::kResistor;
+  double resistance_ohm = 0;             ///< resistors
+  double tolerance_percent = 1;          ///< resistors
+  std::vector<ImpedancePoint> impedance; ///< headphones, ascending frequency
+  double nominal_ohm = 0;                ///< resistor value or the curve's value at 1 kHz
+
+  /// Complex impedance at f: the resistance, or the curve interpolated (log frequency, linear
+  /// magnitude and phase; held flat beyond its ends).
+  [[nodiscard]] std::complex<double> impedance_at(double frequency_hz) const;
+};
+
+/// Where one destination channel's signal comes from, as the cable wires it.
+struct ChannelWiring {
+  int source_channel = 0;       ///< source port channel feeding it (0 left, 1 right); -1: nothing
+  bool inverted = false;        ///< hot and cold (pins 2 and 3) swapped
+  bool shorted = false;         ///< the source channel is shorted to ground (mono TS plug in a stereo jack)
+};
+
+/// A cable configuration (one file under fixtures/).
+struct Fixture {
+  std::string id, name;
+  std::filesystem::path file;
+  std::string source_port;                  ///< key into InterfaceProfile::ports
+  Connector source_connector = Connector::kTrs;
+  std::string destination_input;            ///< key into AmpProfile::inputs
+  Connector destination_connector = Connector::kTrs;
+  std::string cable;                        ///< e.g. "2x TRS-TRS", "XLR(f)-TRS", "stereo TRS to 2x RCA (Y)"
+  bool balanced = true;                     ///< balanced end to end
+  std::vector<ChannelWiring> wiring;        ///< one per destination channel (left, right)
+  double expected_level_change_db = 0;      ///< what this cabling costs by design (e.g. -6.02 balanced into unbalanced)
+  double source_gain_db = 0;                ///< interface output gain stage setting; 0 is neutral
+  std::optional<double> ground_loop_hum_dbv;  ///< hum induced on an unbalanced run (mains and harmonics)
+  double mains_hz = 50;
+  std::string instruction;                  ///< operator set-up text
+  std::vector<std::string> conductors;      ///< human description, e.g. "tip = hot", "ring = cold"
+};
+
+/// A pass/fail limit. Absolute limits use min/max; limits relative to the model's expectation use
+/// tolerance (expected +- tolerance).
+struct Limit {
+  std::optional<double> min;
+  std::optional<double> max;
+  std::optional<double> tolerance;
+};
+
+/// A named set of limits keyed by check name (level_dbv, gain_db, frequency_response_deviation_db, ...).
+struct LimitSet {
+  std::string id, name;
+  std::filesystem::path file;
+  std::map<std::string, Limit> limits;
+};
+
+/// What a plan measures and how.
+struct MeasurementSettings {
+  double sample_rate_hz = 48000;
+  double test_level_dbfs = -10;                      ///< level and gain, channel balance, crosstalk
+  std::vector<double> thd_levels_dbfs = {-1, -20};   ///< THD+N at these levels
+  double sweep_f1_hz = 20;
+  double sweep_f2_hz = 20000;
+  double sweep_duration_s = 2;
+  double sweep_level_dbfs = -10;
+  double tone_frequency_hz = 997;
+  double tone_duration_s = 1;
+  double noise_duration_s = 2;
+  double max_output_thd_n_percent = 1;               ///< maximum output: level where THD+N reaches this
+  double max_output_start_dbfs = -40;
+  double max_output_step_db = 1;
+  double preroll_s = 0.1;
+  double postroll_s = 0.25;
+  std::string reference_load;                        ///< load id used for everything but maximum output
+};
+
+/// A test plan: which gear, which cables, which loads and limits.
+struct Plan {
+  std::string id, name;
+  std::filesystem::path file;
+  InterfaceProfile interface;
+  AmpProfile amp;
+  AdcProfile adc;
+  std::vector<Load> loads;
+  std::vector<Fixture> fixtures;
+  LimitSet limits;
+  MeasurementSettings settings;
+};
+
+/// TOML spelling of a connector.
+[[nodiscard]] std::string to_string(Connector c);
+
+}  // namespace bench::plan
