@@ -117,6 +117,49 @@ Signal fft_filter(const Eigen::Ref<const Signal>& x, const Eigen::Ref<const Spec
   return p.scaled_real();
 }
 
+FixedFft::FixedFft(std::size_t n) : n_(n) {
+  if (n < 2) throw std::invalid_argument("FixedFft: size below 2");
+  real_ = fftw_alloc_real(n);
+  auto* bins = fftw_alloc_complex(n / 2 + 1);
+  bins_ = bins;
+  if (real_ == nullptr || bins == nullptr) throw std::bad_alloc();
+  const std::lock_guard lock(g_cache_mutex);
+  const int ni = static_cast<int>(n);
+  forward_ = fftw_plan_dft_r2c_1d(ni, real_, bins, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+  inverse_ = fftw_plan_dft_c2r_1d(ni, bins, real_, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+  if (forward_ == nullptr || inverse_ == nullptr) throw std::runtime_error("FFTW could not plan an FFT");
+}
+
+FixedFft::FixedFft(FixedFft&& other) noexcept
+    : n_(other.n_), real_(other.real_), bins_(other.bins_), forward_(other.forward_), inverse_(other.inverse_) {
+  other.real_ = nullptr, other.bins_ = nullptr, other.forward_ = nullptr, other.inverse_ = nullptr;
+}
+
+FixedFft::~FixedFft() {
+  const std::lock_guard lock(g_cache_mutex);  // plan destruction touches the planner's tables too
+  if (forward_ != nullptr) fftw_destroy_plan(static_cast<fftw_plan>(forward_));
+  if (inverse_ != nullptr) fftw_destroy_plan(static_cast<fftw_plan>(inverse_));
+  fftw_free(real_);
+  fftw_free(bins_);
+}
+
+void FixedFft::forward(const double* x, double* re, double* im) noexcept {
+  std::memcpy(real_, x, n_ * sizeof(double));
+  fftw_execute(static_cast<fftw_plan>(forward_));
+  const auto* b = static_cast<const fftw_complex*>(bins_);
+  for (std::size_t k = 0; k <= n_ / 2; ++k) re[k] = b[k][0], im[k] = b[k][1];
+}
+
+void FixedFft::inverse(const double* re, const double* im, double* x) noexcept {
+  auto* b = static_cast<fftw_complex*>(bins_);
+  for (std::size_t k = 0; k <= n_ / 2; ++k) b[k][0] = re[k], b[k][1] = im[k];
+  b[0][1] = 0;
+  if (n_ % 2 == 0) b[n_ / 2][1] = 0;
+  fftw_execute(static_cast<fftw_plan>(inverse_));
+  const double scale = 1.0 / static_cast<double>(n_);
+  for (std::size_t i = 0; i < n_; ++i) x[i] = real_[i] * scale;
+}
+
 std::size_t cached_plan_count() {
   const std::lock_guard lock(g_cache_mutex);
   return cache().size();

@@ -23,6 +23,37 @@ namespace bench::dsp {
 [[nodiscard]] Signal fft_filter(const Eigen::Ref<const Signal>& x, const Eigen::Ref<const Spectrum>& response,
                                 std::size_t n);
 
+/// A fixed-size real FFT for the audio thread: the constructor plans (under the same lock as every other
+/// FFTW planner call) and allocates; forward() and inverse() only execute the plans on the object's own
+/// buffers, which FFTW allows from any thread without locking or allocating. One object per thread.
+class FixedFft {
+ public:
+  /// n >= 2. [main thread] Throws std::invalid_argument or std::bad_alloc.
+  explicit FixedFft(std::size_t n);
+  ~FixedFft();
+  FixedFft(const FixedFft&) = delete;
+  FixedFft& operator=(const FixedFft&) = delete;
+  FixedFft(FixedFft&& other) noexcept;
+  FixedFft& operator=(FixedFft&&) = delete;
+
+  [[nodiscard]] std::size_t size() const noexcept { return n_; }
+
+  /// X[k] = sum_i x[i] exp(-2 pi j i k / n) for k = 0..n/2, unnormalised, split into re[] and im[]
+  /// (n/2+1 each). [audio thread, real-time safe]
+  void forward(const double* x, double* re, double* im) noexcept;
+
+  /// Inverse of forward(), normalised by 1/n; the imaginary parts of bins 0 and n/2 are ignored.
+  /// [audio thread, real-time safe]
+  void inverse(const double* re, const double* im, double* x) noexcept;
+
+ private:
+  std::size_t n_ = 0;
+  double* real_ = nullptr;
+  void* bins_ = nullptr;     // fftw_complex[n/2+1]
+  void* forward_ = nullptr;  // fftw_plan
+  void* inverse_ = nullptr;  // fftw_plan
+};
+
 /// Number of FFTW plans currently cached (for tests of the cache).
 [[nodiscard]] std::size_t cached_plan_count();
 
