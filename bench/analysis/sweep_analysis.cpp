@@ -165,13 +165,31 @@ SweepResult SweepAnalyzer::analyze(const Eigen::Ref<const dsp::Signal>& capture)
                            std::to_string(static_cast<int>(r.peak_to_noise_db)) +
                            " dB above the noise; check the cabling, the channel and the output level");
 
+  linear_and_harmonics(h, peak.position, r, true);
+  return r;
+}
+
+SweepResult SweepAnalyzer::analyze_at(const Eigen::Ref<const dsp::Signal>& capture, double latency_samples) const {
+  const dsp::Signal h = impulse_response(capture);
+  SweepResult r;
+  r.latency_samples = latency_samples;
+  r.inverted = dsp::sinc_interpolate(h, latency_samples) < 0;
+  linear_and_harmonics(h, latency_samples, r, false);
+  return r;
+}
+
+void SweepAnalyzer::linear_and_harmonics(const dsp::Signal& h, double latency, SweepResult& r, bool harmonics) const {
+  const auto n = static_cast<Eigen::Index>(n_);
+  const double l_samples = options_.rate_l_s * fs_;
+  const int top = options_.max_harmonic;
+  const double harmonic_reach = l_samples * std::log(static_cast<double>(top) + 1.0);
   // Linear response: up to half-way to the second harmonic before the peak, and at least 100 ms after.
   const double gap = l_samples * std::log(2.0);
   const auto before = std::max<Eigen::Index>(16, static_cast<Eigen::Index>(gap / 2));
   const double room_after = static_cast<double>(n) - harmonic_reach - 2.0 * static_cast<double>(before);
   const auto after = std::max<Eigen::Index>(
       16, static_cast<Eigen::Index>(std::min(std::max(gap / 2, 0.1 * fs_), room_after)));
-  const Segment linear = take_segment(h, peak.position, before, after, fs_, 0.25);
+  const Segment linear = take_segment(h, latency, before, after, fs_, 0.25);
 
   const auto grid = dsp::log_frequency_grid(options_.f1_hz, options_.f2_hz, options_.points_per_octave);
   std::vector<double> linear_magnitude(grid.size());
@@ -186,11 +204,12 @@ SweepResult SweepAnalyzer::analyze(const Eigen::Ref<const dsp::Signal>& capture)
   }
   r.response.magnitude_db = dsp::smooth_octave_db(grid, r.response.magnitude_db, options_.smoothing_fraction);
 
+  if (!harmonics) return;
   // Harmonic n's response lies L*ln(n) before the linear one; its window reaches half-way to each neighbour.
   const double valid_top =
       std::min(options_.f2_hz * std::exp(-options_.fade_s / options_.rate_l_s), 0.95 * fs_ / 2);
   for (int order = 2; order <= top; ++order) {
-    const double centre = peak.position - l_samples * std::log(static_cast<double>(order));
+    const double centre = latency - l_samples * std::log(static_cast<double>(order));
     const auto left = static_cast<Eigen::Index>(l_samples * std::log((order + 1.0) / order) / 2);
     const auto right = static_cast<Eigen::Index>(l_samples * std::log(order / (order - 1.0)) / 2);
     if (left < 8 || right < 8) break;  // sweep too short to separate this order
@@ -207,7 +226,6 @@ SweepResult SweepAnalyzer::analyze(const Eigen::Ref<const dsp::Signal>& capture)
     hr.level_db = dsp::smooth_octave_db(hr.frequency_hz, hr.level_db, options_.smoothing_fraction);
     r.harmonics.push_back(std::move(hr));
   }
-  return r;
 }
 
 }  // namespace bench::analysis

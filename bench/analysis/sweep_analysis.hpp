@@ -54,6 +54,11 @@ class SweepAnalyzer {
 
   [[nodiscard]] SweepResult analyze(const Eigen::Ref<const dsp::Signal>& capture) const;
 
+  /// Analyses a capture whose latency is already known (e.g. the undriven channel of a crosstalk
+  /// measurement, from the driven one): no peak search and no "no sweep found" refusal, so a response
+  /// buried in noise is still read. Harmonics are not separated.
+  [[nodiscard]] SweepResult analyze_at(const Eigen::Ref<const dsp::Signal>& capture, double latency_samples) const;
+
   /// The full regularised impulse response of a capture (length fft_size(); harmonic responses wrap
   /// to the end). For plots and tests.
   [[nodiscard]] dsp::Signal impulse_response(const Eigen::Ref<const dsp::Signal>& capture) const;
@@ -62,6 +67,8 @@ class SweepAnalyzer {
   [[nodiscard]] std::size_t fft_size() const { return n_; }
 
  private:
+  void linear_and_harmonics(const dsp::Signal& h, double latency, SweepResult& r, bool harmonics) const;
+
   SweepAnalysisOptions options_;
   double fs_;
   std::size_t stimulus_frames_;

@@ -35,6 +35,8 @@ int run(int argc, char** argv) {
   add_generate(app);
   add_analyze(app);
   add_demo(app);
+  int exit_code = 0;
+  add_run(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -48,7 +50,7 @@ int run(int argc, char** argv) {
     print_error(std::string("internal error: ") + e.what() + ": please report it with the command line");
     return static_cast<int>(ExitCode::kInternal);
   }
-  return 0;
+  return exit_code;
 }
 
 }  // namespace bench::cli

@@ -12,5 +12,7 @@ int run(int argc, char** argv);
 void add_generate(CLI::App& app);
 void add_analyze(CLI::App& app);
 void add_demo(CLI::App& app);
+/// `bench run`: sets exit_code to 0 (all pass), 1 (a check failed) or 3 (the bench could not measure).
+void add_run(CLI::App& app, int& exit_code);
 
 }  // namespace bench::cli

@@ -48,9 +48,9 @@ TEST(PlanShippedPlans, DemoLoadsAndCrossValidates) {
                                       "hp_to_amp_rca_y", "hp_to_amp_stereo"}));
   EXPECT_EQ(plan.settings.sample_rate_hz, 48000);
   EXPECT_EQ(plan.settings.reference_load, "r300");
-  // Settings the plan leaves out keep the model's defaults.
-  EXPECT_EQ(plan.settings.thd_levels_dbfs, (std::vector<double>{-1, -20}));
-  EXPECT_EQ(plan.settings.sweep_f2_hz, 20000);
+  // Settings the plan gives are read; those it leaves out keep the model's defaults.
+  EXPECT_EQ(plan.settings.thd_levels_dbfs, (std::vector<double>{-6, -20}));
+  EXPECT_EQ(plan.settings.sweep_f2_hz, MeasurementSettings{}.sweep_f2_hz);
   for (const auto& f : plan.fixtures) {
     EXPECT_EQ(f.wiring.size(), 2u) << f.id;
     EXPECT_FALSE(f.instruction.empty()) << f.id;

@@ -1,0 +1,124 @@
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "bench/cli/app.hpp"
+#include "bench/core/error.hpp"
+#include "bench/io/sidecar.hpp"
+#include "bench/plan/load.hpp"
+#include "bench/report/report_json.hpp"
+#include "bench/session/sequencer.hpp"
+#include "bench/session/sim_endpoint.hpp"
+
+namespace bench::cli {
+namespace {
+
+struct RunArgs {
+  std::string plan, out, backend = "sim";
+  std::uint64_t seed = 1;
+  bool yes = false;
+};
+
+std::string utc_stamp(const char* format) {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+void print_summary(const nlohmann::json& report, const std::filesystem::path& dir) {
+  std::printf("\n%s: %s (%s)\n", report["plan"]["id"].get<std::string>().c_str(), report["plan"]["name"].get<std::string>().c_str(),
+              report["backend"].get<std::string>().c_str());
+  for (const auto& c : report["configurations"]) {
+    const std::string outcome = c["outcome"];
+    std::string upper = outcome;
+    for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const auto& f = c["fixture"];
+    std::printf("  [%-5s] %-28s %s\n", upper.c_str(), f["id"].get<std::string>().c_str(), f["name"].get<std::string>().c_str());
+    for (const auto& e : c["errors"]) std::printf("           error: %s\n", e.get<std::string>().c_str());
+    for (const auto& k : c["checks"]) {
+      if (k["outcome"] != "fail") continue;
+      std::string where;
+      if (k.contains("channel")) where += " " + k["channel"].get<std::string>();
+      if (k.contains("load")) where += " into " + k["load"].get<std::string>();
+      if (k.contains("level_dbfs")) {
+        char b[32];
+        std::snprintf(b, sizeof b, " at %.0f dBFS", k["level_dbfs"].get<double>());
+        where += b;
+      }
+      std::string value = k["value"].is_number() ? [&] {
+        char b[48];
+        std::snprintf(b, sizeof b, "%.2f %s", k["value"].get<double>(), k["unit"].get<std::string>().c_str());
+        return std::string(b);
+      }()
+                                                 : k["value"].dump();
+      std::printf("           fail: %s%s = %s: %s\n", k["name"].get<std::string>().c_str(), where.c_str(), value.c_str(),
+                  k["explanation"].get<std::string>().c_str());
+    }
+  }
+  const auto& s = report["summary"];
+  std::printf("\n%zu configurations: %zu pass, %zu fail, %zu error. Report: %s\n", s["configurations"].get<std::size_t>(),
+              s["pass"].get<std::size_t>(), s["fail"].get<std::size_t>(), s["error"].get<std::size_t>(),
+              (dir / "report.json").string().c_str());
+}
+
+int run_plan(const RunArgs& a) {
+  const plan::Plan plan = plan::load_plan(a.plan);
+  if (a.backend != "sim")
+    throw InputError("--backend " + a.backend + " is not available yet: use --backend sim (the RtAudio backend comes with the live path)");
+  std::filesystem::path dir = a.out.empty() ? std::filesystem::path("reports") / (utc_stamp("%Y%m%dT%H%M%SZ") + "_" + plan.id)
+                                            : std::filesystem::path(a.out);
+  if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir))
+    throw InputError(dir.string() + " already holds files: a run directory is never overwritten; give another --out");
+  std::filesystem::create_directories(dir);
+  spdlog::info("run {}: {} configurations, backend {}, seed {}, writing {}", plan.id, plan.fixtures.size(), a.backend, a.seed, dir.string());
+
+  session::SimEndpoint endpoint(plan, a.seed);
+  session::RunOptions options;
+  options.run_dir = dir;
+  options.operator_prompts = false;  // the Sim endpoint sets fixtures up itself
+  options.on_progress = [](const session::Progress& p) {
+    if (p.remaining_s >= 0)
+      spdlog::info("[{}/{}] {}: {} ({:.1f} s elapsed, about {:.1f} s left)", p.configuration, p.configurations, p.fixture_id, p.step,
+                   p.elapsed_s, p.remaining_s);
+    else
+      spdlog::info("[{}/{}] {}: {} ({:.1f} s elapsed)", p.configuration, p.configurations, p.fixture_id, p.step, p.elapsed_s);
+  };
+  const session::SessionResult result = session::Sequencer(plan, endpoint, options).run();
+  const nlohmann::json report = report::report_json(plan, result, {a.backend, a.seed, utc_stamp("%Y-%m-%dT%H:%M:%SZ")});
+  io::write_json(dir / "report.json", report);
+  print_summary(report, dir);
+  if (result.aborted) {
+    std::fprintf(stderr, "bench: error: %s: the configurations measured so far are in %s\n", result.aborted->c_str(),
+                 (dir / "report.json").string().c_str());
+    return static_cast<int>(ExitCode::kCannotMeasure);
+  }
+  switch (result.outcome) {
+    case session::Outcome::kFail: return static_cast<int>(ExitCode::kCheckFailed);
+    case session::Outcome::kError: return static_cast<int>(ExitCode::kCannotMeasure);
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+void add_run(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<RunArgs>();
+  auto* r = app.add_subcommand("run", "run a test plan: every cable configuration measured, judged and reported");
+  r->add_option("plan", a->plan, "plan file, e.g. profiles/plans/demo.toml")->required();
+  r->add_option("--backend", a->backend, "sim (physical models, no hardware)")->capture_default_str();
+  r->add_option("--out", a->out, "run directory (default reports/<UTC time>_<plan>)");
+  r->add_option("--seed", a->seed, "seed of the simulated noise: same seed, same report")->capture_default_str();
+  r->add_flag("--yes", a->yes, "do not wait for the operator between configurations");
+  r->callback([a, &exit_code] { exit_code = run_plan(*a); });
+}
+
+}  // namespace bench::cli

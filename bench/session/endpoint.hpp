@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+
+#include "bench/dsp/types.hpp"
+#include "bench/plan/model.hpp"
+
+namespace bench::session {
+
+/// One hardware boundary: the interface plays, the reference ADC records. Implementations: the Sim
+/// endpoint (physical models, in process), later RtAudio and WAV replay.
+class Endpoint {
+ public:
+  virtual ~Endpoint() = default;
+
+  /// "sim", "rtaudio/jack: ...": recorded in the report.
+  [[nodiscard]] virtual std::string describe() const = 0;
+
+  /// Sets the chain up for a cable configuration and a load on the amplifier's output. For real
+  /// hardware the sequencer has already had the operator (or a relay board) make the connection.
+  /// [main thread] Throws bench::HardwareError.
+  virtual void configure(const plan::Fixture& fixture, const plan::Load& load) = 0;
+
+  /// Plays `stimulus` (frames x source port channels, full scale +-1) on the port under test and returns
+  /// what the reference ADC recorded over the same span (frames x ADC channels). The stimulus already
+  /// holds its pre-roll and post-roll. [main thread] Throws bench::HardwareError or MeasurementError.
+  [[nodiscard]] virtual dsp::Frames play_and_record(const dsp::Frames& stimulus) = 0;
+};
+
+}  // namespace bench::session
