@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for people and CI. Subcommands:
-#   ./bench.sh demo   install missing Debian packages, build Release, run the main job
+#   ./bench.sh demo   install missing Debian packages, build Release, run the main job: the simulated
+#                     bench session of profiles/plans/demo.toml (extra arguments go to bench run)
 #   ./bench.sh test   same set-up, then the whole ctest suite and a sanitizer (ASan+UBSan) build of the unit tests
 #   ./bench.sh bench  same set-up, then the Google Benchmark programs and the numpy/scipy comparison
 #   ./bench.sh build  set-up and Release build only
@@ -38,7 +39,7 @@ case "$cmd" in
   demo)
     install_deps
     build_release
-    exec build/bin/bench demo "$@"
+    exec build/bin/bench run profiles/plans/demo.toml "$@"
     ;;
   test)
     install_deps

@@ -34,7 +34,7 @@ int run(int argc, char** argv) {
   });
   add_generate(app);
   add_analyze(app);
-  add_demo(app);
+  add_selftest(app);
   int exit_code = 0;
   add_run(app, exit_code);
   try {

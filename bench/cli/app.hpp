@@ -11,7 +11,7 @@ int run(int argc, char** argv);
 /// Subcommand registration; each adds its options and a callback to `app`.
 void add_generate(CLI::App& app);
 void add_analyze(CLI::App& app);
-void add_demo(CLI::App& app);
+void add_selftest(CLI::App& app);
 /// `bench run`: sets exit_code to 0 (all pass), 1 (a check failed) or 3 (the bench could not measure).
 void add_run(CLI::App& app, int& exit_code);
 

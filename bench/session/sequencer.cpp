@@ -352,6 +352,7 @@ class Configuration {
     b.explanation = b.outcome == Outcome::kFail ? "left and right differ by " + db_text(balance, 2) + " dB at " + db_text(s_.tone_frequency_hz, 0) + " Hz"
                                                 : "left and right within " + db_text(balance, 2) + " dB";
     add(b);
+    levels_measured_ = true;
     out_.measurements["level"] = {{"stimulus_dbfs", s_.test_level_dbfs},
                                   {"source_dbv", source_dbv},
                                   {"expected_dbv", expected_level},
@@ -454,8 +455,12 @@ class Configuration {
       Check snr = judge(limits_, "snr_db", top - noise_a, "dB");
       snr.channel = kSide[static_cast<std::size_t>(c)];
       snr.explanation = "from " + db_text(top) + " dBV (largest clean output) to the A-weighted noise";
+      if (!levels_measured_) {
+        snr.value = nullptr, snr.outcome = Outcome::kError;
+        snr.explanation = "not measured: it needs the output level, which could not be measured (see level_dbv)";
+      }
       const double expected_top = s_.test_level_dbfs + expected_.source_dbv_at_0dbfs + expected_.chain_gain_db() - s_.test_level_dbfs;
-      if (top < expected_top - 40) {
+      if (levels_measured_ && top < expected_top - 40) {
         snr.value = nullptr, snr.outcome = Outcome::kFail;
         snr.explanation = std::string(kSide[static_cast<std::size_t>(c)]) + " channel carries no signal: no signal-to-noise ratio to speak of";
       }
@@ -554,6 +559,7 @@ class Configuration {
   double latency_ = 0;
   std::array<int, 2> arrived_{0, 1};  // ADC channel each source channel arrives on (-1: none), from the sweeps
   std::array<double, 2> tone_level_dbv_{-400, -400};
+  bool levels_measured_ = false;
   std::array<std::optional<double>, 2> max_output_reference_dbv_;
 };
 

@@ -280,7 +280,7 @@ TEST(CliTopLevel, HelpExitsZeroAndListsTheSubcommandsAndExitCodes) {
   const Outcome r = bench(scratch_dir(), {"--help"});
   ASSERT_TRUE(r.exited);
   EXPECT_EQ(r.code, 0) << r;
-  for (const char* word : {"generate", "analyze", "demo", "--version", "Exit codes"})
+  for (const char* word : {"generate", "analyze", "run", "selftest", "--version", "Exit codes"})
     EXPECT_NE(r.out.find(word), std::string::npos) << word << "\n" << r;
   EXPECT_TRUE(r.err.empty()) << r;
 }

@@ -1,4 +1,4 @@
-// `bench demo`: the main job until the simulated bench session exists. Generates a sweep and a tone,
+// `bench selftest`: the measurement engine against a chain whose every figure is known. Generates a sweep and a tone,
 // plays them through a known reference chain (delay, peaking EQ, static polynomial, white noise), writes
 // every file a real session would (stimuli, captures, analyses) and prints measured against expected.
 #include <spdlog/spdlog.h>
@@ -51,10 +51,10 @@ void row(const char* what, double measured, double expected, const char* unit) {
 
 }  // namespace
 
-void add_demo(CLI::App& app) {
+void add_selftest(CLI::App& app) {
   auto out = std::make_shared<std::string>();
-  auto* d = app.add_subcommand("demo", "analyse a generated sweep and tone through a known reference chain, measured vs expected");
-  d->add_option("--out", *out, "run directory (default reports/<UTC time>_demo-analysis)");
+  auto* d = app.add_subcommand("selftest", "analyse a generated sweep and tone through a known reference chain, measured vs expected");
+  d->add_option("--out", *out, "run directory (default reports/<UTC time>_selftest)");
   d->callback([out] {
     const auto t0 = std::chrono::steady_clock::now();
     ReferenceChain chain;
@@ -64,15 +64,15 @@ void add_demo(CLI::App& app) {
       const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
       char stamp[32];
       std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
-      dir = std::filesystem::path("reports") / (std::string(stamp) + "_demo-analysis");
+      dir = std::filesystem::path("reports") / (std::string(stamp) + "_selftest");
     }
     if (std::filesystem::exists(dir)) throw InputError(dir.string() + " already exists: a run directory is never overwritten; pick another --out");
     std::filesystem::create_directories(dir);
-    spdlog::info("demo: reference chain = {} samples delay, static polynomial {}x + {}x^2 + {}x^3, +3 dB peak at 4 kHz, noise {} dBFS",
+    spdlog::info("selftest: reference chain = {} samples delay, static polynomial {}x + {}x^2 + {}x^3, +3 dB peak at 4 kHz, noise {} dBFS",
                  chain.delay_samples, chain.a1, chain.a2, chain.a3, chain.noise_dbfs);
 
     // Sweep: 20 Hz to 20 kHz, 5 s, -6 dBFS.
-    spdlog::info("demo: [1/2] sweep through the chain");
+    spdlog::info("selftest: [1/2] sweep through the chain");
     const auto sweep_spec = stimulus::make_sweep_spec(20, 20000, 5, chain.fs, -6, 0.02);
     const dsp::Signal sweep = stimulus::generate_sweep(sweep_spec);
     const dsp::Signal sweep_cap = chain.process(sweep, static_cast<std::size_t>(chain.fs / 2), 1);
@@ -89,7 +89,7 @@ void add_demo(CLI::App& app) {
     io::write_json(dir / "analysis_sweep.json", sdoc);
 
     // Tone: 997 Hz at -1 dBFS, 2 s, not coherent with the record.
-    spdlog::info("demo: [2/2] 997 Hz tone through the chain");
+    spdlog::info("selftest: [2/2] 997 Hz tone through the chain");
     const auto tone_spec = stimulus::make_tone_spec(997, -1, 2, chain.fs, false);
     const dsp::Signal tone = stimulus::generate_tone(tone_spec);
     const dsp::Signal tone_cap = chain.process(tone, 0, 2).segment(2 * chain.delay_samples, tone.size() - 2 * chain.delay_samples);
@@ -126,7 +126,7 @@ void add_demo(CLI::App& app) {
     const double thdn_expected = std::sqrt((h2_tone * h2_tone + h3_tone * h3_tone) / 2 + noise_ms) /
                                  std::sqrt(fund_tone * fund_tone / 2 + (h2_tone * h2_tone + h3_tone * h3_tone) / 2 + noise_ms);
 
-    std::printf("\nReference chain measured by bench %s (run directory %s)\n", "demo", dir.string().c_str());
+    std::printf("\nReference chain measured by bench %s (run directory %s)\n", "selftest", dir.string().c_str());
     std::printf("  %-38s %12s %12s %10s\n", "quantity", "measured", "expected", "error");
     row("latency (samples)", sr.latency_samples, chain.delay_samples, "samples");
     row(("gain at " + std::to_string(static_cast<int>(f_low)) + " Hz").c_str(), g_low, dsp::amplitude_db(fund_sweep) + eq_db(f_low), "dB");
