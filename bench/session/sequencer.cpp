@@ -167,8 +167,10 @@ class Configuration {
     }
     out_.measurements["sweep"] = fr;
     arrived_ = arrived;
-    if (arrived[0] < 0 && arrived[1] < 0)
+    if (arrived[0] < 0 && arrived[1] < 0) {
+      no_signal_ = true;
       throw MeasurementError("no signal at all: neither channel's sweep reached the reference ADC; check that the chain is powered and connected");
+    }
 
     // Channel map.
     std::string map;
@@ -182,7 +184,7 @@ class Configuration {
         for (int s = 0; s < 2; ++s)
           if (arrived[static_cast<std::size_t>(s)] < 0)
             cm.explanation = std::string("the ") + kSide[static_cast<std::size_t>(s)] + " output reaches no input: the channel is open or shorted" +
-                             (fx_.source_connector == plan::Connector::kStereoTrs ? " (a mono TS plug in a stereo jack shorts the ring)" : "");
+                             (mono_plug_possible() ? " (a mono TS plug in a stereo jack shorts the ring)" : "");
       if (cm.explanation.empty()) cm.explanation = "channels arrive as " + map + " instead of L->L, R->R";
     } else {
       cm.explanation = "each output arrives on its own channel";
@@ -224,6 +226,7 @@ class Configuration {
   // Crosstalk with steady tones: drive one channel with 85 Hz, 1035 Hz and 10035 Hz at the test level and
   // read the other channel at those frequencies, narrow-band, far below the wide-band noise.
   void crosstalk() {
+    require_signal();
     // At least 15 Hz from every 50 and 60 Hz mains harmonic (each reading spans +-8 bins, about +-9 Hz),
     // so hum on the undriven channel is not read as crosstalk.
     const std::array<double, 3> freqs = {85.0, 1035.0, 10035.0};
@@ -323,6 +326,7 @@ class Configuration {
   void levels() {
     step_("level and gain at " + db_text(s_.tone_frequency_hz, 0) + " Hz");
     const auto t = tone(s_.test_level_dbfs, s_.tone_duration_s, "level");
+    if (!t[0].sine && !t[1].sine) no_signal_ = true;
     if (!t[0].sine && !t[1].sine)
       throw MeasurementError("no signal at all at " + db_text(s_.tone_frequency_hz, 0) +
                              " Hz on either channel: check that the chain is powered and connected");
@@ -365,13 +369,20 @@ class Configuration {
                                   {"level_dbv", level}};
   }
 
+  // A stereo jack on the source (or a TS plug declared in it) is where a mono plug shorts a channel.
+  bool mono_plug_possible() const {
+    const auto port = plan_.interface.ports.find(fx_.source_port);
+    return fx_.source_connector == plan::Connector::kTs || fx_.source_connector == plan::Connector::kStereoTrs ||
+           (port != plan_.interface.ports.end() && port->second.connector == plan::Connector::kStereoTrs);
+  }
+
   // The reason a technician wants, from how far each channel is off (dB re the expectation).
   std::string diagnose(int c, double delta, double other_delta) const {
     const std::string side = kSide[static_cast<std::size_t>(c)];
     auto near = [](double v, double target) { return std::abs(v - target) < 1.5; };
     if (delta < -40)
       return side + " channel carries no signal (" + db_text(delta) + " dB): a shorted or open channel" +
-             (fx_.source_connector == plan::Connector::kStereoTrs ? ", e.g. a mono TS plug in a stereo jack shorting the ring?" : "?");
+             (mono_plug_possible() ? ", e.g. a mono TS plug in a stereo jack shorting the ring?" : "?");
     if (near(delta, 6.02) && near(other_delta, 6.02))
       return "both channels arrive " + db_text(delta) + " dB high: the interface's output gain stage is not neutral? Set it to 0 dB";
     if (near(delta, -6.02))
@@ -384,7 +395,14 @@ class Configuration {
     return text;
   }
 
+  // Without any signal there is no device to judge: the bench (or the set-up) is at fault.
+  void require_signal() const {
+    if (no_signal_)
+      throw MeasurementError("no signal at all reached the reference ADC: check that the chain is powered and connected");
+  }
+
   void distortion() {
+    require_signal();
     json curves = json::array();
     for (double level : s_.thd_levels_dbfs) {
       step_("THD+N at " + db_text(level) + " dBFS");
@@ -447,7 +465,7 @@ class Configuration {
       h.explanation = "strongest mains line " + db_text(hum) + " dBV at " + db_text(hum_f, 0) + " Hz" +
                       (h.outcome == Outcome::kFail ? (unbalanced ? ": a ground loop on the unbalanced run? Use balanced cables or lift the ground"
                                                                  : ": hum on a balanced run: check the amplifier's supply and grounding")
-                                                   : (unbalanced ? ": an unbalanced run picks up hum that a balanced one rejects" : ""));
+                                                   : (unbalanced && hum > -125 ? ": an unbalanced run picks up hum that a balanced one rejects" : ""));
       add(h);
       // SNR re the largest clean output: the tone's level scaled to 0 dBFS, capped at the maximum output.
       double top = tone_level_dbv_[static_cast<std::size_t>(c)] - s_.test_level_dbfs;
@@ -477,6 +495,7 @@ class Configuration {
 
   // Raise the level until THD+N reaches the plan's threshold, per load; bisect the crossing.
   void max_output() {
+    require_signal();
     json all = json::object();
     const double threshold_db = 20 * std::log10(s_.max_output_thd_n_percent / 100);
     const double step_s = std::max(0.35, s_.tone_duration_s / 3);
@@ -560,6 +579,7 @@ class Configuration {
   std::array<int, 2> arrived_{0, 1};  // ADC channel each source channel arrives on (-1: none), from the sweeps
   std::array<double, 2> tone_level_dbv_{-400, -400};
   bool levels_measured_ = false;
+  bool no_signal_ = false;
   std::array<std::optional<double>, 2> max_output_reference_dbv_;
 };
 

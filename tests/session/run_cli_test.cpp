@@ -1,0 +1,156 @@
+// Tier 2, the `bench run` contract as a real process: exit codes, report.json's shape, the captures on
+// disk, and the refusals (malformed plan, a run directory that already holds files).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "session_test_support.hpp"
+
+namespace bench::session::test {
+namespace {
+
+using nlohmann::json;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') q.append("'\\''");
+    else q.push_back(c);
+  }
+  return q + "'";
+}
+
+struct Proc {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs `bench <args>` with stdout and stderr into files of dir.
+Proc bench(const std::string& args, const fs::path& dir) {
+  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
+  const std::string cmd = quote(BENCH_BIN) + " " + args + " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
+  const int status = std::system(cmd.c_str());
+  Proc o;
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.out = slurp(out);
+  o.err = slurp(err);
+  return o;
+}
+
+// A fresh scratch directory per test.
+fs::path scratch() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return fresh_dir(std::string("cli.") + info->test_suite_name() + "." + info->name());
+}
+
+std::size_t lines(const std::string& s) {
+  std::size_t n = 0;
+  for (char c : s) n += c == '\n';
+  return n + (!s.empty() && s.back() != '\n');
+}
+
+TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
+  const fs::path dir = scratch();
+  const fs::path run = dir / "run";
+  const Proc o = bench("run " + quote(plan_file("faults").string()) + " --out " + quote(run.string()), dir);
+  EXPECT_EQ(o.exit_code, 1) << o.err;
+  const fs::path report = run / "report.json";
+  ASSERT_TRUE(fs::exists(report)) << o.err;
+  json doc;
+  ASSERT_NO_THROW(doc = json::parse(slurp(report)));
+  EXPECT_EQ(doc.value("schema", ""), "bench.report/1");
+  EXPECT_EQ(doc.value("outcome", ""), "fail");
+  ASSERT_TRUE(doc.contains("configurations") && doc["configurations"].is_array());
+  EXPECT_EQ(doc["configurations"].size(), 6u);
+  std::size_t captures = 0;
+  for (const auto& c : doc["configurations"]) {
+    ASSERT_TRUE(c.contains("fixture") && c.contains("outcome") && c.contains("checks")) << c.dump().substr(0, 300);
+    const std::string id = c["fixture"].is_object() ? c["fixture"].value("id", "") : c["fixture"].dump();
+    SCOPED_TRACE(id);
+    EXPECT_EQ(c["outcome"], id == "line_trs_to_amp_trs" ? "pass" : "fail");
+    ASSERT_TRUE(c["checks"].is_array());
+    EXPECT_FALSE(c["checks"].empty());
+    for (const auto& k : c["checks"])
+      for (const char* key : {"name", "value", "unit", "limit", "outcome", "explanation"})
+        EXPECT_TRUE(k.contains(key)) << "check lacks " << key << ": " << k.dump();
+    ASSERT_TRUE(c.contains("captures") && c["captures"].is_array());
+    EXPECT_FALSE(c["captures"].empty());
+    for (const auto& cap : c["captures"]) {
+      const fs::path wav = run / cap.get<std::string>();
+      ++captures;
+      EXPECT_EQ(wav.extension(), ".wav") << wav;
+      EXPECT_TRUE(fs::is_regular_file(wav)) << wav;
+      EXPECT_GT(fs::exists(wav) ? fs::file_size(wav) : 0, 44u) << wav;
+      const fs::path sidecar = wav.string() + ".json";
+      ASSERT_TRUE(fs::is_regular_file(sidecar)) << sidecar;
+      json side;
+      EXPECT_NO_THROW(side = json::parse(slurp(sidecar))) << sidecar;
+    }
+  }
+  EXPECT_GT(captures, 0u);
+  fs::remove_all(dir);
+}
+
+TEST(BenchRunCli, DemoPlanExitsZero) {
+  const fs::path dir = scratch();
+  const fs::path run = dir / "run";
+  const Proc o = bench("run " + quote(plan_file("demo").string()) + " --out " + quote(run.string()), dir);
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  ASSERT_TRUE(fs::exists(run / "report.json"));
+  const json doc = json::parse(slurp(run / "report.json"));
+  EXPECT_EQ(doc.value("outcome", ""), "pass");
+  EXPECT_EQ(doc["summary"].value("pass", 0), 5);
+  fs::remove_all(dir);
+}
+
+TEST(BenchRunCli, MissingPlanExitsTwoWithOneStderrLine) {
+  const fs::path dir = scratch();
+  const Proc o = bench("run " + quote((dir / "no_such_plan.toml").string()) + " --out " + quote((dir / "run").string()), dir);
+  EXPECT_EQ(o.exit_code, 2) << o.err;
+  EXPECT_EQ(lines(o.err), 1u) << o.err;
+  EXPECT_TRUE(contains(o.err, "no_such_plan.toml")) << o.err;
+  EXPECT_FALSE(fs::exists(dir / "run" / "report.json"));
+  fs::remove_all(dir);
+}
+
+TEST(BenchRunCli, MalformedPlanExitsTwoWithOneStderrLine) {
+  const fs::path dir = scratch();
+  const fs::path plan = dir / "broken.toml";
+  std::ofstream(plan) << "[plan]\nname = \"broken\nfixtures = [\n";
+  const Proc o = bench("run " + quote(plan.string()) + " --out " + quote((dir / "run").string()), dir);
+  EXPECT_EQ(o.exit_code, 2) << o.err;
+  EXPECT_EQ(lines(o.err), 1u) << o.err;
+  EXPECT_TRUE(contains(o.err, "broken.toml")) << o.err;
+  EXPECT_FALSE(fs::exists(dir / "run" / "report.json"));
+  fs::remove_all(dir);
+}
+
+TEST(BenchRunCli, RunDirectoryThatHoldsFilesIsRefused) {
+  const fs::path dir = scratch();
+  const fs::path run = dir / "run";
+  fs::create_directories(run);
+  std::ofstream(run / "earlier.txt") << "an earlier run's file\n";
+  const Proc o = bench("run " + quote(plan_file("demo").string()) + " --out " + quote(run.string()), dir);
+  EXPECT_EQ(o.exit_code, 2) << o.err;
+  EXPECT_EQ(lines(o.err), 1u) << o.err;
+  EXPECT_TRUE(contains(o.err, "already holds files")) << o.err;
+  EXPECT_FALSE(fs::exists(run / "report.json"));
+  EXPECT_FALSE(fs::exists(run / "captures"));
+  EXPECT_EQ(slurp(run / "earlier.txt"), "an earlier run's file\n");
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace bench::session::test
