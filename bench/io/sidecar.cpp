@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "bench/core/error.hpp"
+#include "bench/io/atomic_file.hpp"
 #include "bench/core/version.hpp"
 
 namespace bench::io {
@@ -41,25 +42,7 @@ nlohmann::json tone_sidecar(const stimulus::ToneSpec& s, int channels) {
           {"channels", channels}};
 }
 
-void write_json(const std::filesystem::path& path, const nlohmann::json& doc) {
-  const std::filesystem::path tmp = path.string() + ".partial";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw InputError(path.string() + ": cannot write: check the directory exists and is writable");
-    out << doc.dump(2) << '\n';
-    if (!out.flush()) {
-      std::filesystem::remove(tmp);
-      throw InputError(path.string() + ": write failed (disk full?): free space and run again");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    throw InputError(path.string() + ": cannot put the finished file in place (" + ec.message() + "): check the path is not a directory");
-  }
-}
+void write_json(const std::filesystem::path& path, const nlohmann::json& doc) { write_text_atomic(path, doc.dump(2) + "\n"); }
 
 std::optional<stimulus::SweepSpec> read_sweep_sidecar(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) return std::nullopt;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bench/core/error.hpp"
+#include "bench/io/atomic_file.hpp"
 
 namespace bench::io {
 namespace {
@@ -67,7 +68,7 @@ void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, dou
   info.channels = static_cast<int>(frames.cols());
   // RF64 switches to 64-bit sizes on its own when a file passes 4 GiB; below that it writes plain WAV.
   info.format = SF_FORMAT_WAV | sub;
-  const std::filesystem::path tmp = path.string() + ".partial";
+  const std::filesystem::path tmp = partial_path(path);
   SNDFILE* f = sf_open(tmp.c_str(), SFM_WRITE, &info);
   if (f == nullptr)
     throw InputError(path.string() + ": cannot write (" + sf_strerror(nullptr) + "): check the directory exists and is writable");
@@ -87,13 +88,7 @@ void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, dou
     std::filesystem::remove(tmp);
     throw InputError(path.string() + ": write failed (disk full?): free space and run again");
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    throw InputError(path.string() + ": cannot put the finished file in place (" + ec.message() + "): check the path is not a directory");
-  }
+  commit_partial(path);
 }
 
 SampleFormat parse_sample_format(const std::string& text) {
