@@ -12,7 +12,10 @@
 #include "sim/sim_test_support.hpp"
 
 // Counts every allocation through the global operator new of this test binary, so a test can check that
-// process() allocates nothing.
+// process() allocates nothing. AddressSanitizer replaces operator new itself (and GCC 12 then warns of a
+// new/free mismatch), so the sanitizer build leaves this test out; the Release ctest run, which CI also
+// runs, has it.
+#ifndef __SANITIZE_ADDRESS__
 namespace {
 std::atomic<long> g_allocations{0};
 }  // namespace
@@ -28,6 +31,7 @@ void operator delete(void* p) noexcept {
 void operator delete(void* p, std::size_t) noexcept {
   std::free(p);
 }
+#endif
 
 namespace bench::sim {
 namespace {
@@ -131,6 +135,7 @@ TEST(Chain, SameSeedSameOutputDifferentSeedDifferentNoiseAndResetRestarts) {
   EXPECT_TRUE(run_in_blocks(a, x, 333) == ya);
 }
 
+#ifndef __SANITIZE_ADDRESS__
 TEST(Chain, ProcessNeverAllocates) {
   const dsp::Frames x = testing::sines(6000, -12, 441, 1003);
   dsp::Frames y(x.rows(), 2);
@@ -149,6 +154,7 @@ TEST(Chain, ProcessNeverAllocates) {
     EXPECT_EQ(g_allocations.load() - before, 0) << ppm << " ppm";
   }
 }
+#endif
 
 TEST(Chain, BadConfigurationsAreConfigErrors) {
   ChainConfig c = quiet_config();
