@@ -37,6 +37,7 @@ int run(int argc, char** argv) {
   add_selftest(app);
   int exit_code = 0;
   add_run(app, exit_code);
+  add_report(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

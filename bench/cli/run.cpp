@@ -12,6 +12,7 @@
 #include "bench/core/error.hpp"
 #include "bench/io/sidecar.hpp"
 #include "bench/plan/load.hpp"
+#include "bench/report/outputs.hpp"
 #include "bench/report/report_json.hpp"
 #include "bench/session/sequencer.hpp"
 #include "bench/session/sim_endpoint.hpp"
@@ -95,6 +96,7 @@ int run_plan(const RunArgs& a) {
   const session::SessionResult result = session::Sequencer(plan, endpoint, options).run();
   const nlohmann::json report = report::report_json(plan, result, {a.backend, a.seed, utc_stamp("%Y-%m-%dT%H:%M:%SZ")});
   io::write_json(dir / "report.json", report);
+  report::write_all(dir, report);
   print_summary(report, dir);
   if (result.aborted) {
     std::fprintf(stderr, "bench: error: %s: the configurations measured so far are in %s\n", result.aborted->c_str(),

@@ -1,0 +1,33 @@
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "bench/cli/app.hpp"
+#include "bench/core/error.hpp"
+#include "bench/report/outputs.hpp"
+
+namespace bench::cli {
+namespace {
+
+void rebuild(const std::filesystem::path& run_dir) {
+  const nlohmann::json report = report::read_report(run_dir);
+  try {
+    const auto written = report::write_all(run_dir, report);
+    spdlog::info("{}: wrote index.html, junit.xml and {} export files", run_dir.string(), written.size() - 2);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError((run_dir / "report.json").string() + ": malformed report (" + e.what() + "): restore it from the run or run the plan again");
+  }
+}
+
+}  // namespace
+
+void add_report(CLI::App& app) {
+  auto dir = std::make_shared<std::string>();
+  auto* r = app.add_subcommand("report", "rebuild index.html, junit.xml and exports/ of a run directory from its report.json");
+  r->add_option("run_dir", *dir, "run directory written by `bench run` (holds report.json)")->required();
+  r->callback([dir] { rebuild(*dir); });
+}
+
+}  // namespace bench::cli

@@ -1,0 +1,176 @@
+#include "bench/report/exports.hpp"
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <optional>
+
+#include "bench/core/error.hpp"
+#include "bench/report/report_access.hpp"
+#include "bench/report/write_text.hpp"
+
+namespace bench::report {
+namespace {
+
+using access::array;
+using access::member;
+using access::numbers;
+using access::text;
+using nlohmann::json;
+
+constexpr const char* kSides[] = {"left", "right"};
+
+// Six decimals: 1e-6 dB and 1e-6 degrees, far below any measurement's uncertainty.
+void append_number(std::string& out, double v) {
+  char b[48];
+  std::snprintf(b, sizeof b, "%.6f", v);
+  out += b;
+}
+
+// Header text on one line: control characters become blanks.
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  return s;
+}
+
+std::string frd(const std::string& title, const std::vector<double>& f, const std::vector<double>& m, const std::vector<double>& p) {
+  std::string o = "* " + one_line(title) + "\n";
+  o += "* gain capture/stimulus (0 dB = unity gain), phase with the latency removed\n";
+  o += "* frequency_Hz magnitude_dB phase_deg\n";
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const double phase = i < p.size() ? p[i] : 0.0;
+    if (i >= m.size() || !std::isfinite(f[i]) || !std::isfinite(m[i]) || !std::isfinite(phase)) continue;
+    append_number(o, f[i]);
+    o += ' ';
+    append_number(o, m[i]);
+    o += ' ';
+    append_number(o, phase);
+    o += '\n';
+  }
+  return o;
+}
+
+void append_cell(std::string& o, double v) {
+  o += ',';
+  if (std::isfinite(v)) append_number(o, v);
+}
+
+std::string response_csv(const std::vector<double>& f, const std::vector<double>& m, const std::vector<double>& p) {
+  std::string o = "frequency_hz,magnitude_db,phase_deg\n";
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (!std::isfinite(f[i])) continue;
+    append_number(o, f[i]);
+    append_cell(o, i < m.size() ? m[i] : std::nan(""));
+    append_cell(o, i < p.size() ? p[i] : std::nan(""));
+    o += '\n';
+  }
+  return o;
+}
+
+std::string harmonics_csv(const json& side) {
+  // Each harmonic lists its own stretch of the excitation-frequency axis; the rows are their union.
+  std::map<double, std::array<double, 4>> rows;
+  for (const auto& h : array(side, "harmonics")) {
+    const double order = access::number(h, "order");
+    if (!(order >= 2 && order <= 5) || order != std::floor(order)) continue;
+    const auto f = numbers(h, "frequency_hz"), level = numbers(h, "level_db");
+    for (std::size_t i = 0; i < f.size() && i < level.size(); ++i) {
+      if (!std::isfinite(f[i])) continue;
+      auto [it, inserted] = rows.try_emplace(f[i]);
+      if (inserted) it->second.fill(std::nan(""));
+      it->second[static_cast<std::size_t>(order) - 2] = level[i];
+    }
+  }
+  std::string o = "frequency_hz,h2_db,h3_db,h4_db,h5_db\n";
+  for (const auto& [f, levels] : rows) {
+    append_number(o, f);
+    for (double v : levels) append_cell(o, v);
+    o += '\n';
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string export_directory_name(const std::string& fixture_id) {
+  std::string s = fixture_id;
+  for (char& c : s)
+    if (c == '/' || c == '\\') c = '_';
+  if (s.empty() || s == "." || s == "..") s = "_" + s;
+  return s;
+}
+
+std::vector<ExportFile> export_files(const json& report) {
+  const json* plan = member(report, "plan");
+  const std::string plan_id = plan ? text(*plan, "id", "plan") : "plan";
+  const std::string version = text(report, "bench_version", "?");
+  std::vector<ExportFile> files;
+  for (const auto& c : array(report, "configurations")) {
+    const json* m = member(c, "measurements");
+    const json* sweep = m ? member(*m, "sweep") : nullptr;
+    if (!sweep) continue;
+    const std::string id = access::fixture_id(c);
+    const std::filesystem::path dir = std::filesystem::path("exports") / export_directory_name(id);
+    for (const char* side_name : kSides) {
+      const json* side = member(*sweep, side_name);
+      if (!side) continue;
+      const auto f = numbers(*side, "frequency_hz"), mag = numbers(*side, "magnitude_db"), phase = numbers(*side, "phase_deg");
+      const std::string arrived = text(*side, "arrived_on", side_name);
+      const std::string title = "bench " + version + " frequency response: plan " + plan_id + ", configuration " + id + ", " + side_name +
+                                " channel driven" + (arrived == side_name ? std::string() : " (arrives on " + arrived + ")");
+      files.push_back({dir / (std::string(side_name) + ".frd"), frd(title, f, mag, phase)});
+      files.push_back({dir / (std::string(side_name) + ".csv"), response_csv(f, mag, phase)});
+      files.push_back({dir / (std::string(side_name) + "_harmonics.csv"), harmonics_csv(*side)});
+    }
+  }
+  return files;
+}
+
+std::vector<std::filesystem::path> write_exports(const std::filesystem::path& dir, const json& report) {
+  std::vector<std::filesystem::path> written;
+  for (const auto& file : export_files(report)) {
+    const std::filesystem::path path = dir / file.relative;
+    ensure_directory(path.parent_path());
+    write_text_atomic(path, file.text);
+    written.push_back(path);
+  }
+  return written;
+}
+
+FrdCurve parse_frd(std::string_view text_in, const std::string& source) {
+  FrdCurve curve;
+  std::size_t line_no = 0, pos = 0;
+  while (pos < text_in.size()) {
+    std::size_t end = text_in.find('\n', pos);
+    if (end == std::string_view::npos) end = text_in.size();
+    std::string line(text_in.substr(pos, end - pos));
+    pos = end + 1;
+    ++line_no;
+    for (char& c : line)
+      if (c == ',' || c == ';' || c == '\t' || c == '\r') c = ' ';
+    const std::size_t first = line.find_first_not_of(' ');
+    if (first == std::string::npos || line[first] == '*' || line[first] == '#') continue;
+    const char* p = line.c_str() + first;
+    char* next = nullptr;
+    std::array<double, 3> v{0, 0, 0};
+    int n = 0;
+    for (; n < 3; ++n) {
+      v[static_cast<std::size_t>(n)] = std::strtod(p, &next);
+      if (next == p) break;
+      p = next;
+    }
+    if (n == 0) continue;  // a text line (some tools write a header without '*')
+    while (*p == ' ') ++p;
+    if (n < 2 || *p != '\0')
+      throw InputError(source + ":" + std::to_string(line_no) + ": expected 'frequency magnitude [phase]' numbers, got '" + line.substr(first) + "'");
+    curve.frequency_hz.push_back(v[0]);
+    curve.magnitude_db.push_back(v[1]);
+    curve.phase_deg.push_back(v[2]);
+  }
+  return curve;
+}
+
+}  // namespace bench::report

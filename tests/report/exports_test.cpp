@@ -1,0 +1,106 @@
+// .frd and .csv exports: the curve read back equals report.json's to the printed precision; the layout
+// REW and VituixCAD import; harmonics with gaps where a harmonic is not listed.
+#include "bench/report/exports.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "bench/core/error.hpp"
+#include "report_test_support.hpp"
+
+namespace bench::report::test {
+namespace {
+
+const ExportFile* find_file(const std::vector<ExportFile>& files, const std::string& relative) {
+  for (const auto& f : files)
+    if (f.relative.generic_string() == relative) return &f;
+  return nullptr;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+TEST(Exports, OneSetPerConfigurationAndChannelWithSlashesReplaced) {
+  const auto files = export_files(sample_report());
+  for (const char* name : {"exports/good/left.frd", "exports/good/left.csv", "exports/good/left_harmonics.csv", "exports/good/right.frd",
+                           "exports/odd_swapped/right_harmonics.csv"})
+    EXPECT_NE(find_file(files, name), nullptr) << name;
+  EXPECT_EQ(files.size(), 12u);  // "broken" has no sweep, so nothing
+  EXPECT_EQ(export_directory_name("faults/swapped_channels"), "faults_swapped_channels");
+  EXPECT_EQ(export_directory_name(".."), "_..");
+}
+
+TEST(Exports, FrdReadsBackToTheSameCurve) {
+  const json report = sample_report();
+  const json& side = report["configurations"][0]["measurements"]["sweep"]["left"];
+  const auto files = export_files(report);
+  const ExportFile* frd = find_file(files, "exports/good/left.frd");
+  ASSERT_NE(frd, nullptr);
+  EXPECT_EQ(frd->text.rfind("* ", 0), 0u);  // a header comment REW skips
+  const FrdCurve curve = parse_frd(frd->text, "left.frd");
+  const auto& f = side["frequency_hz"];
+  ASSERT_EQ(curve.frequency_hz.size(), f.size());
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    EXPECT_NEAR(curve.frequency_hz[i], f[i].get<double>(), 1e-6);
+    EXPECT_NEAR(curve.magnitude_db[i], side["magnitude_db"][i].get<double>(), 1e-6);
+    EXPECT_NEAR(curve.phase_deg[i], side["phase_deg"][i].get<double>(), 1e-6);
+  }
+}
+
+TEST(Exports, CsvHasItsHeaderAndLeavesMissingValuesEmpty) {
+  json report = sample_report();
+  report["configurations"][0]["measurements"]["sweep"]["left"]["magnitude_db"][3] = nullptr;
+  const auto files = export_files(report);
+  const auto csv = lines_of(find_file(files, "exports/good/left.csv")->text);
+  ASSERT_GT(csv.size(), 5u);
+  EXPECT_EQ(csv[0], "frequency_hz,magnitude_db,phase_deg");
+  EXPECT_EQ(count(csv[4], ",,"), 1u) << csv[4];
+  // The .frd leaves that point out rather than writing a number that is not there.
+  const FrdCurve curve = parse_frd(find_file(files, "exports/good/left.frd")->text, "left.frd");
+  EXPECT_EQ(curve.frequency_hz.size(), csv.size() - 2);
+}
+
+TEST(Exports, HarmonicsAreEmptyWhereNotListed) {
+  const auto files = export_files(sample_report());
+  const auto csv = lines_of(find_file(files, "exports/good/left_harmonics.csv")->text);
+  ASSERT_GT(csv.size(), 2u);
+  EXPECT_EQ(csv[0], "frequency_hz,h2_db,h3_db,h4_db,h5_db");
+  EXPECT_EQ(csv[1], "20.000000,-80.000000,-90.000000,-100.000000,-110.000000");
+  // Rows up to where H2 is listed (f < 10 kHz); the last ones carry H2 only.
+  const std::string& last = csv.back();
+  EXPECT_EQ(last.substr(last.size() - 3), ",,,") << last;
+  const double f_last = std::stod(last.substr(0, last.find(',')));
+  EXPECT_LT(f_last * 2, 20000);
+  for (std::size_t i = 1; i < csv.size(); ++i) {
+    const double f = std::stod(csv[i].substr(0, csv[i].find(',')));
+    const auto cells = count(csv[i], ",");
+    EXPECT_EQ(cells, 4u);
+    const bool has_h5 = csv[i].substr(csv[i].rfind(',') + 1) != "";
+    EXPECT_EQ(has_h5, f * 5 < 20000) << csv[i];
+  }
+}
+
+TEST(Exports, ParseFrdAcceptsCommonVariantsAndNamesTheLineOfAnError) {
+  const FrdCurve c = parse_frd("* comment\n# other\nFreq(Hz) SPL(dB) Phase\n\n20 -1.5 10\n30,\t-2;  20\r\n40 -3\n", "x.frd");
+  ASSERT_EQ(c.frequency_hz.size(), 3u);
+  EXPECT_DOUBLE_EQ(c.magnitude_db[1], -2);
+  EXPECT_DOUBLE_EQ(c.phase_deg[1], 20);
+  EXPECT_DOUBLE_EQ(c.phase_deg[2], 0);
+  try {
+    (void)parse_frd("20 -1 0\n30 x\n", "bad.frd");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("bad.frd:2: ", 0), 0u) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace bench::report::test
