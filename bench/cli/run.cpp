@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@
 #include "bench/report/outputs.hpp"
 #include "bench/report/report_json.hpp"
 #include "bench/session/sequencer.hpp"
+#include "bench/session/replay_endpoint.hpp"
 #include "bench/session/sim_endpoint.hpp"
 
 namespace bench::cli {
@@ -71,21 +73,9 @@ void print_summary(const nlohmann::json& report, const std::filesystem::path& di
               (dir / "report.json").string().c_str());
 }
 
-int run_plan(const RunArgs& a) {
-  const plan::Plan plan = plan::load_plan(a.plan);
-  if (a.backend != "sim")
-    throw InputError("--backend " + a.backend + " is not available yet: use --backend sim (the RtAudio backend comes with the live path)");
-  std::filesystem::path dir = a.out.empty() ? std::filesystem::path("reports") / (utc_stamp("%Y%m%dT%H%M%SZ") + "_" + plan.id)
-                                            : std::filesystem::path(a.out);
-  if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir))
-    throw InputError(dir.string() + " already holds files: a run directory is never overwritten; give another --out");
-  std::filesystem::create_directories(dir);
-  spdlog::info("run {}: {} configurations, backend {}, seed {}, writing {}", plan.id, plan.fixtures.size(), a.backend, a.seed, dir.string());
-
-  session::SimEndpoint endpoint(plan, a.seed);
+session::RunOptions progress_options(const std::filesystem::path& dir) {
   session::RunOptions options;
   options.run_dir = dir;
-  options.operator_prompts = false;  // the Sim endpoint sets fixtures up itself
   options.on_progress = [](const session::Progress& p) {
     if (p.remaining_s >= 0)
       spdlog::info("[{}/{}] {}: {} ({:.1f} s elapsed, about {:.1f} s left)", p.configuration, p.configurations, p.fixture_id, p.step,
@@ -93,8 +83,11 @@ int run_plan(const RunArgs& a) {
     else
       spdlog::info("[{}/{}] {}: {} ({:.1f} s elapsed)", p.configuration, p.configurations, p.fixture_id, p.step, p.elapsed_s);
   };
-  const session::SessionResult result = session::Sequencer(plan, endpoint, options).run();
-  const nlohmann::json report = report::report_json(plan, result, {a.backend, a.seed, utc_stamp("%Y-%m-%dT%H:%M:%SZ")});
+  return options;
+}
+
+// Writes report.json and what derives from it, prints the summary, maps the outcome to an exit code.
+int finish(const std::filesystem::path& dir, const nlohmann::json& report, const session::SessionResult& result) {
   io::write_json(dir / "report.json", report);
   report::write_all(dir, report);
   print_summary(report, dir);
@@ -110,7 +103,86 @@ int run_plan(const RunArgs& a) {
   }
 }
 
+std::filesystem::path fresh_dir(const std::string& out, const std::filesystem::path& fallback) {
+  std::filesystem::path dir = out.empty() ? fallback : std::filesystem::path(out);
+  if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir))
+    throw InputError(dir.string() + " already holds files: a run directory is never overwritten; give another --out");
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+int run_plan(const RunArgs& a) {
+  const plan::Plan plan = plan::load_plan(a.plan);
+  if (a.backend != "sim")
+    throw InputError("--backend " + a.backend + " is not available yet: use --backend sim (the RtAudio backend comes with the live path)");
+  const std::filesystem::path dir = fresh_dir(a.out, std::filesystem::path("reports") / (utc_stamp("%Y%m%dT%H%M%SZ") + "_" + plan.id));
+  spdlog::info("run {}: {} configurations, backend {}, seed {}, writing {}", plan.id, plan.fixtures.size(), a.backend, a.seed, dir.string());
+  session::SimEndpoint endpoint(plan, a.seed);
+  session::RunOptions options = progress_options(dir);
+  options.operator_prompts = false;  // the Sim endpoint sets fixtures up itself
+  const session::SessionResult result = session::Sequencer(plan, endpoint, options).run();
+  return finish(dir, report::report_json(plan, result, {a.backend, a.seed, utc_stamp("%Y-%m-%dT%H:%M:%SZ")}), result);
+}
+
+struct ReanalyzeArgs {
+  std::string run_dir, out, plan;
+};
+
+// Same checks, recomputed from the captures a run kept: the sequencer runs again with an endpoint that
+// hands back each kept capture instead of playing.
+int reanalyze(const ReanalyzeArgs& a) {
+  const std::filesystem::path run = a.run_dir;
+  const std::filesystem::path original_path = run / "report.json";
+  if (!std::filesystem::exists(original_path)) throw InputError(original_path.string() + ": no such file: give a run directory made by bench run");
+  nlohmann::json original;
+  try {
+    std::ifstream in(original_path);
+    original = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(original_path.string() + ": not valid JSON (" + e.what() + ")");
+  }
+  if (!original.is_object() || original.value("schema", "") != "bench.report/1" || !original.contains("plan"))
+    throw InputError(original_path.string() + ": not a bench.report/1 document");
+  const std::string plan_file = a.plan.empty() ? original["plan"].value("file", "") : a.plan;
+  if (plan_file.empty() || !std::filesystem::exists(plan_file))
+    throw InputError(original_path.string() + " names the plan '" + plan_file +
+                     "', which is not there from here: run from the directory of the original run or give --plan");
+  const plan::Plan plan = plan::load_plan(plan_file);
+  const std::filesystem::path dir = fresh_dir(a.out, run / ("reanalysis_" + utc_stamp("%Y%m%dT%H%M%SZ")));
+  spdlog::info("reanalyze {}: {} configurations from the kept captures, writing {}", run.string(), plan.fixtures.size(), dir.string());
+  session::ReplayEndpoint endpoint(run);
+  session::RunOptions options = progress_options(dir);
+  options.write_captures = false;
+  const session::SessionResult result = session::Sequencer(plan, endpoint, options).run();
+  const std::uint64_t seed = original.value("seed", std::uint64_t{0});
+  nlohmann::json redone = report::report_json(plan, result, {"replay", seed, utc_stamp("%Y-%m-%dT%H:%M:%SZ")});
+  // Count the checks that came out identical (value and outcome, bit for bit).
+  std::size_t same = 0, total = 0;
+  const auto& a_conf = original["configurations"];
+  const auto& b_conf = redone["configurations"];
+  for (std::size_t i = 0; i < std::min(a_conf.size(), b_conf.size()); ++i) {
+    const auto& ca = a_conf[i]["checks"];
+    const auto& cb = b_conf[i]["checks"];
+    total += std::max(ca.size(), cb.size());
+    for (std::size_t k = 0; k < std::min(ca.size(), cb.size()); ++k)
+      if (ca[k] == cb[k]) ++same;
+  }
+  redone["reanalysis_of"] = {{"run_dir", run.generic_string()}, {"checks", total}, {"identical_checks", same}};
+  const int code = finish(dir, redone, result);
+  std::printf("%zu of %zu checks identical to %s\n", same, total, original_path.string().c_str());
+  return code;
+}
+
 }  // namespace
+
+void add_reanalyze(CLI::App& app, int& exit_code) {
+  auto a = std::make_shared<ReanalyzeArgs>();
+  auto* r = app.add_subcommand("reanalyze", "recompute every measurement and check of a run from its kept captures");
+  r->add_option("run_dir", a->run_dir, "a directory written by bench run")->required();
+  r->add_option("--out", a->out, "where to write (default RUN_DIR/reanalysis_<UTC time>)");
+  r->add_option("--plan", a->plan, "the plan file, when the one named in report.json is not reachable from here");
+  r->callback([a, &exit_code] { exit_code = reanalyze(*a); });
+}
 
 void add_run(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<RunArgs>();

@@ -21,6 +21,10 @@ class Endpoint {
   /// [main thread] Throws bench::HardwareError.
   virtual void configure(const plan::Fixture& fixture, const plan::Load& load) = 0;
 
+  /// Names the next take ("<fixture id>/<measurement>", e.g. "line_trs_to_amp_trs/sweep_left") before
+  /// play_and_record(); a replaying endpoint uses it to find the kept capture. [main thread]
+  virtual void set_take(const std::string& take) { (void)take; }
+
   /// Plays `stimulus` (frames x source port channels, full scale +-1) on the port under test and returns
   /// what the reference ADC recorded over the same span (frames x ADC channels). The stimulus already
   /// holds its pre-roll and post-roll. [main thread] Throws bench::HardwareError or MeasurementError.

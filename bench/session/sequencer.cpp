@@ -47,7 +47,7 @@ class Configuration {
     expected_ = expect(plan_, fx_, *reference_);
     volts_db_ = 20 * std::log10(plan_.adc.fullscale_vrms);
     capture_dir_ = options_.run_dir / "captures" / fx_.id;
-    std::filesystem::create_directories(capture_dir_);
+    if (options_.write_captures) std::filesystem::create_directories(capture_dir_);
   }
 
   void run() {
@@ -91,18 +91,22 @@ class Configuration {
   dsp::Frames record(const dsp::Frames& body, const std::string& name, json stimulus) {
     dsp::Frames played = dsp::Frames::Zero(pre_ + body.rows() + post_, 2);
     played.middleRows(pre_, body.rows()) = body;
-    dsp::Frames cap = ep_.play_and_record(played);
-    const std::filesystem::path wav = capture_dir_ / (name + ".wav");
-    io::write_wav(wav, cap, fs_);
-    stimulus["schema"] = "bench.capture/1";
-    stimulus["fixture"] = fx_.id;
-    stimulus["load"] = current_load_;
-    stimulus["sample_rate_hz"] = fs_;
-    stimulus["preroll_frames"] = pre_;
-    stimulus["postroll_frames"] = post_;
-    stimulus["backend"] = ep_.describe();
-    io::write_json(io::sidecar_path(wav), stimulus);
-    out_.captures.push_back((std::filesystem::path("captures") / fx_.id / (name + ".wav")).string());
+    ep_.set_take(fx_.id + "/" + name);
+    // Analyse exactly what is kept on disk (float32), so bench reanalyze reproduces every check bit for bit.
+    dsp::Frames cap = ep_.play_and_record(played).cast<float>().cast<double>();
+    if (options_.write_captures) {
+      const std::filesystem::path wav = capture_dir_ / (name + ".wav");
+      io::write_wav(wav, cap, fs_);
+      stimulus["schema"] = "bench.capture/1";
+      stimulus["fixture"] = fx_.id;
+      stimulus["load"] = current_load_;
+      stimulus["sample_rate_hz"] = fs_;
+      stimulus["preroll_frames"] = pre_;
+      stimulus["postroll_frames"] = post_;
+      stimulus["backend"] = ep_.describe();
+      io::write_json(io::sidecar_path(wav), stimulus);
+    }
+    out_.captures.push_back((std::filesystem::path("captures") / fx_.id / (name + ".wav")).generic_string());
     for (Eigen::Index c = 0; c < cap.cols(); ++c) {
       const double peak = cap.col(c).cwiseAbs().maxCoeff();
       if (!std::isfinite(peak))

@@ -25,6 +25,7 @@ struct Progress {
 
 struct RunOptions {
   std::filesystem::path run_dir;         ///< captures go to run_dir/captures/<fixture>/
+  bool write_captures = true;            ///< false when replaying kept captures (bench reanalyze)
   bool operator_prompts = false;         ///< ask the operator to set each fixture up (real hardware)
   std::function<void(const Progress&)> on_progress;
   std::function<bool(const std::string& instruction)> ask_operator;  ///< returns false to abort

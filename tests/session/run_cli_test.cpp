@@ -100,6 +100,24 @@ TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
     }
   }
   EXPECT_GT(captures, 0u);
+
+  // bench reanalyze recomputes every check from the kept captures: the same checks, bit for bit.
+  const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
+  EXPECT_EQ(re.exit_code, 1) << re.err;
+  ASSERT_TRUE(fs::exists(dir / "re" / "report.json")) << re.err;
+  const json again = json::parse(slurp(dir / "re" / "report.json"));
+  ASSERT_EQ(again["configurations"].size(), doc["configurations"].size());
+  for (std::size_t i = 0; i < doc["configurations"].size(); ++i)
+    EXPECT_EQ(again["configurations"][i]["checks"], doc["configurations"][i]["checks"]) << i;
+  EXPECT_EQ(again["reanalysis_of"]["identical_checks"], again["reanalysis_of"]["checks"]);
+
+  // A capture gone: the bench cannot measure (exit 3), says which file, and keeps the partial report.
+  const std::string lost = doc["configurations"][2]["captures"][0].get<std::string>();
+  fs::remove(run / lost);
+  const Proc broken = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re2").string()), dir);
+  EXPECT_EQ(broken.exit_code, 3) << broken.err;
+  EXPECT_NE(broken.err.find(fs::path(lost).filename().string()), std::string::npos) << broken.err;
+  EXPECT_TRUE(fs::exists(dir / "re2" / "report.json"));
   fs::remove_all(dir);
 }
 
