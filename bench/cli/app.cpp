@@ -37,7 +37,9 @@ int run(int argc, char** argv) {
   add_selftest(app);
   int exit_code = 0;
   add_run(app, exit_code);
+  add_reanalyze(app, exit_code);
   add_report(app);
+  add_compare(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -14,7 +14,11 @@ void add_analyze(CLI::App& app);
 void add_selftest(CLI::App& app);
 /// `bench run`: sets exit_code to 0 (all pass), 1 (a check failed) or 3 (the bench could not measure).
 void add_run(CLI::App& app, int& exit_code);
+/// `bench reanalyze`: exit codes as bench run.
+void add_reanalyze(CLI::App& app, int& exit_code);
 /// `bench report RUN_DIR`: rebuilds index.html, junit.xml and exports/ from RUN_DIR/report.json.
 void add_report(CLI::App& app);
+/// `bench compare RUN_A RUN_B [...] | RUN --configurations FIX_A FIX_B`: compare.json and compare.html.
+void add_compare(CLI::App& app);
 
 }  // namespace bench::cli
