@@ -710,6 +710,7 @@ MeasurementSettings read_settings(const Reader& r) {
   s.max_output_step_db = r.number_or("max_output_step_db", s.max_output_step_db, above(0, 20));
   s.preroll_s = r.number_or("preroll_s", s.preroll_s, closed(0, 10));
   s.postroll_s = r.number_or("postroll_s", s.postroll_s, closed(0, 10));
+  s.drift_tolerance_ppm = r.number_or("drift_tolerance_ppm", s.drift_tolerance_ppm, above(0, 10000));
   s.reference_load = r.string("reference_load", "\"r300\"");
   return s;
 }
@@ -729,6 +730,7 @@ const Keys kSettingsKeys = {"sample_rate_hz",
                             "max_output_step_db",
                             "preroll_s",
                             "postroll_s",
+                            "drift_tolerance_ppm",
                             "reference_load"};
 
 // Reads a list of ids and rejects duplicates.

@@ -177,6 +177,7 @@ struct MeasurementSettings {
   double max_output_step_db = 1;
   double preroll_s = 0.1;
   double postroll_s = 0.25;
+  double drift_tolerance_ppm = 1000;                 ///< recorder's clock against the player's beyond this: ERROR
   std::string reference_load;                        ///< load id used for everything but maximum output
 };
 

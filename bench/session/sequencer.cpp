@@ -9,12 +9,14 @@
 #include <optional>
 
 #include "bench/analysis/capture_check.hpp"
+#include "bench/analysis/drift.hpp"
 #include "bench/analysis/noise_analysis.hpp"
 #include "bench/analysis/power_spectrum.hpp"
 #include "bench/analysis/sine_analysis.hpp"
 #include "bench/analysis/sweep_analysis.hpp"
 #include "bench/core/error.hpp"
 #include "bench/dsp/interpolate.hpp"
+#include "bench/dsp/resample.hpp"
 #include "bench/io/sidecar.hpp"
 #include "bench/io/wav.hpp"
 #include "bench/session/checks.hpp"
@@ -27,6 +29,9 @@ namespace {
 
 using nlohmann::json;
 constexpr std::array<const char*, 2> kSide = {"left", "right"};
+// Below this the two clocks are the same for every measurement the bench makes (a 10 s capture slips
+// 0.005 samples), so captures are analysed as recorded, bit for bit.
+constexpr double kDriftCorrectionPpm = 0.1;
 
 std::string db_text(double v, int digits = 1) {
   char b[32];
@@ -52,6 +57,7 @@ class Configuration {
 
   void run() {
     ep_.configure(fx_, *reference_);
+    guarded({"clock_drift_ppm"}, [&] { clock(); });
     guarded({"channel_map", "polarity", "frequency_response_deviation_db"}, [&] { sweeps(); });
     guarded({"crosstalk_db"}, [&] { crosstalk(); });
     guarded({"level_dbv", "gain_db", "channel_balance_db"}, [&] { levels(); });
@@ -104,6 +110,7 @@ class Configuration {
       stimulus["preroll_frames"] = pre_;
       stimulus["postroll_frames"] = post_;
       stimulus["backend"] = ep_.describe();
+      stimulus["clock_drift_corrected_ppm"] = correct_drift() ? json(*drift_ppm_) : json(nullptr);
       io::write_json(io::sidecar_path(wav), stimulus);
     }
     out_.captures.push_back((std::filesystem::path("captures") / fx_.id / (name + ".wav")).generic_string());
@@ -115,11 +122,72 @@ class Configuration {
         throw MeasurementError(name + ": the reference ADC clipped on its " + kSide[static_cast<std::size_t>(c)] +
                                " channel: lower the stimulus level or use a larger ADC input range");
     }
+    // The raw capture stays on disk as recorded; the analysis sees it on the interface's clock.
+    if (correct_drift())
+      for (Eigen::Index c = 0; c < cap.cols(); ++c) cap.col(c) = dsp::correct_clock_drift(cap.col(c), *drift_ppm_);
     return cap;
+  }
+
+  bool correct_drift() const { return drift_ppm_ && std::abs(*drift_ppm_) >= kDriftCorrectionPpm; }
+
+  // ---- the two clocks: a steady tone on both channels; its frequency as recorded gives the drift ----
+  void clock() {
+    step_("clock drift (steady tone)");
+    const auto spec = stimulus::make_tone_spec(s_.tone_frequency_hz, s_.test_level_dbfs, s_.tone_duration_s, fs_, true);
+    dsp::Signal t = stimulus::generate_tone(spec);
+    const auto ramp = std::min<Eigen::Index>(t.size() / 4, static_cast<Eigen::Index>(0.01 * fs_));
+    for (Eigen::Index i = 0; i < ramp; ++i) {
+      const double g = 0.5 - 0.5 * std::cos(dsp::kPi * static_cast<double>(i) / static_cast<double>(ramp));
+      t[i] *= g, t[t.size() - 1 - i] *= g;
+    }
+    dsp::Frames body(t.size(), 2);
+    body.col(0) = t, body.col(1) = t;
+    json info = io::tone_sidecar(spec, 2);
+    info["purpose"] = "clock drift";
+    const dsp::Frames cap = record(body, "clock", info);
+    // The latency is not known yet: skip 0.1 s (more than any interface's round trip) and the fades.
+    const auto skip = static_cast<Eigen::Index>(0.1 * fs_);
+    const auto len = t.size() - skip - 2 * ramp;
+    json j = {{"tone_hz", spec.actual_frequency_hz}, {"tolerance_ppm", s_.drift_tolerance_ppm},
+              {"correction_threshold_ppm", kDriftCorrectionPpm}};
+    analysis::DriftEstimate d;
+    try {
+      d = analysis::estimate_clock_drift(cap, pre_ + skip + ramp, len, fs_, spec.actual_frequency_hz);
+    } catch (const MeasurementError& e) {
+      // No tone came back: nothing to correct, and the sweeps say what is wrong with the chain.
+      j["drift_ppm"] = nullptr;
+      j["explanation"] = std::string("not measured: ") + e.what();
+      out_.measurements["clock"] = j;
+      return;
+    }
+    j["drift_ppm"] = d.drift_ppm;
+    j["measured_hz"] = d.measured_hz;
+    j["channel"] = kSide[static_cast<std::size_t>(d.channel)];
+    j["corrected"] = std::abs(d.drift_ppm) >= kDriftCorrectionPpm && std::abs(d.drift_ppm) <= s_.drift_tolerance_ppm + 0.01;
+    out_.measurements["clock"] = j;
+    Check k;
+    k.name = "clock_drift_ppm", k.unit = "ppm", k.value = d.drift_ppm, k.outcome = Outcome::kInfo;
+    // The tone fit resolves far better than 0.01 ppm; the tolerance is compared at that resolution.
+    if (std::abs(d.drift_ppm) > s_.drift_tolerance_ppm + 0.01) {
+      clock_error_ = "the reference ADC's clock is " + db_text(d.drift_ppm, 1) + " ppm off the interface's, beyond the plan's drift_tolerance_ppm (" +
+                     db_text(s_.drift_tolerance_ppm, 0) + "): check that both devices run at " + db_text(fs_, 0) + " Hz, or lock them to one clock";
+      throw MeasurementError(clock_error_);
+    }
+    drift_ppm_ = d.drift_ppm;
+    k.explanation = std::abs(d.drift_ppm) < kDriftCorrectionPpm
+                        ? "the ADC's clock matches the interface's (" + db_text(d.drift_ppm, 3) + " ppm): captures analysed as recorded"
+                        : "the ADC's clock runs " + db_text(d.drift_ppm, 2) + " ppm off the interface's: every capture is resampled onto the interface's clock before analysis";
+    add(k);
+  }
+
+  // With the clocks too far apart nothing the bench measures is trustworthy.
+  void require_clock() const {
+    if (!clock_error_.empty()) throw MeasurementError(clock_error_);
   }
 
   // ---- channel map, polarity, frequency response, harmonics, crosstalk (one sweep per channel) ----
   void sweeps() {
+    require_clock();
     const auto spec = stimulus::make_sweep_spec(s_.sweep_f1_hz, s_.sweep_f2_hz, s_.sweep_duration_s, fs_, s_.sweep_level_dbfs, 0.02);
     const dsp::Signal sweep = stimulus::generate_sweep(spec);
     analysis::SweepAnalysisOptions o;
@@ -328,6 +396,7 @@ class Configuration {
   }
 
   void levels() {
+    require_clock();
     step_("level and gain at " + db_text(s_.tone_frequency_hz, 0) + " Hz");
     const auto t = tone(s_.test_level_dbfs, s_.tone_duration_s, "level");
     if (!t[0].sine && !t[1].sine) no_signal_ = true;
@@ -401,6 +470,7 @@ class Configuration {
 
   // Without any signal there is no device to judge: the bench (or the set-up) is at fault.
   void require_signal() const {
+    require_clock();
     if (no_signal_)
       throw MeasurementError("no signal at all reached the reference ADC: check that the chain is powered and connected");
   }
@@ -445,6 +515,7 @@ class Configuration {
   }
 
   void noise() {
+    require_clock();
     step_("noise and hum (silence)");
     const auto frames = static_cast<Eigen::Index>(std::llround(s_.noise_duration_s * fs_));
     const dsp::Frames cap = record(dsp::Frames::Zero(frames, 2), "noise", {{"kind", "silence"}, {"duration_s", s_.noise_duration_s}});
@@ -584,6 +655,8 @@ class Configuration {
   std::array<double, 2> tone_level_dbv_{-400, -400};
   bool levels_measured_ = false;
   bool no_signal_ = false;
+  std::optional<double> drift_ppm_;  // the ADC's clock against the interface's, once measured
+  std::string clock_error_;          // set when the drift is beyond the plan's tolerance
   std::array<std::optional<double>, 2> max_output_reference_dbv_;
 };
 
