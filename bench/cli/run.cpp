@@ -15,6 +15,7 @@
 #include "bench/plan/load.hpp"
 #include "bench/report/outputs.hpp"
 #include "bench/report/report_json.hpp"
+#include "bench/session/live_endpoint.hpp"
 #include "bench/session/sequencer.hpp"
 #include "bench/session/replay_endpoint.hpp"
 #include "bench/session/sim_endpoint.hpp"
@@ -26,7 +27,20 @@ struct RunArgs {
   std::string plan, out, backend = "sim";
   std::uint64_t seed = 1;
   bool yes = false;
+  std::string api, interface_device, adc_device;
+  bool separate_streams = false;
+  unsigned period_frames = 256;
+  int attempts = 3;
 };
+
+// Shows the operator what to set up and waits for Enter; "q" (or the end of input) stops the run.
+bool ask_operator(const std::string& instruction) {
+  std::fprintf(stderr, "\n%s\nPress Enter when ready (q and Enter to stop): ", instruction.c_str());
+  std::fflush(stderr);
+  std::string line;
+  if (!std::getline(std::cin, line)) return false;
+  return line != "q" && line != "Q";
+}
 
 std::string utc_stamp(const char* format) {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -113,15 +127,31 @@ std::filesystem::path fresh_dir(const std::string& out, const std::filesystem::p
 
 int run_plan(const RunArgs& a) {
   const plan::Plan plan = plan::load_plan(a.plan);
-  if (a.backend != "sim")
-    throw InputError("--backend " + a.backend + " is not available yet: use --backend sim (the RtAudio backend comes with the live path)");
+  if (a.backend != "sim" && a.backend != "rtaudio")
+    throw InputError("--backend " + a.backend + " is not a backend: use sim (physical models) or rtaudio (real devices)");
+  // Devices are opened before the run directory exists: a device that is not there costs nothing.
+  std::unique_ptr<session::Endpoint> endpoint;
+  if (a.backend == "sim") {
+    endpoint = std::make_unique<session::SimEndpoint>(plan, a.seed);
+  } else {
+    session::LiveOptions o;
+    o.api = a.api;
+    if (!a.interface_device.empty()) o.interface_device = a.interface_device;
+    if (!a.adc_device.empty()) o.adc_device = a.adc_device;
+    o.separate_streams = a.separate_streams;
+    o.period_frames = a.period_frames;
+    o.attempts = a.attempts;
+    endpoint = std::make_unique<session::LiveEndpoint>(plan, o);
+  }
   const std::filesystem::path dir = fresh_dir(a.out, std::filesystem::path("reports") / (utc_stamp("%Y%m%dT%H%M%SZ") + "_" + plan.id));
-  spdlog::info("run {}: {} configurations, backend {}, seed {}, writing {}", plan.id, plan.fixtures.size(), a.backend, a.seed, dir.string());
-  session::SimEndpoint endpoint(plan, a.seed);
+  spdlog::info("run {}: {} configurations, backend {}, writing {}", plan.id, plan.fixtures.size(), endpoint->describe(), dir.string());
   session::RunOptions options = progress_options(dir);
-  options.operator_prompts = false;  // the Sim endpoint sets fixtures up itself
-  const session::SessionResult result = session::Sequencer(plan, endpoint, options).run();
-  return finish(dir, report::report_json(plan, result, {a.backend, a.seed, utc_stamp("%Y-%m-%dT%H:%M:%SZ")}), result);
+  // The Sim endpoint sets fixtures up itself; real gear needs the operator unless --yes.
+  options.operator_prompts = a.backend != "sim" && !a.yes;
+  options.ask_operator = ask_operator;
+  const session::SessionResult result = session::Sequencer(plan, *endpoint, options).run();
+  const std::string backend = a.backend == "sim" ? std::string("sim") : endpoint->describe();
+  return finish(dir, report::report_json(plan, result, {backend, a.seed, utc_stamp("%Y-%m-%dT%H:%M:%SZ")}), result);
 }
 
 struct ReanalyzeArgs {
@@ -188,10 +218,16 @@ void add_run(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<RunArgs>();
   auto* r = app.add_subcommand("run", "run a test plan: every cable configuration measured, judged and reported");
   r->add_option("plan", a->plan, "plan file, e.g. profiles/plans/demo.toml")->required();
-  r->add_option("--backend", a->backend, "sim (physical models, no hardware)")->capture_default_str();
+  r->add_option("--backend", a->backend, "sim (physical models, no hardware) or rtaudio (the plan's devices)")->capture_default_str();
+  r->add_option("--api", a->api, "rtaudio: jack, alsa or pulse (default: the first API that has both devices)");
+  r->add_option("--interface-device", a->interface_device, "rtaudio: regex on the playing device's name (default: the interface profile's rtaudio_name_pattern)");
+  r->add_option("--adc-device", a->adc_device, "rtaudio: regex on the recording device's name (default: the ADC profile's rtaudio_name_pattern)");
+  r->add_flag("--separate-streams", a->separate_streams, "rtaudio: play and record on two streams even when one device does both");
+  r->add_option("--period-frames", a->period_frames, "rtaudio: requested period in frames (JACK: the server's period rules)")->capture_default_str();
+  r->add_option("--attempts", a->attempts, "rtaudio: tries per take when xruns spoil it")->capture_default_str()->check(CLI::Range(1, 20));
   r->add_option("--out", a->out, "run directory (default reports/<UTC time>_<plan>)");
   r->add_option("--seed", a->seed, "seed of the simulated noise: same seed, same report")->capture_default_str();
-  r->add_flag("--yes", a->yes, "do not wait for the operator between configurations");
+  r->add_flag("--yes", a->yes, "rtaudio: do not wait for the operator to set up each cable and load (unattended runs)");
   r->callback([a, &exit_code] { exit_code = run_plan(*a); });
 }
 

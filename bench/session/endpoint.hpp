@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "bench/dsp/types.hpp"
 #include "bench/plan/model.hpp"
 
@@ -29,6 +31,10 @@ class Endpoint {
   /// what the reference ADC recorded over the same span (frames x ADC channels). The stimulus already
   /// holds its pre-roll and post-roll. [main thread] Throws bench::HardwareError or MeasurementError.
   [[nodiscard]] virtual dsp::Frames play_and_record(const dsp::Frames& stimulus) = 0;
+
+  /// What the last play_and_record() went through (attempts, retries and why), kept in the capture's
+  /// sidecar; empty when there is nothing to say. [main thread]
+  [[nodiscard]] virtual nlohmann::json take_info() const { return nlohmann::json::object(); }
 };
 
 }  // namespace bench::session

@@ -27,6 +27,11 @@
 namespace bench::session {
 namespace {
 
+// The operator declined a set-up prompt: the run stops like it does for a device that is gone.
+struct OperatorStop : HardwareError {
+  using HardwareError::HardwareError;
+};
+
 using nlohmann::json;
 constexpr std::array<const char*, 2> kSide = {"left", "right"};
 // Below this the two clocks are the same for every measurement the bench makes (a 10 s capture slips
@@ -56,14 +61,14 @@ class Configuration {
   }
 
   void run() {
-    ep_.configure(fx_, *reference_);
+    use_load(*reference_);
     guarded({"clock_drift_ppm"}, [&] { clock(); });
     guarded({"channel_map", "polarity", "frequency_response_deviation_db"}, [&] { sweeps(); });
     guarded({"crosstalk_db"}, [&] { crosstalk(); });
     guarded({"level_dbv", "gain_db", "channel_balance_db"}, [&] { levels(); });
     guarded({"thd_db", "thd_n_db"}, [&] { distortion(); });
     guarded({"max_output_vrms"}, [&] { max_output(); });
-    ep_.configure(fx_, *reference_);
+    use_load(*reference_);
     guarded({"noise_dbv_a", "hum_dbv", "snr_db"}, [&] { noise(); });
   }
 
@@ -72,6 +77,16 @@ class Configuration {
     for (const auto& l : plan_.loads)
       if (l.id == id) return l;
     throw ConfigError(plan_.file.string() + ": settings.reference_load '" + id + "' is not among the plan's loads");
+  }
+
+  // Puts `load` on the amplifier's output: on real gear the operator (or a relay board) changes it when
+  // it is not the one connected; the endpoint is configured for it either way.
+  void use_load(const plan::Load& load) {
+    if (options_.operator_prompts && options_.ask_operator && connected_load_ != load.id && !connected_load_.empty() &&
+        !options_.ask_operator("Connect the load '" + load.name + "' (" + load.id + ") to the amplifier's output in place of '" + connected_load_ + "'"))
+      throw OperatorStop("run stopped by the operator before the load " + load.id);
+    connected_load_ = load.id;
+    ep_.configure(fx_, load);
   }
 
   // Runs one measurement; if the bench cannot make it, its checks become ERROR with the reason.
@@ -100,6 +115,11 @@ class Configuration {
     ep_.set_take(fx_.id + "/" + name);
     // Analyse exactly what is kept on disk (float32), so bench reanalyze reproduces every check bit for bit.
     dsp::Frames cap = ep_.play_and_record(played).cast<float>().cast<double>();
+    const json take = ep_.take_info();
+    if (take.contains("retried_because") && !take["retried_because"].empty()) {
+      if (!out_.measurements.contains("retried_takes")) out_.measurements["retried_takes"] = json::array();
+      out_.measurements["retried_takes"].push_back({{"take", name}, {"attempts", take["attempts"]}, {"retried_because", take["retried_because"]}});
+    }
     if (options_.write_captures) {
       const std::filesystem::path wav = capture_dir_ / (name + ".wav");
       io::write_wav(wav, cap, fs_);
@@ -110,6 +130,7 @@ class Configuration {
       stimulus["preroll_frames"] = pre_;
       stimulus["postroll_frames"] = post_;
       stimulus["backend"] = ep_.describe();
+      if (!take.empty()) stimulus["endpoint"] = take;
       stimulus["clock_drift_corrected_ppm"] = correct_drift() ? json(*drift_ppm_) : json(nullptr);
       io::write_json(io::sidecar_path(wav), stimulus);
     }
@@ -576,7 +597,7 @@ class Configuration {
     const double step_s = std::max(0.35, s_.tone_duration_s / 3);
     for (const auto& l : plan_.loads) {
       current_load_ = l.id;
-      ep_.configure(fx_, l);
+      use_load(l);
       step_("maximum output into " + l.id);
       // Per channel: the highest clean level (THD+N under the threshold) below the first level where it
       // is reached again. Levels where hum or noise dominate (THD+N above the threshold before any clean
@@ -647,6 +668,7 @@ class Configuration {
   Eigen::Index pre_ = 0, post_ = 0;
   const plan::Load* reference_ = nullptr;
   std::string current_load_ = plan_.settings.reference_load;
+  std::string connected_load_;  // the load the operator was last asked to connect (the reference at the start)
   Expectation expected_;
   double volts_db_ = 0;
   std::filesystem::path capture_dir_;

@@ -1,0 +1,25 @@
+#include "bench/io/rtaudio/rtaudio_api.hpp"
+
+#include "bench/core/error.hpp"
+#include "bench/io/rtaudio/audio_devices.hpp"
+
+namespace bench::io::rtaudio {
+
+RtAudio::Api api_by_name(const std::string& name) {
+  const RtAudio::Api id = RtAudio::getCompiledApiByName(name);
+  if (id == RtAudio::UNSPECIFIED || id == RtAudio::RTAUDIO_DUMMY) {
+    std::string have;
+    for (const auto& a : compiled_apis()) have += (have.empty() ? "" : ", ") + a;
+    throw InputError("audio API '" + name + "' is not available in this RtAudio: use one of " + have);
+  }
+  return id;
+}
+
+std::string unavailable_reason(const std::string& api) {
+  if (api == "jack") return "no JACK server is running (start one, e.g. `jackd -d alsa` or `jackd -d dummy`; JACK_DEFAULT_SERVER picks a named one)";
+  if (api == "pulse") return "no PulseAudio server answered";
+  if (api == "alsa") return "ALSA lists no sound cards";
+  return "no devices";
+}
+
+}  // namespace bench::io::rtaudio
