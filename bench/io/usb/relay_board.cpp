@@ -164,6 +164,11 @@ std::unique_ptr<HidRelayBoard> HidRelayBoard::open(const std::optional<std::stri
     const std::optional<int> relays = relay::relay_count_from_product(product);
     if (!relays) {
       handle->close();
+      if (n < 0 && !other_error) {
+        other_error = "USB device 16c0:05df at " + usbfs_node(bus, address) +
+                      " does not tell its product string (" + libusb_error_text(n) +
+                      "), so it cannot be recognised as a relay board: replug it and run again";
+      }
       continue;
     }
 
