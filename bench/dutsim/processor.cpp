@@ -9,16 +9,16 @@
 
 namespace bench::dutsim {
 
-std::ptrdiff_t SilenceDetector::scan(std::span<const float* const> channels, std::size_t n) noexcept {
-  std::ptrdiff_t fired = -1;
-  for (std::size_t i = 0; i < n; ++i) {
+std::ptrdiff_t SilenceDetector::scan(std::span<const float* const> channels, std::size_t first,
+                                     std::size_t n) noexcept {
+  for (std::size_t i = first; i < n; ++i) {
     bool silent = true;
     for (const float* ch : channels) silent = silent && ch[i] == 0.0f;
     run_ = silent ? run_ + 1 : 0;
     // run_ passes threshold_ exactly once per run of silence.
-    if (run_ == threshold_ && fired < 0) fired = static_cast<std::ptrdiff_t>(i + 1);
+    if (run_ == threshold_) return static_cast<std::ptrdiff_t>(i + 1);
   }
-  return fired;
+  return -1;
 }
 
 namespace {
@@ -102,17 +102,18 @@ bool Processor::process(std::span<const float* const> inputs, std::span<float* c
   std::size_t present = 0;
   for (const float* p : sources_)
     if (p != nullptr) sources_[present++] = p;
-  const std::ptrdiff_t realign_at =
-      realign_ ? silence_.scan(std::span<const float* const>(sources_.data(), present), n) : -1;
-  if (realign_at >= 0) {
-    // The take's leading silence is long enough: reset exactly at the frame that completes it.
-    run_chain(0, realign_at);
-    chain_.reset();
-    realignments_.fetch_add(1, std::memory_order_relaxed);
-    run_chain(realign_at, frames - realign_at);
-  } else {
-    run_chain(0, frames);
+  Eigen::Index done = 0;
+  if (realign_) {
+    const std::span<const float* const> present_sources(sources_.data(), present);
+    for (std::ptrdiff_t at = 0; (at = silence_.scan(present_sources, static_cast<std::size_t>(done), n)) >= 0;) {
+      // A take's leading silence is long enough: reset exactly at the frame that completes it.
+      run_chain(done, at - done);
+      chain_.reset();
+      realignments_.fetch_add(1, std::memory_order_relaxed);
+      done = at;
+    }
   }
+  run_chain(done, frames - done);
   const std::size_t silence_from = schedule_.silence_from(start, n);
   for (std::size_t c = 0; c < outputs.size(); ++c) {
     if (outputs[c] == nullptr) continue;

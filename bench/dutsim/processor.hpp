@@ -23,9 +23,10 @@ namespace bench::dutsim {
 class SilenceDetector {
  public:
   explicit SilenceDetector(std::int64_t threshold_frames) noexcept : threshold_(threshold_frames) {}
-  /// Scans n frames of every channel. Returns k in [1, n] when the k-th frame (1-based) of this call
-  /// completes a run of threshold_frames silent frames, else -1.
-  [[nodiscard]] std::ptrdiff_t scan(std::span<const float* const> channels, std::size_t n) noexcept;
+  /// Scans frames [first, n) of every channel and stops at the first frame that completes a run of
+  /// threshold_frames silent frames: returns k in (first, n], the index just after that frame (scan on
+  /// from k for more in the same period), or -1 after scanning them all.
+  [[nodiscard]] std::ptrdiff_t scan(std::span<const float* const> channels, std::size_t first, std::size_t n) noexcept;
   /// Silent frames in the current run.
   [[nodiscard]] std::int64_t run() const noexcept { return run_; }
 
