@@ -131,6 +131,17 @@ class DutsimLive(unittest.TestCase):
         self.assertEqual(r.returncode, 3, r.stderr)
         self.assertIn(f"no JACK server named {name}-x is running", r.stderr)
 
+    def test_8_server_gone_exits_3(self):
+        with JackServer(period=PERIOD, rate=48000) as doomed:
+            d = Dutsim(doomed, plan(), FIXTURE, binary()).__enter__()
+        try:  # the server is stopped now
+            rc = d.wait(timeout_s=5)
+        finally:
+            d.__exit__(None, None, None)
+        self.assertEqual(rc, 3, d.stderr())
+        self.assertIn(f"bench-dutsim: error: JACK server {doomed.name} went away: restart it and bench-dutsim",
+                      d.stderr())
+
     def test_7_bad_fixture_is_a_config_error(self):
         r = subprocess.run([binary(), "--plan", plan(), "--fixture", "nope"], capture_output=True, text=True,
                            timeout=10, env=dict(os.environ, JACK_DEFAULT_SERVER=self.server.name))

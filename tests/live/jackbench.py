@@ -130,7 +130,7 @@ class JackServer:
     def __exit__(self, *exc):
         if self.proc is not None:
             _stop(self.proc)
-        if self._err is not None:
+        if self._err is not None and not self._err.file.closed:  # a second exit does nothing
             self._stderr_text = self._err.text()
             self._err.close()
             self._out.close()
@@ -215,7 +215,7 @@ class Dutsim:
             if self._pump is not None:
                 self._pump.join(timeout=5)
             self.proc.stdout.close()
-        if self._err is not None:
+        if self._err is not None and not self._err.file.closed:  # a second exit does nothing
             self._stderr_text = self._err.text()
             self._err.close()
         return False
