@@ -12,6 +12,12 @@
 #include "bench/plan/load.hpp"
 #include "bench/sim/chain.hpp"
 
+// Allocations through the global operator new of this test binary (alloc_count_test.cpp; not in the
+// sanitizer build, where AddressSanitizer owns operator new).
+#ifndef __SANITIZE_ADDRESS__
+long allocations_so_far() noexcept;
+#endif
+
 namespace fs = std::filesystem;
 using namespace bench;
 using dutsim::FaultOptions;
@@ -262,3 +268,25 @@ TEST(Processor, ResetsTwiceWhenOnePeriodHoldsTwoTakeStarts) {
           << "piece " << piece << " channel " << c;
   }
 }
+
+#ifndef __SANITIZE_ADDRESS__
+TEST(Processor, AllocatesNothingPerPeriodEvenWhenItRealignsAndSilences) {
+  for (const double ppm : {0.0, 250.0, -1000.0}) {
+    const auto config = dutsim::chain_config_for(demo_plan(), "line_trs_to_amp_trs", "", 5, ppm);
+    FaultOptions f;
+    f.silence_channel = 0;
+    f.silence_after_s = 0.01;
+    Processor p(config, 4, f);
+    auto ports = tones(Processor::kMaxFrames, 4);
+    for (auto& ch : ports) std::fill(ch.begin() + 1000, ch.begin() + 5000, 0.0f);  // a take start
+    std::vector<float> o0(Processor::kMaxFrames), o1(Processor::kMaxFrames);
+    const float* ins[] = {ports[0].data(), ports[1].data(), ports[2].data(), ports[3].data()};
+    float* outs[] = {o0.data(), o1.data()};
+    const long before = allocations_so_far();
+    for (std::size_t n : {Processor::kMaxFrames, std::size_t{64}, std::size_t{1}, Processor::kMaxFrames})
+      EXPECT_TRUE(p.process(ins, outs, n));
+    EXPECT_EQ(allocations_so_far() - before, 0) << ppm << " ppm";
+    EXPECT_EQ(p.realignments(), ppm != 0 ? 2 : 0);  // the gap is in the first and the last period
+  }
+}
+#endif
