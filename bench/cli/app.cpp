@@ -40,6 +40,7 @@ int run(int argc, char** argv) {
   add_reanalyze(app, exit_code);
   add_report(app);
   add_compare(app);
+  add_devices(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

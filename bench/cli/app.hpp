@@ -20,5 +20,8 @@ void add_reanalyze(CLI::App& app, int& exit_code);
 void add_report(CLI::App& app);
 /// `bench compare RUN_A RUN_B [...] | RUN --configurations FIX_A FIX_B`: compare.json and compare.html.
 void add_compare(CLI::App& app);
+/// `bench devices [--json]`: RtAudio APIs and devices and USB devices, each marked with the profiles it
+/// matches; exit 0 also with no audio server or no USB bus (it says so).
+void add_devices(CLI::App& app);
 
 }  // namespace bench::cli
