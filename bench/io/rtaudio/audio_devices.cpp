@@ -29,9 +29,7 @@ std::vector<ApiDevices> list_audio_devices(const std::string& api) {
     try {
       RtAudio rt(id);
       rt.showWarnings(false);
-      const unsigned n = rt.getDeviceCount();
-      for (unsigned i = 0; i < n; ++i) {
-        const RtAudio::DeviceInfo info = rt.getDeviceInfo(i);
+      for (const auto& [i, info] : probe_devices(rt)) {
         if (!info.probed) continue;
         AudioDevice a;
         a.index = i;

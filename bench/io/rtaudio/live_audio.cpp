@@ -35,30 +35,23 @@ std::string last_stream_error() {
   return g_stream_error;
 }
 
-struct Found {
-  unsigned index = 0;
-  RtAudio::DeviceInfo info;
-};
+using Found = ProbedDevice;
 
-std::string names_of(RtAudio& rt) {
+std::string names_of(const std::vector<Found>& devices) {
   std::string names;
-  const unsigned n = rt.getDeviceCount();
-  for (unsigned i = 0; i < n; ++i) names += (names.empty() ? "'" : ", '") + rt.getDeviceInfo(i).name + "'";
+  for (const auto& d : devices) names += (names.empty() ? "'" : ", '") + d.info.name + "'";
   return names.empty() ? "no devices" : names;
 }
 
-std::optional<Found> find_device(RtAudio& rt, const std::string& pattern) {
+std::optional<Found> find_device(const std::vector<Found>& devices, const std::string& pattern) {
   std::regex re;
   try {
     re = std::regex(pattern, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {
     throw InputError("device name pattern '" + pattern + "' is not a valid regular expression: " + e.what());
   }
-  const unsigned n = rt.getDeviceCount();
-  for (unsigned i = 0; i < n; ++i) {
-    RtAudio::DeviceInfo info = rt.getDeviceInfo(i);
-    if (info.probed && std::regex_search(info.name, re)) return Found{i, std::move(info)};
-  }
+  for (const auto& d : devices)
+    if (d.info.probed && std::regex_search(d.info.name, re)) return d;
   return std::nullopt;
 }
 
@@ -166,9 +159,10 @@ LiveAudio::LiveAudio(const StreamSetup& setup) : shared_(std::make_unique<Shared
     RtAudio probe(api_by_name(api));
     probe.showWarnings(false);
     try {
-      out_dev = find_device(probe, setup.output_pattern);
-      in_dev = find_device(probe, setup.input_pattern);
-      searched += (searched.empty() ? "" : "; ") + api + ": " + names_of(probe);
+      const auto devices = probe_devices(probe);
+      out_dev = find_device(devices, setup.output_pattern);
+      in_dev = find_device(devices, setup.input_pattern);
+      searched += (searched.empty() ? "" : "; ") + api + ": " + names_of(devices);
     } catch (const RtAudioError& e) {
       searched += (searched.empty() ? "" : "; ") + api + ": " + e.what();
       out_dev.reset(), in_dev.reset();
@@ -214,7 +208,7 @@ LiveAudio::LiveAudio(const StreamSetup& setup) : shared_(std::make_unique<Shared
     open(in_rt_, nullptr, &ip, &input_callback, setup.client_name + "_in");
     RtAudio again(api_by_name(api_));
     again.showWarnings(false);
-    const auto out_now = find_device(again, setup.output_pattern);
+    const auto out_now = find_device(probe_devices(again), setup.output_pattern);
     if (!out_now) throw HardwareError("audio device matching '" + setup.output_pattern + "' disappeared while the streams were opened");
     op.deviceId = out_now->index;
     open(out_rt_, &op, nullptr, &output_callback, setup.client_name + "_out");

@@ -1,5 +1,8 @@
 #include "bench/io/rtaudio/rtaudio_api.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include "bench/core/error.hpp"
 #include "bench/io/rtaudio/audio_devices.hpp"
 
@@ -20,6 +23,23 @@ std::string unavailable_reason(const std::string& api) {
   if (api == "pulse") return "no PulseAudio server answered";
   if (api == "alsa") return "ALSA lists no sound cards";
   return "no devices";
+}
+
+std::vector<ProbedDevice> probe_devices(RtAudio& rt) {
+  std::vector<ProbedDevice> devices;
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    devices.clear();
+    const unsigned n = rt.getDeviceCount();
+    bool all_probed = true;
+    for (unsigned i = 0; i < n; ++i) {
+      RtAudio::DeviceInfo info = rt.getDeviceInfo(i);
+      all_probed = all_probed && info.probed;
+      devices.push_back(ProbedDevice{i, std::move(info)});
+    }
+    if (all_probed && rt.getDeviceCount() == n) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return devices;
 }
 
 }  // namespace bench::io::rtaudio

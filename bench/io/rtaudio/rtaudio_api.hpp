@@ -5,6 +5,7 @@
 #include <RtAudio.h>
 
 #include <string>
+#include <vector>
 
 namespace bench::io::rtaudio {
 
@@ -14,5 +15,18 @@ namespace bench::io::rtaudio {
 
 /// Why an API shows no devices, in words an operator can act on.
 [[nodiscard]] std::string unavailable_reason(const std::string& api);
+
+/// One device as RtAudio probed it, with its index within the API.
+struct ProbedDevice {
+  unsigned index = 0;
+  RtAudio::DeviceInfo info;
+};
+
+/// Every device of `rt`, read so that a device list changing meanwhile is not misread: RtAudio's JACK
+/// API lists the clients anew in every getDeviceInfo(i), so a client that comes or goes between two calls
+/// shifts the indices (a device then reads as another one, or as not probed). The list is read again
+/// until the count is the same before and after and every device was probed, at most 10 times in about
+/// 0.5 s; the last reading is returned either way. [main thread] May throw RtAudioError.
+[[nodiscard]] std::vector<ProbedDevice> probe_devices(RtAudio& rt);
 
 }  // namespace bench::io::rtaudio
