@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -8,6 +9,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "bench/cli/app.hpp"
 #include "bench/core/error.hpp"
@@ -31,7 +33,20 @@ struct RunArgs {
   bool separate_streams = false;
   unsigned period_frames = 256;
   int attempts = 3;
+  std::vector<std::string> fixtures;
 };
+
+// Keeps only the named configurations of a plan, in the plan's order. An id the plan does not list is a
+// usage error naming the ones it does.
+void select_fixtures(plan::Plan& plan, const std::vector<std::string>& ids) {
+  if (ids.empty()) return;
+  std::string listed;
+  for (const auto& f : plan.fixtures) listed += (listed.empty() ? "" : ", ") + f.id;
+  for (const auto& id : ids)
+    if (std::none_of(plan.fixtures.begin(), plan.fixtures.end(), [&](const plan::Fixture& f) { return f.id == id; }))
+      throw InputError("--fixture " + id + ": the plan " + plan.file.string() + " has no such cable configuration: use one of " + listed);
+  std::erase_if(plan.fixtures, [&](const plan::Fixture& f) { return std::find(ids.begin(), ids.end(), f.id) == ids.end(); });
+}
 
 // Shows the operator what to set up and waits for Enter; "q" (or the end of input) stops the run.
 bool ask_operator(const std::string& instruction) {
@@ -126,7 +141,8 @@ std::filesystem::path fresh_dir(const std::string& out, const std::filesystem::p
 }
 
 int run_plan(const RunArgs& a) {
-  const plan::Plan plan = plan::load_plan(a.plan);
+  plan::Plan plan = plan::load_plan(a.plan);
+  select_fixtures(plan, a.fixtures);
   if (a.backend != "sim" && a.backend != "rtaudio")
     throw InputError("--backend " + a.backend + " is not a backend: use sim (physical models) or rtaudio (real devices)");
   // Devices are opened before the run directory exists: a device that is not there costs nothing.
@@ -177,7 +193,13 @@ int reanalyze(const ReanalyzeArgs& a) {
   if (plan_file.empty() || !std::filesystem::exists(plan_file))
     throw InputError(original_path.string() + " names the plan '" + plan_file +
                      "', which is not there from here: run from the directory of the original run or give --plan");
-  const plan::Plan plan = plan::load_plan(plan_file);
+  plan::Plan plan = plan::load_plan(plan_file);
+  // A run of some configurations only (bench run --fixture) is re-analysed for those.
+  std::vector<std::string> measured;
+  if (original.contains("configurations") && original["configurations"].is_array())
+    for (const auto& c : original["configurations"])
+      if (c.contains("fixture") && c["fixture"].is_object()) measured.push_back(c["fixture"].value("id", ""));
+  if (measured.size() < plan.fixtures.size()) select_fixtures(plan, measured);
   const std::filesystem::path dir = fresh_dir(a.out, run / ("reanalysis_" + utc_stamp("%Y%m%dT%H%M%SZ")));
   spdlog::info("reanalyze {}: {} configurations from the kept captures, writing {}", run.string(), plan.fixtures.size(), dir.string());
   session::ReplayEndpoint endpoint(run);
@@ -225,6 +247,7 @@ void add_run(CLI::App& app, int& exit_code) {
   r->add_flag("--separate-streams", a->separate_streams, "rtaudio: play and record on two streams even when one device does both");
   r->add_option("--period-frames", a->period_frames, "rtaudio: requested period in frames (JACK: the server's period rules)")->capture_default_str();
   r->add_option("--attempts", a->attempts, "rtaudio: tries per take when xruns spoil it")->capture_default_str()->check(CLI::Range(1, 20));
+  r->add_option("--fixture", a->fixtures, "measure only this cable configuration of the plan (fixture id; repeat for more)");
   r->add_option("--out", a->out, "run directory (default reports/<UTC time>_<plan>)");
   r->add_option("--seed", a->seed, "seed of the simulated noise: same seed, same report")->capture_default_str();
   r->add_flag("--yes", a->yes, "rtaudio: do not wait for the operator to set up each cable and load (unattended runs)");
