@@ -170,5 +170,36 @@ TEST(BenchRunCli, RunDirectoryThatHoldsFilesIsRefused) {
   fs::remove_all(dir);
 }
 
+TEST(BenchRunCli, FixtureOptionMeasuresOnlyThatConfigurationAndReanalyzeFollows) {
+  const fs::path dir = scratch();
+  const fs::path run = dir / "run";
+  // faults/inverted_right alone: the one configuration, failing on polarity only (the fixture's fault).
+  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture faults/inverted_right --out " + quote(run.string()), dir);
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  const json doc = json::parse(slurp(run / "report.json"));
+  ASSERT_EQ(doc["configurations"].size(), 1u);
+  EXPECT_EQ(doc["configurations"][0]["fixture"].value("id", ""), "faults/inverted_right");
+  EXPECT_EQ(doc["summary"].value("fail", 0), 1);
+  // Re-analysed from its captures: the same one configuration, not every fixture of the plan.
+  const Proc r = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "again").string()), dir);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "identical")) << r.out;
+  const json redone = json::parse(slurp(dir / "again" / "report.json"));
+  EXPECT_EQ(redone["configurations"].size(), 1u);
+  EXPECT_EQ(redone["reanalysis_of"]["checks"], redone["reanalysis_of"]["identical_checks"]);
+  fs::remove_all(dir);
+}
+
+TEST(BenchRunCli, UnknownFixtureOptionIsAUsageErrorNamingTheChoices) {
+  const fs::path dir = scratch();
+  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture faults/nope --out " + quote((dir / "run").string()), dir);
+  EXPECT_EQ(o.exit_code, 2) << o.err;
+  EXPECT_EQ(lines(o.err), 1u) << o.err;
+  EXPECT_TRUE(contains(o.err, "--fixture faults/nope")) << o.err;
+  EXPECT_TRUE(contains(o.err, "use one of line_trs_to_amp_trs, line_trs_to_amp_xlr")) << o.err;
+  EXPECT_FALSE(fs::exists(dir / "run"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace bench::session::test
