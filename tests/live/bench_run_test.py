@@ -1,0 +1,380 @@
+#!/usr/bin/python3
+"""Live tests of `bench run --backend rtaudio --api jack` against bench-dutsim on private JACK servers.
+
+Usage: /usr/bin/python3 tests/live/bench_run_test.py --bin build/bin --root . [--fixtures A,B] [CLASS ...]
+
+The chain is bench-dutsim (the same sim::Chain as the Sim backend) on a jackd dummy server with a unique
+name; the bench opens it through RtAudio's JACK API like any interface. The independent truths:
+- the in-process Sim run of the same plan and fixture (frequency response within 0.05 dB, THD+N within
+  1 dB, the same verdict and the same failed checks),
+- jack_iodelay's round trip through the same dutsim ports, for the latency the bench measures,
+- the clock offset given to bench-dutsim, for the drift the bench measures,
+- what was injected (stalls, a vanished client, a stopped server), for the errors and exit codes.
+Needs jackd2 (jackd, jack_lsp, jack_connect, jack_iodelay) and stdbuf; a missing tool fails the run with
+the reason, nothing is skipped. JACK's dummy driver runs in real time: one configuration of
+profiles/plans/live.toml takes about 15 s.
+"""
+
+import argparse
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jackbench import Dutsim, JackServer, iodelay  # noqa: E402
+
+ARGS = None
+PERIOD = 256
+ALL_FIXTURES = ["line_trs_to_amp_trs", "line_trs_to_amp_xlr", "line_trs_to_amp_rca", "hp_to_amp_rca_y",
+                "hp_to_amp_stereo", "faults/swapped_channels", "faults/inverted_right",
+                "faults/mono_ts_shorted_right", "faults/gain_not_neutral", "faults/ground_loop_hum"]
+FR_TOLERANCE_DB = 0.05
+THD_N_TOLERANCE_DB = 1.0
+
+
+def bench():
+    return os.path.join(ARGS.bin, "bench")
+
+
+def dutsim_bin():
+    return os.path.join(ARGS.bin, "bench-dutsim")
+
+
+def plan():
+    return os.path.join(ARGS.root, "profiles", "plans", "live.toml")
+
+
+def run_bench(env, *args, timeout_s=240):
+    """bench with its working directory at the repository root; returns CompletedProcess."""
+    return subprocess.run([bench(), *args], env=env, cwd=ARGS.root, capture_output=True, text=True,
+                          timeout=timeout_s, stdin=subprocess.DEVNULL)
+
+
+def live_run(server, client, fixture, out, *extra, timeout_s=240):
+    return run_bench(server.env, "run", plan(), "--backend", "rtaudio", "--api", "jack", "--interface-device",
+                     f"^{client}$", "--adc-device", f"^{client}$", "--fixture", fixture, "--yes", "--out", out,
+                     *extra, timeout_s=timeout_s)
+
+
+def sim_run(fixture, out):
+    return run_bench(dict(os.environ), "run", plan(), "--fixture", fixture, "--out", out, timeout_s=120)
+
+
+def interface_ports():
+    """device_channels of every port of the live plan's interface profile."""
+    with open(os.path.join(ARGS.root, "profiles", "interfaces", "scarlett_2i2.toml"), "rb") as f:
+        doc = tomllib.load(f)
+    return {name: p["device_channels"] for name, p in doc["ports"].items()}
+
+
+def report(out):
+    with open(os.path.join(out, "report.json")) as f:
+        return json.load(f)
+
+
+def failed_checks(configuration):
+    return sorted({(k["name"], k.get("channel", "")) for k in configuration["checks"] if k["outcome"] == "fail"})
+
+
+def tools_present():
+    for tool in ("jackd", "jack_lsp", "jack_connect", "jack_iodelay", "stdbuf"):
+        if shutil.which(tool) is None:
+            raise RuntimeError(f"{tool} is not installed: install the Debian packages jackd2 and coreutils")
+    for b in (bench(), dutsim_bin()):
+        if not os.access(b, os.X_OK):
+            raise RuntimeError(f"{b} does not exist: build it with ./bench.sh build")
+
+
+class LiveMatchesSim(unittest.TestCase):
+    """Each fixture of live.toml measured live through bench-dutsim and in Sim: same figures, same verdict."""
+
+    @classmethod
+    def setUpClass(cls):
+        tools_present()
+        cls.tmp = tempfile.mkdtemp(prefix="bench-live-")
+        cls.server = JackServer(period=PERIOD, rate=48000).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def measure(self, fixture):
+        tag = fixture.replace("/", "_")
+        live_dir, sim_dir = os.path.join(self.tmp, tag + "_live"), os.path.join(self.tmp, tag + "_sim")
+        client = "dut-" + tag.replace("_", "-")[:20]
+        with Dutsim(self.server, plan(), fixture, dutsim_bin(), name=client, seed=7) as d:
+            started = time.monotonic()
+            live = live_run(self.server, client, fixture, live_dir)
+            took = time.monotonic() - started
+            self.assertIn(live.returncode, (0, 1), f"live run failed:\n{live.stderr[-3000:]}\n{d.stderr()[-1000:]}")
+            # jack_iodelay afterwards through the same ports: the interface channel the fixture's left
+            # leg comes from, and the ADC channel the bench found the left sweep on.
+            doc = report(live_dir)
+            (c,) = doc["configurations"]
+            port = interface_ports()[c["fixture"]["source_port"]]
+            arrived = c["measurements"]["sweep"]["left"]["arrived_on"]
+            loop = iodelay(self.server, f"{client}:in_{port[0] + 1}",
+                           f"{client}:out_{1 if arrived == 'left' else 2}", seconds=2.0)[-1]
+        sim = sim_run(fixture, sim_dir)
+        print(f"\n  {fixture}: live exit {live.returncode} in {took:.1f} s, sim exit {sim.returncode}, "
+              f"jack_iodelay {loop:.3f} frames", file=sys.stderr)
+        self.assertEqual(live.returncode, sim.returncode, live.stdout + sim.stdout)
+        return report(live_dir), report(sim_dir), loop
+
+    def compare(self, fixture):
+        live, sim, loop = self.measure(fixture)
+        self.assertTrue(live["backend"].startswith("rtaudio/jack"), live["backend"])
+        (lc,), (sc,) = live["configurations"], sim["configurations"]
+        self.assertEqual(lc["errors"], [], lc["errors"])
+        self.assertEqual(lc["outcome"], sc["outcome"], f"{fixture}: live {failed_checks(lc)}, sim {failed_checks(sc)}")
+        self.assertEqual(failed_checks(lc), failed_checks(sc))
+        # Frequency response of every driven channel, 20 Hz..20 kHz. Where the fixture induces mains hum
+        # (a hum_dbv failure), the response within 4 % of 50, 100 and 150 Hz holds the hum too, read at
+        # the phase it happens to have against the sweep: bench-dutsim's hum runs on across takes, the Sim
+        # model's starts again at each take. Those few points compare the hum's phase, not the live path,
+        # and are left out for that fixture only.
+        hum = any(k["name"] == "hum_dbv" and k["outcome"] == "fail" for k in sc["checks"])
+        near_mains = lambda f: hum and any(abs(f / (50 * k) - 1) < 0.04 for k in (1, 2, 3))  # noqa: E731
+        worst = 0.0
+        for side, s in sc["measurements"]["sweep"].items():
+            l = lc["measurements"]["sweep"][side]
+            self.assertEqual((l["arrived_on"], l["polarity"]), (s["arrived_on"], s["polarity"]), side)
+            self.assertEqual(l["frequency_hz"], s["frequency_hz"])
+            for f, a, b in zip(s["frequency_hz"], l["magnitude_db"], s["magnitude_db"]):
+                if 20 <= f <= 20000 and not near_mains(f):
+                    worst = max(worst, abs(a - b))
+                    self.assertAlmostEqual(a, b, delta=FR_TOLERANCE_DB, msg=f"{fixture} {side} at {f:.1f} Hz")
+            # The latency the bench measures is the chain's own (Sim) delay plus the loop through JACK, which
+            # jack_iodelay measures on the same ports, plus one period: RtAudio's JACK API calls our callback
+            # before it copies the input ports (RtApiJack::callbackEvent), so the callback always sees the
+            # previous period's input. Within half a sample.
+            self.assertAlmostEqual(l["latency_samples"] - s["latency_samples"], loop + PERIOD, delta=0.5,
+                                   msg=f"{fixture} {side}: bench {l['latency_samples']}, sim {s['latency_samples']}")
+        thd = {(t["channel"], t["stimulus_dbfs"]): t["thd_n_db"] for t in sc["measurements"]["thd"]}
+        self.assertEqual(len(thd), len(lc["measurements"]["thd"]))
+        worst_thd = 0.0
+        for t in lc["measurements"]["thd"]:
+            key = (t["channel"], t["stimulus_dbfs"])
+            self.assertIn(key, thd)
+            worst_thd = max(worst_thd, abs(t["thd_n_db"] - thd[key]))
+            self.assertAlmostEqual(t["thd_n_db"], thd[key], delta=THD_N_TOLERANCE_DB, msg=f"{fixture} THD+N {key}")
+        latencies = [v["latency_samples"] for v in lc["measurements"]["sweep"].values()]
+        print(f"  {fixture}: {lc['outcome']}, worst FR difference {worst:.4f} dB, THD+N {worst_thd:.3f} dB, "
+              f"latency {latencies} samples",
+              file=sys.stderr)
+        type(self).latencies.extend(latencies)
+
+    latencies = []
+
+    def test_every_fixture(self):
+        for fixture in ARGS.fixtures:
+            with self.subTest(fixture=fixture):
+                self.compare(fixture)
+        # The same loop measured again and again: the same latency to the sample.
+        spread = max(self.latencies) - min(self.latencies)
+        self.assertLess(spread, 0.5, f"latencies {self.latencies}")
+
+
+class LiveFaults(unittest.TestCase):
+    """What a broken bench looks like live: xruns retried, drift corrected, devices that vanish."""
+
+    FIXTURE = "line_trs_to_amp_trs"
+
+    @classmethod
+    def setUpClass(cls):
+        tools_present()
+        cls.tmp = tempfile.mkdtemp(prefix="bench-live-faults-")
+        cls.server = JackServer(period=PERIOD, rate=48000).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def out(self, name):
+        return os.path.join(self.tmp, name)
+
+    def test_stall_is_retried(self):
+        # A 60 ms stall every 5 s of audio: the take it hits is spoiled by the xrun and played again.
+        out = self.out("stall")
+        with Dutsim(self.server, plan(), self.FIXTURE, dutsim_bin(), name="dut-stall", stall_every_s=5,
+                    stall_ms=60):
+            r = live_run(self.server, "dut-stall", self.FIXTURE, out)
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        (c,) = report(out)["configurations"]
+        retried = c["measurements"].get("retried_takes", [])
+        self.assertGreaterEqual(len(retried), 1, "no take was retried:\n" + r.stderr[-3000:])
+        for t in retried:
+            self.assertGreaterEqual(t["attempts"], 2)
+            self.assertTrue(all("xrun" in why for why in t["retried_because"]), t)
+        self.assertRegex(r.stderr, r"attempt 1 of 3 spoiled: .*xrun")
+        print(f"\n  stalls: {len(retried)} takes retried: {[t['take'] for t in retried]}", file=sys.stderr)
+
+    def test_stall_on_every_attempt_is_an_error(self):
+        # Stalls more often than any take is long: every attempt is spoiled, the checks are ERROR with the
+        # reason, the run says the bench could not measure (exit 3) and keeps what it took.
+        out = self.out("stall_always")
+        with Dutsim(self.server, plan(), self.FIXTURE, dutsim_bin(), name="dut-stall2", stall_every_s=0.3,
+                    stall_ms=40):
+            r = live_run(self.server, "dut-stall2", self.FIXTURE, out, "--attempts", "2")
+        self.assertEqual(r.returncode, 3, r.stderr[-3000:])
+        (c,) = report(out)["configurations"]
+        self.assertEqual(c["outcome"], "error")
+        self.assertTrue(any("every one of 2 attempts was spoiled" in e and "xrun" in e for e in c["errors"]),
+                        c["errors"])
+        self.assertTrue(os.path.isdir(os.path.join(out, "captures")))
+
+    def test_drift_is_measured_and_corrected(self):
+        # The ADC's clock 150 ppm off the interface's (resampled inside bench-dutsim), on two streams: the
+        # bench measures the drift within 1 ppm and, corrected, the response matches the same-clock one.
+        results = {}
+        for ppm in (0, 150, -150):
+            out = self.out(f"drift_{ppm}")
+            name = f"dut-ppm{ppm}".replace("-1", "m1")
+            with Dutsim(self.server, plan(), self.FIXTURE, dutsim_bin(), name=name, clock_offset_ppm=ppm, seed=3):
+                r = live_run(self.server, name, self.FIXTURE, out, "--separate-streams")
+            self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+            results[ppm] = report(out)["configurations"][0]
+        for ppm in (150, -150):
+            clock = results[ppm]["measurements"]["clock"]
+            print(f"\n  drift: injected {ppm} ppm, measured {clock['drift_ppm']:.4f} ppm", file=sys.stderr)
+            self.assertAlmostEqual(clock["drift_ppm"], ppm, delta=1.0)
+            self.assertTrue(clock["corrected"])
+            for side in ("left", "right"):
+                a, b = results[ppm]["measurements"]["sweep"][side], results[0]["measurements"]["sweep"][side]
+                for f, x, y in zip(a["frequency_hz"], a["magnitude_db"], b["magnitude_db"]):
+                    if 20 <= f <= 20000:
+                        self.assertAlmostEqual(x, y, delta=0.05, msg=f"{ppm} ppm, {side} at {f:.1f} Hz")
+            for t, u in zip(results[ppm]["measurements"]["thd"], results[0]["measurements"]["thd"]):
+                self.assertAlmostEqual(t["thd_n_db"], u["thd_n_db"], delta=1.0, msg=f"{ppm} ppm THD+N")
+
+    def check_partial(self, r, out, what):
+        self.assertEqual(r.returncode, 3, r.stderr[-3000:])
+        last = r.stderr.strip().splitlines()[-1]
+        self.assertRegex(last, r"^bench: error: .*" + what + r".*: the configurations measured so far are in ")
+        doc = report(out)
+        self.assertEqual(doc["outcome"], "error")
+        kept = glob.glob(os.path.join(out, "captures", "*", "*.wav"))
+        self.assertGreaterEqual(len(kept), 2, "the captures taken before the device went must stay on disk")
+        return doc
+
+    def test_dutsim_vanishing_is_exit_3_with_the_partial_report(self):
+        out = self.out("vanish")
+        with Dutsim(self.server, plan(), self.FIXTURE, dutsim_bin(), name="dut-vanish", exit_after_s=6):
+            r = live_run(self.server, "dut-vanish", self.FIXTURE, out, timeout_s=60)
+        self.check_partial(r, out, "disappeared|audio stopped")
+
+    def test_server_killed_is_exit_3_with_the_partial_report(self):
+        out = self.out("killed")
+        with JackServer(period=PERIOD, rate=48000) as doomed:
+            with Dutsim(doomed, plan(), self.FIXTURE, dutsim_bin(), name="dut-doomed"):
+                proc = subprocess.Popen([bench(), "run", plan(), "--backend", "rtaudio", "--api", "jack",
+                                         "--interface-device", "^dut-doomed$", "--adc-device", "^dut-doomed$",
+                                         "--fixture", self.FIXTURE, "--yes", "--out", out], env=doomed.env,
+                                        cwd=ARGS.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                time.sleep(6)
+                doomed.proc.kill()
+                stdout, stderr = proc.communicate(timeout=60)
+        r = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+        self.check_partial(r, out, "audio stopped|disappeared|no audio")
+
+    def test_device_not_found_is_exit_3_naming_what_is_there(self):
+        out = self.out("absent")
+        with Dutsim(self.server, plan(), self.FIXTURE, dutsim_bin(), name="dut-present"):
+            r = live_run(self.server, "nothing-like-this", self.FIXTURE, out, timeout_s=30)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertRegex(r.stderr.strip(), r"^bench: error: no audio device matching '\^nothing-like-this\$' "
+                                           r"\(the interface\); found jack: .*'dut-present'")
+        self.assertFalse(os.path.exists(out), "nothing was measured: no run directory")
+
+
+class Devices(unittest.TestCase):
+    """`bench devices` against a live server: every JACK client with ports is a device."""
+
+    def test_lists_dutsim_and_marks_the_matching_profile(self):
+        tools_present()
+        with tempfile.TemporaryDirectory() as profiles:
+            # A profile tree whose interface and ADC match the client named dutsim.
+            for kind in ("interfaces", "amps", "adcs", "loads", "limits"):
+                shutil.copytree(os.path.join(ARGS.root, "profiles", kind), os.path.join(profiles, kind))
+            for kind, f in (("interfaces", "scarlett_2i2.toml"), ("adcs", "reference_adc.toml")):
+                p = os.path.join(profiles, kind, f)
+                text = open(p).read()
+                if "rtaudio_name_pattern" in text:
+                    text = "\n".join('rtaudio_name_pattern = "^dut-list$"' if l.startswith("rtaudio_name_pattern")
+                                     else l for l in text.splitlines()) + "\n"
+                open(p, "w").write(text)
+            with JackServer(period=PERIOD, rate=48000) as server:
+                with Dutsim(server, plan(), "line_trs_to_amp_trs", dutsim_bin(), name="dut-list"):
+                    r = run_bench(server.env, "devices", "--api", "jack", "--json", "--profiles", profiles,
+                                  timeout_s=30)
+                    text = run_bench(server.env, "devices", "--api", "jack", "--profiles", profiles, timeout_s=30)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            doc = json.loads(r.stdout)
+            self.assertEqual(doc["schema"], "bench.devices/1")
+            (jack,) = doc["audio"]
+            self.assertEqual(jack["api"], "jack")
+            names = {d["name"]: d for d in jack["devices"]}
+            self.assertIn("dut-list", names, jack)
+            d = names["dut-list"]
+            # RtAudio counts a client's input ports as the device's outputs: 4 to play into, 2 to record.
+            self.assertEqual((d["output_channels"], d["input_channels"]), (4, 2))
+            self.assertEqual(d["sample_rates_hz"], [48000])
+            self.assertIn("interface scarlett_2i2", d["matches"])
+            self.assertEqual(text.returncode, 0, text.stderr)
+            self.assertRegex(text.stdout, r"\] dut-list: 4 out, 2 in, 48000 Hz.*<- interface scarlett_2i2")
+
+    def test_no_server_is_said_and_exit_0(self):
+        env = dict(os.environ, JACK_DEFAULT_SERVER="bench-none-" + str(os.getpid()), JACK_NO_START_SERVER="1")
+        r = run_bench(env, "devices", "--api", "jack", timeout_s=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"Audio, Jack \(jack\): none: .*JACK")
+        self.assertRegex(r.stdout, r"(?m)^USB:")
+
+
+class DevicesUsb(unittest.TestCase):
+    """`bench devices` sees USB devices through libusb: umockdev presents a Scarlett and a relay board."""
+
+    def test_usb_devices_are_listed_and_matched(self):
+        if shutil.which("umockdev-run") is None:
+            raise RuntimeError("umockdev-run is not installed: install the Debian package umockdev")
+        devices = os.path.join(ARGS.root, "tests", "usb", "devices")
+        env = dict(os.environ, JACK_DEFAULT_SERVER="bench-none-" + str(os.getpid()), JACK_NO_START_SERVER="1")
+        r = subprocess.run(["umockdev-run", "--device", os.path.join(devices, "scarlett_2i2.umockdev"), "--device",
+                            os.path.join(devices, "usbrelay2.umockdev"), "--", bench(), "devices", "--json",
+                            "--api", "jack", "--profiles", os.path.join(ARGS.root, "profiles")],
+                           env=env, capture_output=True, text=True, timeout=60, cwd=ARGS.root)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = json.loads(r.stdout)
+        self.assertNotIn("unavailable", doc["usb"])
+        found = {(d["vendor_id"], d["product_id"]): d for d in doc["usb"]["devices"]}
+        self.assertEqual(sorted(found), [("1235", "8210"), ("16c0", "05df")], doc["usb"])
+        self.assertEqual(found[("1235", "8210")]["matches"], ["interface scarlett_2i2"])
+        self.assertEqual(found[("16c0", "05df")]["matches"], [])
+        # umockdev's plain replay cannot answer string descriptor requests: said, not hidden.
+        self.assertIn("strings_unavailable", found[("1235", "8210")])
+        self.assertIn("unavailable", doc["audio"][0], "no JACK server runs here: the audio section must say so")
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", required=True, help="directory holding bench and bench-dutsim (build/bin)")
+    parser.add_argument("--root", required=True, help="repository root (profiles/, fixtures/)")
+    parser.add_argument("--fixtures", default=",".join(ALL_FIXTURES), help="LiveMatchesSim: comma-separated fixture ids")
+    ARGS, rest = parser.parse_known_args()
+    ARGS.bin, ARGS.root = os.path.abspath(ARGS.bin), os.path.abspath(ARGS.root)
+    ARGS.fixtures = [f for f in ARGS.fixtures.split(",") if f]
+    unittest.main(argv=[sys.argv[0], "-v", *rest])
+
+
+if __name__ == "__main__":
+    main()
