@@ -69,6 +69,7 @@ case "$cmd" in
     build_release
     for b in build/bin/benchmark_*; do "$b" "$@"; done
     /usr/bin/python3 benchmarks/compare_numpy.py --bench build/bin/bench
+    /usr/bin/python3 benchmarks/live_period.py --bin build/bin
     ;;
   build)
     install_deps

@@ -296,6 +296,25 @@ class LiveFaults(unittest.TestCase):
         self.assertFalse(os.path.exists(out), "nothing was measured: no run directory")
 
 
+    def test_too_few_channels_and_a_refused_rate_are_exit_3_naming_the_device(self):
+        # The dummy driver's own "system" client as the device: 2 playback ports at first (the plan's
+        # interface needs 4), then 4 ports but at 44100 Hz (the plan wants 48000).
+        with JackServer(period=PERIOD, rate=48000) as two:
+            r = run_bench(two.env, "run", plan(), "--backend", "rtaudio", "--api", "jack", "--interface-device", "^system$",
+                          "--adc-device", "^system$", "--yes", "--out", self.out("channels"), timeout_s=30)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertEqual(r.stderr.strip(), "bench: error: audio device 'system' (jack) has 2 output channels, the plan "
+                                           "needs 4: pick the right device or profile")
+        with JackServer(period=PERIOD, rate=44100, playback_ports=4, capture_ports=2) as slow:
+            r = run_bench(slow.env, "run", plan(), "--backend", "rtaudio", "--api", "jack", "--interface-device", "^system$",
+                          "--adc-device", "^system$", "--yes", "--out", self.out("rate"), timeout_s=30)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertEqual(r.stderr.strip(), "bench: error: audio device 'system' (jack) does not run at 48000 Hz (it "
+                                           "offers 44100 Hz): set the device (or JACK server) to 48000 Hz or change "
+                                           "the plan's sample_rate_hz")
+        self.assertFalse(os.path.exists(self.out("channels")) or os.path.exists(self.out("rate")))
+
+
 class Devices(unittest.TestCase):
     """`bench devices` against a live server: every JACK client with ports is a device."""
 

@@ -71,8 +71,10 @@ class JackServer:
     server does not answer jack_lsp within timeout_s.
     """
 
-    def __init__(self, period=256, rate=48000, wait_us=None, timeout_s=10.0, name=None, realtime=None):
+    def __init__(self, period=256, rate=48000, wait_us=None, timeout_s=10.0, name=None, realtime=None,
+                 playback_ports=None, capture_ports=None):
         self.period, self.rate, self.wait_us, self.timeout_s = period, rate, wait_us, timeout_s
+        self.playback_ports, self.capture_ports = playback_ports, capture_ports  # the dummy "system" client's
         # Real-time scheduling (jackd -R, SCHED_FIFO for the server and every client's process thread)
         # where this user may use it: without it a busy machine (ctest -j2 next to a compiler) spoils about
         # one take in five with xruns; with it none in the same load. realtime=None: wherever allowed.
@@ -87,6 +89,10 @@ class JackServer:
         cmd = ["jackd", "-R" if self.realtime else "--no-realtime", "-n", self.name, "-d", "dummy", "-r", str(self.rate), "-p", str(self.period)]
         if self.wait_us is not None:
             cmd += ["-w", str(int(self.wait_us))]
+        if self.playback_ports is not None:
+            cmd += ["-P", str(int(self.playback_ports))]
+        if self.capture_ports is not None:
+            cmd += ["-C", str(int(self.capture_ports))]
         self._out, self._err = _Log("jackd-out"), _Log("jackd-err")
         try:
             self.proc = subprocess.Popen(cmd, env=self.env, stdin=subprocess.DEVNULL, stdout=self._out.file,
