@@ -92,8 +92,8 @@ def tools_present():
             raise RuntimeError(f"{b} does not exist: build it with ./bench.sh build")
 
 
-class LiveMatchesSim(unittest.TestCase):
-    """Each fixture of live.toml measured live through bench-dutsim and in Sim: same figures, same verdict."""
+class OnPrivateServer(unittest.TestCase):
+    """One 48 kHz jackd dummy server and one scratch directory for the tests of a class."""
 
     @classmethod
     def setUpClass(cls):
@@ -105,6 +105,10 @@ class LiveMatchesSim(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.__exit__(None, None, None)
         shutil.rmtree(cls.tmp, ignore_errors=True)
+
+
+class LiveMatchesSim(OnPrivateServer):
+    """Each fixture of live.toml measured live through bench-dutsim and in Sim: same figures, same verdict."""
 
     def measure(self, fixture):
         tag = fixture.replace("/", "_")
@@ -183,21 +187,10 @@ class LiveMatchesSim(unittest.TestCase):
         self.assertLess(spread, 0.5, f"latencies {self.latencies}")
 
 
-class LiveFaults(unittest.TestCase):
+class LiveFaults(OnPrivateServer):
     """What a broken bench looks like live: xruns retried, drift corrected, devices that vanish."""
 
     FIXTURE = "line_trs_to_amp_trs"
-
-    @classmethod
-    def setUpClass(cls):
-        tools_present()
-        cls.tmp = tempfile.mkdtemp(prefix="bench-live-faults-")
-        cls.server = JackServer(period=PERIOD, rate=48000).__enter__()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.__exit__(None, None, None)
-        shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def out(self, name):
         return os.path.join(self.tmp, name)
