@@ -31,7 +31,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from jackbench import Dutsim, JackServer, iodelay  # noqa: E402
 
 ARGS = None
-PERIOD = 256
+# 1024 frames (21 ms): the machine's kernel does not preempt kernel code (PREEMPT_NONE), so next to a
+# compiler even the real-time threads of jackd and its clients are now and then held for a few ms; at 256
+# frames (5.3 ms) that spoiled one take in twenty under CI's load, too often for a take retried 3 times.
+# benchmarks/live_period.py measures the smallest clean period on purpose.
+PERIOD = 1024
 ALL_FIXTURES = ["line_trs_to_amp_trs", "line_trs_to_amp_xlr", "line_trs_to_amp_rca", "hp_to_amp_rca_y",
                 "hp_to_amp_stereo", "faults/swapped_channels", "faults/inverted_right",
                 "faults/mono_ts_shorted_right", "faults/gain_not_neutral", "faults/ground_loop_hum"]
@@ -139,7 +143,10 @@ class LiveMatchesSim(OnPrivateServer):
         (lc,), (sc,) = live["configurations"], sim["configurations"]
         self.assertEqual(lc["errors"], [], lc["errors"])
         self.assertEqual(lc["outcome"], sc["outcome"], f"{fixture}: live {failed_checks(lc)}, sim {failed_checks(sc)}")
-        self.assertEqual(failed_checks(lc), failed_checks(sc))
+        self.assertEqual(failed_checks(lc), failed_checks(sc), "\n".join(
+            f"{side}: {k['name']} {k.get('channel', '')} {k.get('level_dbfs', '')} = {k['value']} {k['outcome']}: "
+            f"{k['explanation']}" for side, c in (("live", lc), ("sim", sc)) for k in c["checks"]
+            if k["outcome"] != "pass"))
         # Frequency response of every driven channel, 20 Hz..20 kHz. Where the fixture induces mains hum
         # (a hum_dbv failure), the response within 4 % of 50, 100 and 150 Hz holds the hum too, read at
         # the phase it happens to have against the sweep: bench-dutsim's hum runs on across takes, the Sim
@@ -196,10 +203,10 @@ class LiveFaults(OnPrivateServer):
         return os.path.join(self.tmp, name)
 
     def test_stall_is_retried(self):
-        # A 60 ms stall every 5 s of audio: the take it hits is spoiled by the xrun and played again.
+        # An 80 ms stall every 5 s of audio: the take it hits is spoiled by the xrun and played again.
         out = self.out("stall")
         with Dutsim(self.server, plan(), self.FIXTURE, dutsim_bin(), name="dut-stall", stall_every_s=5,
-                    stall_ms=60):
+                    stall_ms=80):
             r = live_run(self.server, "dut-stall", self.FIXTURE, out)
         self.assertEqual(r.returncode, 0, r.stderr[-3000:])
         (c,) = report(out)["configurations"]
@@ -216,7 +223,7 @@ class LiveFaults(OnPrivateServer):
         # reason, the run says the bench could not measure (exit 3) and keeps what it took.
         out = self.out("stall_always")
         with Dutsim(self.server, plan(), self.FIXTURE, dutsim_bin(), name="dut-stall2", stall_every_s=0.3,
-                    stall_ms=40):
+                    stall_ms=60):
             r = live_run(self.server, "dut-stall2", self.FIXTURE, out, "--attempts", "2")
         self.assertEqual(r.returncode, 3, r.stderr[-3000:])
         (c,) = report(out)["configurations"]
