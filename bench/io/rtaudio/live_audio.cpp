@@ -78,7 +78,9 @@ struct LiveAudio::Shared {
   unsigned out_ch = 0, in_ch = 0;
   std::atomic<int> state{kIdle};
   std::atomic<std::uint64_t> out_pos{0}, in_pos{0};
-  std::atomic<bool> overflow{false}, underflow{false};
+  // Callbacks whose status carried an xrun flag, in any state: RtAudio reports an xrun in the callback
+  // after it happened, so one at a take's last period shows up only once the take is done.
+  std::atomic<std::uint64_t> overflows{0}, underflows{0};
   std::atomic<std::uint64_t> callbacks{0};
 };
 
@@ -87,11 +89,11 @@ namespace {
 // [audio thread] Copies only; no allocation, locks, logging or exceptions.
 void play(LiveAudio::Shared& s, float* out, unsigned n, RtAudioStreamStatus status, int st) {
   const unsigned oc = s.out_ch;
+  if (status & RTAUDIO_OUTPUT_UNDERFLOW) s.underflows.fetch_add(1, std::memory_order_relaxed);
   if (st != kRunning) {
     std::memset(out, 0, sizeof(float) * n * oc);
     return;
   }
-  if (status & RTAUDIO_OUTPUT_UNDERFLOW) s.underflow.store(true, std::memory_order_relaxed);
   const std::uint64_t pos = s.out_pos.load(std::memory_order_relaxed);
   const std::uint64_t take = std::min<std::uint64_t>(n, s.total - pos);
   std::memcpy(out, s.stimulus.data() + pos * oc, sizeof(float) * take * oc);
@@ -101,10 +103,10 @@ void play(LiveAudio::Shared& s, float* out, unsigned n, RtAudioStreamStatus stat
 }
 
 void record(LiveAudio::Shared& s, const float* in, unsigned n, RtAudioStreamStatus status, int st) {
+  if (status & RTAUDIO_INPUT_OVERFLOW) s.overflows.fetch_add(1, std::memory_order_relaxed);
   if (st != kRunning && st != kDone) return;
   const std::uint64_t pos = s.in_pos.load(std::memory_order_relaxed);
   if (pos >= s.total) return;
-  if (status & RTAUDIO_INPUT_OVERFLOW) s.overflow.store(true, std::memory_order_relaxed);
   const std::uint64_t take = std::min<std::uint64_t>(n, s.total - pos);
   std::memcpy(s.capture.data() + pos * s.in_ch, in, sizeof(float) * take * s.in_ch);
   s.in_pos.store(pos + take, std::memory_order_release);
@@ -251,8 +253,8 @@ TakeStatus LiveAudio::play_and_record(const dsp::Frames& out, dsp::Frames& in, d
   s.total = frames;
   s.out_pos.store(0, std::memory_order_relaxed);
   s.in_pos.store(0, std::memory_order_relaxed);
-  s.overflow.store(false, std::memory_order_relaxed);
-  s.underflow.store(false, std::memory_order_relaxed);
+  const std::uint64_t overflows_before = s.overflows.load(std::memory_order_relaxed);
+  const std::uint64_t underflows_before = s.underflows.load(std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(g_error_mutex);
     g_stream_error.clear();
@@ -261,13 +263,16 @@ TakeStatus LiveAudio::play_and_record(const dsp::Frames& out, dsp::Frames& in, d
 
   std::uint64_t last_callbacks = s.callbacks.load(std::memory_order_relaxed);
   auto last_progress = std::chrono::steady_clock::now();
+  std::optional<std::uint64_t> done_at;  // callbacks counted when the take was complete
   for (;;) {
     const bool played = s.state.load(std::memory_order_acquire) == kDone;
     const bool recorded = s.in_pos.load(std::memory_order_acquire) >= frames;
-    if (played && recorded) break;
+    const std::uint64_t c = s.callbacks.load(std::memory_order_relaxed);
+    if (played && recorded && !done_at) done_at = c;
+    // Two more periods: an xrun in the take's last period is flagged in a callback after it.
+    if (done_at && c >= *done_at + 2) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
     const auto now = std::chrono::steady_clock::now();
-    const std::uint64_t c = s.callbacks.load(std::memory_order_relaxed);
     if (c != last_callbacks) last_progress = now, last_callbacks = c;
     const bool stopped = !out_rt_->isStreamRunning() || (in_rt_ && !in_rt_->isStreamRunning());
     if (stopped || std::chrono::duration<double>(now - last_progress).count() > stall_timeout_s) {
@@ -281,8 +286,8 @@ TakeStatus LiveAudio::play_and_record(const dsp::Frames& out, dsp::Frames& in, d
   }
   status.frames_played = s.out_pos.load(std::memory_order_acquire);
   status.frames_recorded = std::min<std::uint64_t>(s.in_pos.load(std::memory_order_acquire), frames);
-  status.input_overflow = s.overflow.load(std::memory_order_relaxed);
-  status.output_underflow = s.underflow.load(std::memory_order_relaxed);
+  status.input_overflow = s.overflows.load(std::memory_order_relaxed) != overflows_before;
+  status.output_underflow = s.underflows.load(std::memory_order_relaxed) != underflows_before;
   if (status.problem.empty()) {
     s.state.store(kIdle, std::memory_order_release);
     status.completed = status.frames_played == frames && status.frames_recorded == frames;
