@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -712,6 +713,8 @@ MeasurementSettings read_settings(const Reader& r) {
   s.postroll_s = r.number_or("postroll_s", s.postroll_s, closed(0, 10));
   s.drift_tolerance_ppm = r.number_or("drift_tolerance_ppm", s.drift_tolerance_ppm, above(0, 10000));
   s.reference_load = r.string("reference_load", "\"r300\"");
+  s.impedance_sweep_duration_s =
+      r.number_or("impedance_sweep_duration_s", s.impedance_sweep_duration_s, closed(0.1, 60));
   return s;
 }
 
@@ -731,7 +734,9 @@ const Keys kSettingsKeys = {"sample_rate_hz",
                             "preroll_s",
                             "postroll_s",
                             "drift_tolerance_ppm",
-                            "reference_load"};
+                            "reference_load",
+                            "impedance_loads",
+                            "impedance_sweep_duration_s"};
 
 // Reads a list of ids and rejects duplicates.
 std::vector<std::pair<std::string, std::uint32_t>> read_ids(const Reader& r, std::string_view key,
@@ -760,7 +765,11 @@ const std::vector<std::string>& known_check_names() {
                                                  "hum_dbv",
                                                  "crosstalk_db",
                                                  "channel_balance_db",
-                                                 "max_output_vrms"};
+                                                 "max_output_vrms",
+                                                 "output_impedance_ohm",
+                                                 "loading_deviation_db",
+                                                 "damping_factor",
+                                                 "source_loading_db"};
   return names;
 }
 
@@ -842,13 +851,24 @@ Load load_load(const fs::path& file) {
   const Reader r =
       top.table("load", {"name", "kind", "resistance_ohm", "tolerance_percent", "impedance_file"});
   load.name = r.string("name");
-  load.kind = r.choice<Load::Kind>(
-      "kind", "load kind", {{"resistor", Load::Kind::kResistor}, {"headphone", Load::Kind::kHeadphone}});
+  load.kind = r.choice<Load::Kind>("kind", "load kind",
+                                   {{"resistor", Load::Kind::kResistor},
+                                    {"headphone", Load::Kind::kHeadphone},
+                                    {"open", Load::Kind::kOpen}});
   const auto only_for = [&](std::string_view key, std::string_view kind) {
     if (r.has(key))
       r.fail_at(r.find(key), key, std::string(key) + " is only for kind = " + in_quotes(kind),
                 "remove it or change kind");
   };
+  if (load.kind == Load::Kind::kOpen) {
+    // Nothing connected: only the recorder's input loads the output.
+    only_for("impedance_file", "headphone");
+    only_for("resistance_ohm", "resistor");
+    only_for("tolerance_percent", "resistor");
+    load.tolerance_percent = 0;
+    load.nominal_ohm = std::numeric_limits<double>::infinity();
+    return load;
+  }
   if (load.kind == Load::Kind::kResistor) {
     only_for("impedance_file", "headphone");
     load.resistance_ohm = r.number("resistance_ohm", above(0, 1e7), "32");
@@ -1034,6 +1054,30 @@ Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
   for (std::size_t i = 0; i < load_refs.size(); ++i) {
     const std::string key = "loads[" + std::to_string(i) + "]";
     plan.loads.push_back(load_load(profile(key, load_refs[i], "loads", "load profile")));
+  }
+  if (settings.has("impedance_loads")) {
+    const auto refs = read_ids(settings, "impedance_loads", "[\"open\", \"r33\", \"r300\"]");
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      const std::string key = "impedance_loads[" + std::to_string(i) + "]";
+      Load l = load_load(referenced_file(settings, key, refs[i].second, refs[i].first, bench_root,
+                                         fs::path("profiles") / "loads", "load profile"));
+      if (l.kind == Load::Kind::kHeadphone)
+        fail(plan_file, refs[i].second, settings.key_path(key),
+             in_quotes(l.id) + " is a headphone: the output impedance is solved from loads of exactly known impedance",
+             "list resistors or an open load, e.g. [\"open\", \"r33\", \"r300\"]");
+      plan.impedance_loads.push_back(std::move(l));
+    }
+    const toml::node* node = settings.find("impedance_loads");
+    if (refs.size() < 2)
+      settings.fail_at(node, "impedance_loads", "has one load; the output impedance needs two or more",
+                       "add a second load of another impedance, e.g. [\"open\", \"r33\"]");
+    const bool all_same = std::all_of(plan.impedance_loads.begin(), plan.impedance_loads.end(), [&](const Load& l) {
+      return l.nominal_ohm == plan.impedance_loads.front().nominal_ohm;
+    });
+    if (all_same)
+      settings.fail_at(node, "impedance_loads", "every load has the same impedance, which cannot separate the output impedance",
+                       "use loads of clearly different impedance, e.g. [\"open\", \"r33\", \"r300\"]");
+    for (const Load& l : plan.impedance_loads) plan.settings.impedance_loads.push_back(l.id);
   }
   for (std::size_t i = 0; i < fixture_refs.size(); ++i) {
     const std::string key = "fixtures[" + std::to_string(i) + "]";

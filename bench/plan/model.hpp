@@ -104,18 +104,19 @@ struct ImpedancePoint {
   double phase_deg = 0;
 };
 
-/// A load on the amplifier's output: a resistor or a headphone's impedance curve.
+/// A load on the amplifier's output: a resistor, a headphone's impedance curve, or nothing at all
+/// (an open circuit: only the recorder's input loads the output).
 struct Load {
   std::string id, name;
   std::filesystem::path file;
-  enum class Kind { kResistor, kHeadphone } kind = Kind::kResistor;
+  enum class Kind { kResistor, kHeadphone, kOpen } kind = Kind::kResistor;
   double resistance_ohm = 0;             ///< resistors
-  double tolerance_percent = 1;          ///< resistors
+  double tolerance_percent = 1;          ///< resistors (0 for an open circuit)
   std::vector<ImpedancePoint> impedance; ///< headphones, ascending frequency
-  double nominal_ohm = 0;                ///< resistor value or the curve's value at 1 kHz
+  double nominal_ohm = 0;                ///< resistor value, the curve's value at 1 kHz, or infinity (open)
 
-  /// Complex impedance at f: the resistance, or the curve interpolated (log frequency, linear
-  /// magnitude and phase; held flat beyond its ends).
+  /// Complex impedance at f: the resistance, the curve interpolated (log frequency, linear
+  /// magnitude and phase; held flat beyond its ends), or infinite for an open circuit.
   [[nodiscard]] std::complex<double> impedance_at(double frequency_hz) const;
 };
 
@@ -179,6 +180,10 @@ struct MeasurementSettings {
   double postroll_s = 0.25;
   double drift_tolerance_ppm = 1000;                 ///< recorder's clock against the player's beyond this: ERROR
   std::string reference_load;                        ///< load id used for everything but maximum output
+  /// Loads (ids under profiles/loads/: resistors or "open") the amplifier's output is swept into to
+  /// solve for its output impedance; empty: no impedance measurement. At least two when given.
+  std::vector<std::string> impedance_loads;
+  double impedance_sweep_duration_s = 1;             ///< each sweep of the impedance measurement
 };
 
 /// A test plan: which gear, which cables, which loads and limits.
@@ -189,10 +194,14 @@ struct Plan {
   AmpProfile amp;
   AdcProfile adc;
   std::vector<Load> loads;
+  std::vector<Load> impedance_loads;  ///< settings.impedance_loads, loaded (in that order)
   std::vector<Fixture> fixtures;
   LimitSet limits;
   MeasurementSettings settings;
 };
+
+/// TOML spelling of a load kind: "resistor", "headphone", "open".
+[[nodiscard]] std::string to_string(Load::Kind k);
 
 /// TOML spelling of a connector.
 [[nodiscard]] std::string to_string(Connector c);
