@@ -21,6 +21,7 @@
 #include "bench/io/wav.hpp"
 #include "bench/session/checks.hpp"
 #include "bench/session/expectations.hpp"
+#include "bench/session/impedance_measurement.hpp"
 #include "bench/signal/sweep.hpp"
 #include "bench/signal/tone.hpp"
 
@@ -70,6 +71,10 @@ class Configuration {
     guarded({"max_output_vrms"}, [&] { max_output(); });
     use_load(*reference_);
     guarded({"noise_dbv_a", "hum_dbv", "snr_db"}, [&] { noise(); });
+    if (!plan_.impedance_loads.empty()) {
+      guarded({"output_impedance_ohm", "loading_deviation_db", "damping_factor", "source_loading_db"}, [&] { impedance(); });
+      current_load_ = s_.reference_load;
+    }
   }
 
  private:
@@ -82,8 +87,12 @@ class Configuration {
   // Puts `load` on the amplifier's output: on real gear the operator (or a relay board) changes it when
   // it is not the one connected; the endpoint is configured for it either way.
   void use_load(const plan::Load& load) {
+    const std::string instruction =
+        load.kind == plan::Load::Kind::kOpen
+            ? "Disconnect the load '" + connected_load_ + "' from the amplifier's output and leave it open (only the reference ADC on it)"
+            : "Connect the load '" + load.name + "' (" + load.id + ") to the amplifier's output in place of '" + connected_load_ + "'";
     if (options_.operator_prompts && options_.ask_operator && connected_load_ != load.id && !connected_load_.empty() &&
-        !options_.ask_operator("Connect the load '" + load.name + "' (" + load.id + ") to the amplifier's output in place of '" + connected_load_ + "'"))
+        !options_.ask_operator(instruction))
       throw OperatorStop("run stopped by the operator before the load " + load.id);
     connected_load_ = load.id;
     ep_.configure(fx_, load);
@@ -587,6 +596,24 @@ class Configuration {
                                                 }()}};
     }
     out_.measurements["noise"] = j;
+  }
+
+  // Output impedance from sweeps into the plan's impedance loads, and its effect on each headphone.
+  void impedance() {
+    require_signal();
+    ImpedanceContext cx;
+    cx.plan = &plan_;
+    cx.fixture = &fx_;
+    cx.use_load = [&](const plan::Load& l) {
+      current_load_ = l.id;
+      use_load(l);
+    };
+    cx.record = [&](const dsp::Frames& body, const std::string& name, json info) { return record(body, name, std::move(info)); };
+    cx.step = step_;
+    cx.preroll_frames = pre_;
+    ImpedanceResult r = measure_impedance(cx);
+    for (auto& c : r.checks) add(std::move(c));
+    out_.measurements["impedance"] = std::move(r.measurement);
   }
 
   // Raise the level until THD+N reaches the plan's threshold, per load; bisect the crossing.
