@@ -736,7 +736,8 @@ const Keys kSettingsKeys = {"sample_rate_hz",
                             "drift_tolerance_ppm",
                             "reference_load",
                             "impedance_loads",
-                            "impedance_sweep_duration_s"};
+                            "impedance_sweep_duration_s",
+                            "impedance_ports"};
 
 // Reads a list of ids and rejects duplicates.
 std::vector<std::pair<std::string, std::uint32_t>> read_ids(const Reader& r, std::string_view key,
@@ -1078,6 +1079,20 @@ Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
       settings.fail_at(node, "impedance_loads", "every load has the same impedance, which cannot separate the output impedance",
                        "use loads of clearly different impedance, e.g. [\"open\", \"r33\", \"r300\"]");
     for (const Load& l : plan.impedance_loads) plan.settings.impedance_loads.push_back(l.id);
+  }
+  if (settings.has("impedance_ports")) {
+    if (plan.impedance_loads.empty())
+      settings.fail_at(settings.find("impedance_ports"), "impedance_ports",
+                       "ports are measured into settings.impedance_loads, which the plan does not give",
+                       "add impedance_loads = [\"open\", \"r33\", \"r300\"] or remove impedance_ports");
+    for (const auto& [port, line] : read_ids(settings, "impedance_ports", "[\"headphone_out\"]")) {
+      if (!plan.interface.ports.contains(port))
+        fail(plan_file, line, settings.key_path("impedance_ports"),
+             "port " + in_quotes(port) + " is not in interface " + in_quotes(plan.interface.id) + " (" +
+                 plan.interface.file.string() + ")",
+             "use one of " + keys_of(plan.interface.ports));
+      plan.settings.impedance_ports.push_back(port);
+    }
   }
   for (std::size_t i = 0; i < fixture_refs.size(); ++i) {
     const std::string key = "fixtures[" + std::to_string(i) + "]";

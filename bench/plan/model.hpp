@@ -184,6 +184,9 @@ struct MeasurementSettings {
   /// solve for its output impedance; empty: no impedance measurement. At least two when given.
   std::vector<std::string> impedance_loads;
   double impedance_sweep_duration_s = 1;             ///< each sweep of the impedance measurement
+  /// Interface ports (keys of InterfaceProfile::ports) whose own output impedance is measured too, in
+  /// each configuration that plays from them (the port straight into the impedance loads and the ADC).
+  std::vector<std::string> impedance_ports;
 };
 
 /// A test plan: which gear, which cables, which loads and limits.

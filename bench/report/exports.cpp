@@ -142,6 +142,20 @@ std::vector<ExportFile> export_files(const json& report) {
       files.push_back({dir / (std::string(side_name) + "_output_impedance.zma"),
                        zma(title, numbers(*side, "frequency_hz"), numbers(*side, "impedance_ohm"), numbers(*side, "phase_deg"))});
     }
+    // The source ports measured on their own (settings.impedance_ports): <port>_<channel>_output_impedance.zma.
+    const json* ports = impedance ? member(*impedance, "ports") : nullptr;
+    if (ports && ports->is_object())
+      for (const auto& [port, measured] : ports->items()) {
+        const json* port_channels = member(measured, "channels");
+        for (const char* side_name : kSides) {
+          const json* side = port_channels ? member(*port_channels, side_name) : nullptr;
+          if (!side) continue;
+          const std::string title = "bench " + version + " output impedance of the interface's " + port + ": plan " + plan_id +
+                                    ", configuration " + id + ", " + side_name + " channel";
+          files.push_back({dir / (export_directory_name(port) + "_" + side_name + "_output_impedance.zma"),
+                           zma(title, numbers(*side, "frequency_hz"), numbers(*side, "impedance_ohm"), numbers(*side, "phase_deg"))});
+        }
+      }
     if (!sweep) continue;
     for (const char* side_name : kSides) {
       const json* side = member(*sweep, side_name);

@@ -24,7 +24,8 @@ struct ExportFile {
 ///   axis, empty where a harmonic is not listed (above its valid band).
 /// - `<channel>_output_impedance.zma` where the configuration measured the amplifier's output impedance:
 ///   `*` comment lines, then "frequency_Hz impedance_ohm phase_deg" (LIMP and REW read it; so does
-///   plan::read_zma), six decimals.
+///   plan::read_zma), six decimals; `<port>_<channel>_output_impedance.zma` likewise for each interface
+///   port measured on its own (settings.impedance_ports).
 /// Configurations without a sweep export no response files. [main thread]
 [[nodiscard]] std::vector<ExportFile> export_files(const nlohmann::json& report);
 

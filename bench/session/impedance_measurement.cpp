@@ -93,13 +93,13 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
 
   // One sweep on both channels into `load`; per amplifier channel its response on one shared latency
   // (the first take's), so every take's phase refers to the same instant.
-  const auto take = [&](const plan::Load& load, const std::string& purpose) {
-    cx.use_load(load);
+  const auto take = [&](const plan::Load& load, const std::string& purpose, bool port) {
+    (port ? cx.use_port_load : cx.use_load)(load);
     if (cx.step) cx.step(purpose + ": sweep into " + load.id);
     json info = io::sweep_sidecar(spec, 2);
     info["purpose"] = purpose;
     info["driven_channel"] = "both";
-    const dsp::Frames cap = cx.record(body, "impedance_" + load.id, info);
+    const dsp::Frames cap = cx.record(body, (port ? "port_impedance_" : "impedance_") + load.id, info);
     if (!analyzer) {
       dsp::Signal played = dsp::Signal::Zero(cap.rows());
       played.segment(cx.preroll_frames, sweep.size()) = sweep;
@@ -113,9 +113,9 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
         try {
           r = analyzer->analyze(cap.col(c));
         } catch (const MeasurementError& e) {
-          throw MeasurementError("output impedance: no sweep arrived on the " + std::string(kSide[i]) +
+          throw MeasurementError(purpose + ": no sweep arrived on the " + std::string(kSide[i]) +
                                  " channel into " + load.id + " (" + e.what() +
-                                 "): check the chain before measuring its impedance");
+                                 "): check the connections before measuring an output impedance");
         }
         latency[i] = r.latency_samples;
       } else {
@@ -127,11 +127,60 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
     return v;
   };
 
-  // 1. The known loads, each in parallel with the ADC's input.
+  // Z_out per channel from one response per impedance load; the channel's JSON into `channels`.
+  struct Solved {
+    std::array<analysis::OutputImpedance, 2> z;
+    std::array<Complex, 2> z_1k{};
+    std::array<double, 2> u_1k{}, lo{}, hi{};
+    json channels = json::object();
+  };
+  const auto solve = [&](const std::vector<std::array<ComplexVector, 2>>& responses) {
+    Solved out_z;
+    const auto n = static_cast<Eigen::Index>(axis.size());
+    for (int c = 0; c < 2; ++c) {
+      const auto i = static_cast<std::size_t>(c);
+      std::vector<analysis::LoadedResponse> measured;
+      for (std::size_t k = 0; k < plan.impedance_loads.size(); ++k) {
+        const plan::Load& l = plan.impedance_loads[k];
+        analysis::LoadedResponse r;
+        r.load_impedance_ohm.resize(n);
+        for (Eigen::Index j = 0; j < n; ++j)
+          r.load_impedance_ohm[j] = parallel(l.impedance_at(axis[static_cast<std::size_t>(j)]), adc_ohm);
+        r.response = responses[k][i];
+        r.tolerance = l.kind == plan::Load::Kind::kResistor ? l.tolerance_percent / 100 : 0.0;
+        measured.push_back(std::move(r));
+      }
+      analysis::OutputImpedance& z = out_z.z[i];
+      z = analysis::solve_output_impedance(measured);
+      out_z.z_1k[i] = analysis::band_mean(axis, z.output_impedance_ohm, kReferenceHz, 3);
+      out_z.u_1k[i] = analysis::band_mean(axis, z.uncertainty_ohm.cast<Complex>(), kReferenceHz, 3).real();
+      std::vector<double> magnitude(axis.size()), phase(axis.size()), uncertainty(axis.size());
+      double lo = std::numeric_limits<double>::infinity(), hi = 0;
+      for (std::size_t j = 0; j < axis.size(); ++j) {
+        const Complex zj = z.output_impedance_ohm[static_cast<Eigen::Index>(j)];
+        magnitude[j] = std::abs(zj), phase[j] = degrees(zj);
+        uncertainty[j] = z.uncertainty_ohm[static_cast<Eigen::Index>(j)];
+        if (in_band(axis[j])) lo = std::min(lo, magnitude[j]), hi = std::max(hi, magnitude[j]);
+      }
+      out_z.lo[i] = lo, out_z.hi[i] = hi;
+      out_z.channels[kSide[i]] = {
+          {"frequency_hz", axis},
+          {"impedance_ohm", magnitude},
+          {"phase_deg", phase},
+          {"uncertainty_ohm", uncertainty},
+          {"at_1khz", {{"impedance_ohm", std::abs(out_z.z_1k[i])}, {"phase_deg", degrees(out_z.z_1k[i])}, {"uncertainty_ohm", out_z.u_1k[i]}}},
+          {"band_impedance_ohm", {{"min", lo}, {"max", hi}}}};
+    }
+    return out_z;
+  };
+
+  // 1. The amplifier's output into the known loads, each in parallel with the ADC's input.
   std::vector<std::array<ComplexVector, 2>> responses;
-  for (const plan::Load& l : plan.impedance_loads) responses.push_back(take(l, "output impedance"));
+  for (const plan::Load& l : plan.impedance_loads) responses.push_back(take(l, "output impedance", false));
   const auto n = static_cast<Eigen::Index>(axis.size());
-  std::array<analysis::OutputImpedance, 2> z;
+  const Solved amp = solve(responses);
+  const auto& z = amp.z;
+  const auto& z_1k = amp.z_1k;
   json loads = json::array();
   for (const plan::Load& l : plan.impedance_loads)
     loads.push_back({{"id", l.id},
@@ -140,39 +189,9 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
                      {"impedance_ohm", std::isfinite(l.nominal_ohm) ? json(l.nominal_ohm) : json(nullptr)},
                      {"tolerance_percent", l.tolerance_percent},
                      {"with_adc_input_impedance_ohm", std::abs(parallel(l.impedance_at(kReferenceHz), adc_ohm))}});
-  json channels = json::object();
-  std::array<Complex, 2> z_1k{};
   for (int c = 0; c < 2; ++c) {
     const auto i = static_cast<std::size_t>(c);
-    std::vector<analysis::LoadedResponse> measured;
-    for (std::size_t k = 0; k < plan.impedance_loads.size(); ++k) {
-      const plan::Load& l = plan.impedance_loads[k];
-      analysis::LoadedResponse r;
-      r.load_impedance_ohm.resize(n);
-      for (Eigen::Index j = 0; j < n; ++j)
-        r.load_impedance_ohm[j] = parallel(l.impedance_at(axis[static_cast<std::size_t>(j)]), adc_ohm);
-      r.response = responses[k][i];
-      r.tolerance = l.kind == plan::Load::Kind::kResistor ? l.tolerance_percent / 100 : 0.0;
-      measured.push_back(std::move(r));
-    }
-    z[i] = analysis::solve_output_impedance(measured);
-    z_1k[i] = analysis::band_mean(axis, z[i].output_impedance_ohm, kReferenceHz, 3);
-    const double u_1k =
-        analysis::band_mean(axis, z[i].uncertainty_ohm.cast<Complex>(), kReferenceHz, 3).real();
-    std::vector<double> magnitude(axis.size()), phase(axis.size()), uncertainty(axis.size());
-    double lo = std::numeric_limits<double>::infinity(), hi = 0;
-    for (std::size_t j = 0; j < axis.size(); ++j) {
-      const Complex zj = z[i].output_impedance_ohm[static_cast<Eigen::Index>(j)];
-      magnitude[j] = std::abs(zj), phase[j] = degrees(zj);
-      uncertainty[j] = z[i].uncertainty_ohm[static_cast<Eigen::Index>(j)];
-      if (in_band(axis[j])) lo = std::min(lo, magnitude[j]), hi = std::max(hi, magnitude[j]);
-    }
-    channels[kSide[i]] = {{"frequency_hz", axis},
-                          {"impedance_ohm", magnitude},
-                          {"phase_deg", phase},
-                          {"uncertainty_ohm", uncertainty},
-                          {"at_1khz", {{"impedance_ohm", std::abs(z_1k[i])}, {"phase_deg", degrees(z_1k[i])}, {"uncertainty_ohm", u_1k}}},
-                          {"band_impedance_ohm", {{"min", lo}, {"max", hi}}}};
+    const double u_1k = amp.u_1k[i], lo = amp.lo[i], hi = amp.hi[i];
     Check k = judge(plan.limits, "output_impedance_ohm", std::abs(z_1k[i]), "ohm");
     k.channel = kSide[i];
     k.explanation = "|Z_out| " + ohm_text(std::abs(z_1k[i])) + " at 1 kHz (phase " + text(degrees(z_1k[i]), 1) +
@@ -188,7 +207,7 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
   json headphones = json::object();
   for (const plan::Load& hp : plan.loads) {
     if (hp.kind != plan::Load::Kind::kHeadphone) continue;
-    const auto v = take(hp, "response into the headphone");
+    const auto v = take(hp, "response into the headphone", false);
     ComplexVector z_hp(n), z_connected(n);
     for (Eigen::Index j = 0; j < n; ++j) {
       z_hp[j] = hp.impedance_at(axis[static_cast<std::size_t>(j)]);
@@ -233,26 +252,41 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
                          "response change; an output below " +
                          ohm_text(hp.nominal_ohm / 8) + " (Z_hp/8) keeps it small";
       out.checks.push_back(std::move(d));
-      Check df = judge(plan.limits, "damping_factor", p.damping_factor_min, "");
+      // Dimensionless, a ratio of impedances: the unit says so.
+      Check df = judge(plan.limits, "damping_factor", p.damping_factor_min, "ohm/ohm");
       df.channel = kSide[i], df.load = hp.id;
-      df.explanation = "damping factor " + text(p.damping_factor_at_reference, 1) + " at 1 kHz, lowest " +
-                       text(p.damping_factor_min, 1) + " at " + text(p.damping_factor_min_hz, 0) + " Hz; rule of eighths (Z_out <= Z_hp/8 at every frequency) " +
+      const auto df_text = [](double factor) { return text(factor, factor < 10 ? 2 : 1); };
+      df.explanation = "damping factor " + df_text(p.damping_factor_at_reference) + " at 1 kHz, lowest " +
+                       df_text(p.damping_factor_min) + " at " + text(p.damping_factor_min_hz, 0) + " Hz; rule of eighths (Z_out <= Z_hp/8 at every frequency) " +
                        (p.rule_of_eighths ? "met" : "not met");
       out.checks.push_back(std::move(df));
     }
     headphones[hp.id] = {{"name", hp.name}, {"nominal_ohm", hp.nominal_ohm}, {"channels", per_channel}};
   }
 
-  // 3. The interface port against the amplifier's input(s), from the profiles' impedances.
+  // 3. The source port itself, where the plan asks: straight into the same loads and the ADC.
   const plan::SourcePort& port = plan.interface.ports.at(fx.source_port);
+  json ports = json::object();
+  std::optional<double> port_ohm;
+  if (std::find(s.impedance_ports.begin(), s.impedance_ports.end(), fx.source_port) != s.impedance_ports.end()) {
+    std::vector<std::array<ComplexVector, 2>> port_responses;
+    latency = {};  // another path, its own delay
+    for (const plan::Load& l : plan.impedance_loads) port_responses.push_back(take(l, fx.source_port + " output impedance", true));
+    const Solved p = solve(port_responses);
+    // The worse channel loads the source more.
+    port_ohm = std::max(std::abs(p.z_1k[0]), std::abs(p.z_1k[1]));
+    ports[fx.source_port] = {{"channels", p.channels}, {"profile_impedance_ohm", port.output_impedance_ohm}};
+  }
+
+  // 4. The interface port against the amplifier's input(s): its measured impedance, else the profile's.
   const plan::AmpInput& input = plan.amp.inputs.at(fx.destination_input);
   // A balanced output into an unbalanced input drives it from its hot leg alone: half its impedance.
   const bool cold_grounded = port.balanced && !input.balanced;
-  const double z_source = port.output_impedance_ohm * (cold_grounded ? 0.5 : 1.0);
+  const double z_source = port_ohm.value_or(port.output_impedance_ohm) * (cold_grounded ? 0.5 : 1.0);
   const int inputs = std::max(1, parallel_inputs(fx));
   const double loading = analysis::source_loading_db(z_source, input.input_impedance_ohm, inputs);
   Check sl = judge(plan.limits, "source_loading_db", loading, "dB");
-  sl.explanation = "the interface's " + fx.source_port + " (" + ohm_text(z_source) +
+  sl.explanation = "the interface's " + fx.source_port + " (" + ohm_text(z_source) + (port_ohm ? " measured" : " from its profile") +
                    (cold_grounded ? " from the hot leg alone" : "") + ") into the amp's " + fx.destination_input + " input (" +
                    ohm_text(input.input_impedance_ohm) +
                    (inputs > 1 ? ", " + std::to_string(inputs) + " in parallel on a Y-cable: " + ohm_text(input.input_impedance_ohm / inputs) : "") +
@@ -268,11 +302,13 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
       {"adc_input_impedance_ohm", adc_ohm},
       {"loads", loads},
       {"output", "amp"},
-      {"channels", channels},
+      {"channels", amp.channels},
       {"headphones", headphones},
+      {"ports", ports},
       {"source_loading",
        {{"source_port", fx.source_port},
         {"source_impedance_ohm", z_source},
+        {"source_impedance_from", port_ohm ? "measured" : "profile"},
         {"destination_input", fx.destination_input},
         {"input_impedance_ohm", input.input_impedance_ohm},
         {"parallel_inputs", inputs},

@@ -3,8 +3,8 @@
 // The impedance part of a cable configuration's run: the amplifier's output swept into each of the
 // plan's settings.impedance_loads, its output impedance solved per frequency (analysis/impedance.hpp),
 // then per headphone load of the plan the predicted response change, the damping factor and the rule
-// of eighths, the measured response into the headphone beside the prediction, and the source port's
-// loading by the amplifier's input(s).
+// of eighths, the measured response into the headphone beside the prediction, the source port's own
+// output impedance where settings.impedance_ports asks, and the port's loading by the amplifier's input(s).
 
 #include <functional>
 #include <string>
@@ -25,6 +25,10 @@ struct ImpedanceContext {
   /// Connects `load` to the amplifier's output (operator prompt or relay board) and configures the
   /// endpoint for it. Throws bench::HardwareError when that fails or the operator stops.
   std::function<void(const plan::Load&)> use_load;
+  /// Connects `load` straight to the fixture's source port, with the reference ADC across it (no cable
+  /// or amplifier), and configures the endpoint so (Endpoint::configure_port). Needed only when the
+  /// plan's settings.impedance_ports names the port.
+  std::function<void(const plan::Load&)> use_port_load;
   /// Plays `body` (frames x 2 source channels) with pre-roll and post-roll, keeps the capture as take
   /// `name` with `stimulus` as its sidecar, and returns the capture (pre-roll included). Throws
   /// bench::MeasurementError for a clipped or broken capture.

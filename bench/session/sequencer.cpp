@@ -608,6 +608,18 @@ class Configuration {
       current_load_ = l.id;
       use_load(l);
     };
+    cx.use_port_load = [&](const plan::Load& l) {
+      current_load_ = l.id;
+      const std::string where = "the interface's " + fx_.source_port + " straight to the reference ADC's input (no amplifier)";
+      const std::string now = fx_.source_port + " direct, " + l.id;
+      const std::string instruction = l.kind == plan::Load::Kind::kOpen
+                                          ? "Connect " + where + " with no load across it"
+                                          : "Connect " + where + " with the load '" + l.name + "' (" + l.id + ") across it";
+      if (options_.operator_prompts && options_.ask_operator && connected_load_ != now && !options_.ask_operator(instruction))
+        throw OperatorStop("run stopped by the operator before the " + fx_.source_port + " measurement into " + l.id);
+      connected_load_ = now;
+      ep_.configure_port(fx_, l);
+    };
     cx.record = [&](const dsp::Frames& body, const std::string& name, json info) { return record(body, name, std::move(info)); };
     cx.step = step_;
     cx.preroll_frames = pre_;

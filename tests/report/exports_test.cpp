@@ -126,6 +126,14 @@ TEST(Exports, OutputImpedanceZmaReadsBackWithReadZma) {
     EXPECT_NEAR(points[i].magnitude_ohm, z[i], 1e-6);
     EXPECT_NEAR(points[i].phase_deg, p[i], 1e-6);
   }
+  // A port measured on its own exports under its name.
+  report["configurations"][1]["measurements"]["impedance"]["ports"]["headphone_out"]["channels"] =
+      report["configurations"][1]["measurements"]["impedance"]["channels"];
+  const auto with_port = export_files(report);
+  EXPECT_EQ(with_port.size(), 16u);
+  ASSERT_NE(find_file(with_port, "exports/odd_swapped/headphone_out_right_output_impedance.zma"), nullptr);
+  spit(file, find_file(with_port, "exports/odd_swapped/headphone_out_right_output_impedance.zma")->text);
+  EXPECT_EQ(plan::read_zma(file).size(), f.size());
   // No impedance measured: no .zma.
   for (const auto& e : export_files(sample_report())) EXPECT_NE(e.relative.extension(), ".zma") << e.relative;
 }

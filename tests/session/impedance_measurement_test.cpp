@@ -22,10 +22,12 @@ namespace {
 
 using nlohmann::json;
 
-// The impedance plan's amplifier with its output impedance set to z_out_ohm; only the given loads.
+// The impedance plan's amplifier with its output impedance set to z_out_ohm; only the given loads, and
+// no port measured on its own (PortImpedance asks for that).
 plan::Plan impedance_plan(double z_out_ohm, const std::vector<std::string>& loads) {
   plan::Plan p = cut_plan(base_plan("impedance"), {"line_trs_to_amp_trs"}, loads);
   p.amp.output_impedance_ohm = z_out_ohm;
+  p.settings.impedance_ports.clear();
   return p;
 }
 
@@ -39,6 +41,7 @@ json measure(const plan::Plan& p, std::uint64_t seed = 7) {
   cx.plan = &p;
   cx.fixture = &fx;
   cx.use_load = [&](const plan::Load& l) { endpoint.configure(fx, l); };
+  cx.use_port_load = [&](const plan::Load& l) { endpoint.configure_port(fx, l); };
   cx.record = [&](const dsp::Frames& body, const std::string&, json) {
     dsp::Frames played = dsp::Frames::Zero(pre + body.rows() + post, 2);
     played.middleRows(pre, body.rows()) = body;
@@ -158,6 +161,49 @@ TEST_P(HeadphoneChange, PredictedDeviationIsTheCurvesWithTheModelsImpedance) {
     EXPECT_NEAR(m["headphones"][c.headphone]["channels"][side]["deviation_db"].get<double>(), expected,
                 0.02 + 0.01 * expected)
         << side;
+}
+
+struct PortCase {
+  const char* fixture;
+  double port_ohm;
+  double input_ohm;    // the amp input the fixture plugs into
+  double drive_share;  // 0.5: a balanced port into an unbalanced input drives it from its hot leg
+};
+
+class PortImpedance : public ::testing::TestWithParam<PortCase> {};
+
+// settings.impedance_ports: the port straight into the loads and the ADC; its measured impedance
+// (against the model's own output_impedance_ohm) then sets source_loading_db.
+TEST_P(PortImpedance, MeasuredWithinTwoPercentAndUsedForTheSourceLoading) {
+  const auto c = GetParam();
+  plan::Plan p = cut_plan(base_plan("impedance"), {c.fixture}, {"r300"});
+  p.settings.impedance_ports = {p.fixtures.front().source_port};
+  p.interface.ports.at(p.fixtures.front().source_port).output_impedance_ohm = c.port_ohm;
+  const json m = measure(p);
+  const std::string port = p.fixtures.front().source_port;
+  double worst = 0;
+  for (const char* side : {"left", "right"}) {
+    const double z = m["ports"][port]["channels"][side]["at_1khz"]["impedance_ohm"].get<double>();
+    std::printf("%s Z_out %g ohm, %s: %.4f ohm at 1 kHz (%+.3f %%)\n", port.c_str(), c.port_ohm, side, z, 100 * (z / c.port_ohm - 1));
+    EXPECT_NEAR(z, c.port_ohm, 0.02 * c.port_ohm) << side;
+    worst = std::max(worst, z);
+  }
+  EXPECT_EQ(m["source_loading"]["source_impedance_from"], "measured");
+  EXPECT_NEAR(m["source_loading"]["source_impedance_ohm"].get<double>(), c.drive_share * worst, 1e-9);
+  EXPECT_NEAR(m["source_loading"]["level_change_db"].get<double>(), divider_db(c.drive_share * c.port_ohm, c.input_ohm), 0.002);
+  // The amplifier's own figure is untouched by the port's.
+  EXPECT_NEAR(m["channels"]["left"]["at_1khz"]["impedance_ohm"].get<double>(), 2.0, 0.04);
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, PortImpedance,
+                         ::testing::Values(PortCase{"line_trs_to_amp_trs", 430, 20000, 1.0}, PortCase{"line_trs_to_amp_trs", 47, 20000, 1.0},
+                                           PortCase{"hp_to_amp_rca_y", 10, 10000, 1.0}, PortCase{"hp_to_amp_rca_y", 0.5, 10000, 1.0}));
+
+TEST(PortImpedance, WithoutTheKeyTheProfileValueIsUsed) {
+  const json& m = cached_measure(10.0, {"r300"});
+  EXPECT_TRUE(m["ports"].empty());
+  EXPECT_EQ(m["source_loading"]["source_impedance_from"], "profile");
+  EXPECT_NEAR(m["source_loading"]["level_change_db"].get<double>(), divider_db(430, 20000), 1e-9);
 }
 
 TEST(ParallelInputs, CountsDestinationChannelsSharingOneSourceChannel) {
