@@ -519,6 +519,24 @@ std::vector<double> read_sample_rates(const Reader& r) {
   return rates;
 }
 
+// Relays switched on (1..8, each once; an empty array switches every relay off).
+std::vector<int> read_relays(const Reader& r, std::string_view key) {
+  const toml::node* node = r.find(key);
+  const auto* array = node != nullptr ? node->as_array() : nullptr;
+  if (array == nullptr)
+    r.fail_at(node, key, "expected an array of relay numbers, found " + (node ? type_name(*node) : std::string("nothing")),
+              "write the relays that are on, e.g. [1, 3], or [] for all off");
+  std::vector<int> out;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string k = std::string(key) + "[" + std::to_string(i) + "]";
+    const int relay = static_cast<int>(r.integer_value(*array->get(i), k, 1, 8));
+    if (std::find(out.begin(), out.end(), relay) != out.end())
+      r.fail_at(array->get(i), k, "relay " + std::to_string(relay) + " is listed twice", "list each relay once");
+    out.push_back(relay);
+  }
+  return out;
+}
+
 // profiles
 
 SourcePort read_port(const std::string& name, const Reader& r) {
@@ -932,7 +950,7 @@ LimitSet load_limits(const fs::path& file) {
 
 Fixture load_fixture(const fs::path& file) {
   const toml::table root = parse_toml(file);
-  const Reader top(file, root, "", {"fixture", "wiring"});
+  const Reader top(file, root, "", {"fixture", "wiring", "relays"});
   Fixture f;
   f.id = file.stem().string();
   f.file = file;
@@ -961,6 +979,23 @@ Fixture load_fixture(const fs::path& file) {
     for (auto& item : r.located_strings("conductors", "[\"tip = hot\", \"ring = cold\"]"))
       f.conductors.push_back(std::move(item.first));
 
+  if (const auto relays = top.optional_table("relays", {"settling_s", "path", "loads"})) {
+    RelaySetting rs;
+    rs.settling_s = relays->number_or("settling_s", rs.settling_s, closed(0, 10));
+    if (relays->has("path")) rs.path = read_relays(*relays, "path");
+    if (const toml::node* node = relays->find("loads")) {
+      const auto* t = node->as_table();
+      if (t == nullptr)
+        relays->fail_at(node, "loads", "expected a table, found " + type_name(*node),
+                        "write [relays.loads] with one entry per load, e.g. r33 = [1]");
+      std::vector<std::string> names;
+      for (auto&& [key, value] : *t) names.emplace_back(key.str());
+      const Keys allowed(names.begin(), names.end());
+      const Reader loads = relays->table("loads", allowed);
+      for (const auto& name : names) rs.loads[name] = read_relays(loads, name);
+    }
+    f.relays = std::move(rs);
+  }
   const auto wiring = top.table_array("wiring", {"source_channel", "inverted", "shorted"});
   if (wiring.size() != 2)
     top.fail_at(top.find("wiring"), "wiring",
@@ -1100,6 +1135,20 @@ Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
                                              bench_root, "fixtures", "fixture"));
     f.id = fixture_refs[i].first;
     cross_validate_fixture(f, plan.interface, plan.amp);
+    // A fixture serves many plans, so its relay map may name loads this plan does not use; each must
+    // be a load profile, though, so a misspelt id is caught.
+    if (f.relays)
+      for (const auto& [load_id, on] : f.relays->loads) {
+        std::error_code ec;
+        const fs::path load_file = bench_root / "profiles" / "loads" / (load_id + ".toml");
+        if (!fs::is_regular_file(load_file, ec)) {
+          const toml::table fixture_root = parse_toml(f.file);
+          const toml::node* n = fixture_root.at_path("relays.loads." + load_id).node();
+          fail(f.file, n != nullptr ? line_of(*n) : 0, "relays.loads." + load_id,
+               "no load profile " + in_quotes(load_id) + " (looked for " + load_file.string() + ")",
+               "use the id of a file under profiles/loads/, or remove the entry");
+        }
+      }
     plan.fixtures.push_back(std::move(f));
   }
   cross_validate_settings(settings, plan.settings, plan.interface, plan.adc, plan.loads);

@@ -127,6 +127,15 @@ struct ChannelWiring {
   bool shorted = false;         ///< the source channel is shorted to ground (mono TS plug in a stereo jack)
 };
 
+/// How a relay board sets a fixture up (the fixture's optional [relays] table): which relays are on for
+/// each load on the amplifier's output, and for the fixture's cable path; every other relay is off.
+/// Relays are numbered from 1 as on the board.
+struct RelaySetting {
+  std::map<std::string, std::vector<int>> loads;  ///< load id -> relays on (empty: all off)
+  std::vector<int> path;                          ///< relays on for this fixture's cable path
+  double settling_s = 0.05;                       ///< wait after switching, before measuring
+};
+
 /// A cable configuration (one file under fixtures/).
 struct Fixture {
   std::string id, name;
@@ -144,6 +153,7 @@ struct Fixture {
   double mains_hz = 50;
   std::string instruction;                  ///< operator set-up text
   std::vector<std::string> conductors;      ///< human description, e.g. "tip = hot", "ring = cold"
+  std::optional<RelaySetting> relays;       ///< set up by a relay board (when the run has one)
 };
 
 /// A pass/fail limit. Absolute limits use min/max; limits relative to the model's expectation use

@@ -240,6 +240,19 @@ TEST(PlanShippedPlans, ImpedancePlansListTheirLoadsInOrder) {
   EXPECT_TRUE(load_plan(repo_root() / "profiles/plans/demo.toml").impedance_loads.empty());
 }
 
+TEST(PlanShippedFixtures, RelayMapOfTheBalancedLineFixture) {
+  const Fixture f = load_fixture(repo_root() / "fixtures/line_trs_to_amp_trs.toml");
+  ASSERT_TRUE(f.relays.has_value());
+  EXPECT_EQ(f.relays->settling_s, 0.05);
+  EXPECT_TRUE(f.relays->path.empty());
+  EXPECT_EQ(f.relays->loads.size(), 5u);
+  EXPECT_TRUE(f.relays->loads.at("open").empty());
+  EXPECT_EQ(f.relays->loads.at("r300"), (std::vector<int>{2}));
+  EXPECT_EQ(f.relays->loads.at("hp_dynamic_300"), (std::vector<int>{4}));
+  // Fixtures without the table have no relays.
+  EXPECT_FALSE(load_fixture(repo_root() / "fixtures/hp_to_amp_stereo.toml").relays.has_value());
+}
+
 TEST(PlanLoads, OpenLoadIsAnInfiniteImpedanceWithoutTolerance) {
   const Load open = load_load(repo_root() / "profiles/loads/open.toml");
   EXPECT_EQ(open.kind, Load::Kind::kOpen);
