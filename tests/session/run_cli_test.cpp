@@ -148,6 +148,12 @@ TEST(BenchRunCli, HighImpedancePlanFailsAndExportsTheImpedance) {
   const auto points = plan::read_zma(run / "exports" / "line_trs_to_amp_trs" / "left_output_impedance.zma");
   EXPECT_EQ(points.size(), m["channels"]["left"]["frequency_hz"].size());
   EXPECT_TRUE(fs::exists(run / "captures" / "line_trs_to_amp_trs" / "impedance_r33.wav"));
+  // The impedance takes are kept like every other: bench reanalyze gives the same checks, bit for bit.
+  const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
+  EXPECT_EQ(re.exit_code, 1) << re.err;
+  const json again = json::parse(slurp(dir / "re" / "report.json"));
+  EXPECT_EQ(again["configurations"][0]["checks"], doc["configurations"][0]["checks"]);
+  EXPECT_EQ(again["reanalysis_of"]["identical_checks"], again["reanalysis_of"]["checks"]);
   fs::remove_all(dir);
 }
 
