@@ -50,11 +50,19 @@ Chain::Chain(const ChainConfig& config)
   for (int c = 0; c < config.source.channels; ++c)
     sources_.emplace_back(config.source, config.fixture.source_gain_db, config.sample_rate_hz,
                           stream_seed(config.seed, kSourceNoiseStage, c));
+  std::array<plan::ChannelWiring, kChannels> wiring;
   for (int d = 0; d < kChannels; ++d) {
-    plan::ChannelWiring w = wiring_of(config.fixture, d);
-    if (w.source_channel >= config.source.channels && config.fixture.wiring.empty())
-      w.source_channel = -1;  // mono port
-    cables_.emplace_back(w, config.source, config.amp_input);
+    wiring[static_cast<std::size_t>(d)] = wiring_of(config.fixture, d);
+    if (wiring[static_cast<std::size_t>(d)].source_channel >= config.source.channels && config.fixture.wiring.empty())
+      wiring[static_cast<std::size_t>(d)].source_channel = -1;  // mono port
+  }
+  for (int d = 0; d < kChannels; ++d) {
+    const plan::ChannelWiring& w = wiring[static_cast<std::size_t>(d)];
+    // Inputs fed from the same source channel (a Y-cable splitting one output) load it in parallel.
+    const auto sharing = std::count_if(wiring.begin(), wiring.end(), [&](const plan::ChannelWiring& o) {
+      return w.source_channel >= 0 && !w.shorted && o.source_channel == w.source_channel && !o.shorted;
+    });
+    cables_.emplace_back(w, config.source, config.amp_input, std::max(1, static_cast<int>(sharing)));
     amps_.emplace_back(config.amp, config.sample_rate_hz, stream_seed(config.seed, kAmpNoiseStage, d));
     loads_.emplace_back(load_model_);
   }

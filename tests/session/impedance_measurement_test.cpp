@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bench/core/error.hpp"
+#include "bench/plan/load.hpp"
 #include "session_test_support.hpp"
 
 namespace bench::session::test {
@@ -204,6 +205,36 @@ TEST(PortImpedance, WithoutTheKeyTheProfileValueIsUsed) {
   EXPECT_TRUE(m["ports"].empty());
   EXPECT_EQ(m["source_loading"]["source_impedance_from"], "profile");
   EXPECT_NEAR(m["source_loading"]["level_change_db"].get<double>(), divider_db(430, 20000), 1e-9);
+}
+
+// A Y-cable that splits the left line output into both RCA inputs: the source then drives two 10 kohm
+// inputs in parallel from its hot leg (215 ohm). The Sim's level, the profiles' expectation and
+// source_loading_db all carry the doubled load: 20 log10(5000/5215) instead of 20 log10(10000/10215).
+TEST(YCableSplit, TwoInputsOnOneOutputLoadItInParallel) {
+  const BenchRun& run = cached_run("y-split", [] {
+    plan::Plan p = cut_plan(base_plan("demo"), {"line_trs_to_amp_rca"}, {"r300"});
+    p.fixtures.front().wiring[1].source_channel = 0;  // right input fed from the left output too
+    for (const char* id : {"open", "r33"}) {
+      p.impedance_loads.push_back(plan::load_load(repo_root() / "profiles" / "loads" / (std::string(id) + ".toml")));
+      p.settings.impedance_loads.push_back(id);
+    }
+    return p;
+  });
+  const auto& c = run.config("line_trs_to_amp_rca");
+  const double z_load = parallel_ohm(300, 100000);
+  const double single_db = divider_db(215, 10000), split_db = divider_db(215, 5000);
+  const double expected_dbv = 20 * std::log10(4.9) - 10 + 20 * std::log10(0.5) + split_db + 6 + divider_db(2, z_load);
+  for (const char* side : {"left", "right"}) {
+    const Check* k = one_check(c, "level_dbv", side);
+    ASSERT_NE(k, nullptr);
+    EXPECT_NEAR(value_of(*k), expected_dbv, 0.05) << describe(*k);
+    EXPECT_GT(std::abs(value_of(*k) - (expected_dbv - split_db + single_db)), 0.1) << describe(*k);
+    EXPECT_EQ(k->outcome, Outcome::kPass) << describe(*k);
+  }
+  const Check* sl = one_check(c, "source_loading_db");
+  ASSERT_NE(sl, nullptr);
+  EXPECT_NEAR(value_of(*sl), split_db, 1e-9);
+  EXPECT_TRUE(contains(sl->explanation, "2 in parallel on a Y-cable")) << sl->explanation;
 }
 
 TEST(ParallelInputs, CountsDestinationChannelsSharingOneSourceChannel) {
