@@ -14,6 +14,7 @@
 #include "bench/cli/app.hpp"
 #include "bench/core/error.hpp"
 #include "bench/io/sidecar.hpp"
+#include "bench/io/usb/relay_board.hpp"
 #include "bench/plan/load.hpp"
 #include "bench/report/outputs.hpp"
 #include "bench/report/report_json.hpp"
@@ -29,6 +30,7 @@ struct RunArgs {
   std::string plan, out, backend = "sim";
   std::uint64_t seed = 1;
   bool yes = false;
+  std::string relay_board;  ///< "" none, "any" the first board, else its 5-character id
   std::string api, interface_device, adc_device;
   bool separate_streams = false;
   unsigned period_frames = 256;
@@ -146,6 +148,13 @@ int run_plan(const RunArgs& a) {
   if (a.backend != "sim" && a.backend != "rtaudio")
     throw InputError("--backend " + a.backend + " is not a backend: use sim (physical models) or rtaudio (real devices)");
   // Devices are opened before the run directory exists: a device that is not there costs nothing.
+  if (!a.relay_board.empty() && a.backend != "rtaudio")
+    throw InputError("--relay-board switches real loads: use it with --backend rtaudio (the sim switches its models itself)");
+  std::unique_ptr<usb::HidRelayBoard> board;
+  if (!a.relay_board.empty()) {
+    board = usb::HidRelayBoard::open(a.relay_board == "any" ? std::nullopt : std::optional<std::string>(a.relay_board));
+    spdlog::info("relay board: {}", board->describe());
+  }
   std::unique_ptr<session::Endpoint> endpoint;
   if (a.backend == "sim") {
     endpoint = std::make_unique<session::SimEndpoint>(plan, a.seed);
@@ -165,6 +174,7 @@ int run_plan(const RunArgs& a) {
   // The Sim endpoint sets fixtures up itself; real gear needs the operator unless --yes.
   options.operator_prompts = a.backend != "sim" && !a.yes;
   options.ask_operator = ask_operator;
+  options.relay_board = board.get();
   const session::SessionResult result = session::Sequencer(plan, *endpoint, options).run();
   const std::string backend = a.backend == "sim" ? std::string("sim") : endpoint->describe();
   return finish(dir, report::report_json(plan, result, {backend, a.seed, utc_stamp("%Y-%m-%dT%H:%M:%SZ")}), result);
@@ -251,6 +261,9 @@ void add_run(CLI::App& app, int& exit_code) {
   r->add_option("--out", a->out, "run directory (default reports/<UTC time>_<plan>)");
   r->add_option("--seed", a->seed, "seed of the simulated noise: same seed, same report")->capture_default_str();
   r->add_flag("--yes", a->yes, "rtaudio: do not wait for the operator to set up each cable and load (unattended runs)");
+  r->add_option("--relay-board", a->relay_board,
+                "rtaudio: switch loads and cable paths with a USB relay board as the fixtures' [relays] say: any (the first "
+                "board) or its 5-character id");
   r->callback([a, &exit_code] { exit_code = run_plan(*a); });
 }
 

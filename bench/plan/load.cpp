@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -518,6 +519,24 @@ std::vector<double> read_sample_rates(const Reader& r) {
   return rates;
 }
 
+// Relays switched on (1..8, each once; an empty array switches every relay off).
+std::vector<int> read_relays(const Reader& r, std::string_view key) {
+  const toml::node* node = r.find(key);
+  const auto* array = node != nullptr ? node->as_array() : nullptr;
+  if (array == nullptr)
+    r.fail_at(node, key, "expected an array of relay numbers, found " + (node ? type_name(*node) : std::string("nothing")),
+              "write the relays that are on, e.g. [1, 3], or [] for all off");
+  std::vector<int> out;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const std::string k = std::string(key) + "[" + std::to_string(i) + "]";
+    const int relay = static_cast<int>(r.integer_value(*array->get(i), k, 1, 8));
+    if (std::find(out.begin(), out.end(), relay) != out.end())
+      r.fail_at(array->get(i), k, "relay " + std::to_string(relay) + " is listed twice", "list each relay once");
+    out.push_back(relay);
+  }
+  return out;
+}
+
 // profiles
 
 SourcePort read_port(const std::string& name, const Reader& r) {
@@ -712,6 +731,8 @@ MeasurementSettings read_settings(const Reader& r) {
   s.postroll_s = r.number_or("postroll_s", s.postroll_s, closed(0, 10));
   s.drift_tolerance_ppm = r.number_or("drift_tolerance_ppm", s.drift_tolerance_ppm, above(0, 10000));
   s.reference_load = r.string("reference_load", "\"r300\"");
+  s.impedance_sweep_duration_s =
+      r.number_or("impedance_sweep_duration_s", s.impedance_sweep_duration_s, closed(0.1, 60));
   return s;
 }
 
@@ -731,7 +752,10 @@ const Keys kSettingsKeys = {"sample_rate_hz",
                             "preroll_s",
                             "postroll_s",
                             "drift_tolerance_ppm",
-                            "reference_load"};
+                            "reference_load",
+                            "impedance_loads",
+                            "impedance_sweep_duration_s",
+                            "impedance_ports"};
 
 // Reads a list of ids and rejects duplicates.
 std::vector<std::pair<std::string, std::uint32_t>> read_ids(const Reader& r, std::string_view key,
@@ -760,7 +784,11 @@ const std::vector<std::string>& known_check_names() {
                                                  "hum_dbv",
                                                  "crosstalk_db",
                                                  "channel_balance_db",
-                                                 "max_output_vrms"};
+                                                 "max_output_vrms",
+                                                 "output_impedance_ohm",
+                                                 "loading_deviation_db",
+                                                 "damping_factor",
+                                                 "source_loading_db"};
   return names;
 }
 
@@ -842,13 +870,24 @@ Load load_load(const fs::path& file) {
   const Reader r =
       top.table("load", {"name", "kind", "resistance_ohm", "tolerance_percent", "impedance_file"});
   load.name = r.string("name");
-  load.kind = r.choice<Load::Kind>(
-      "kind", "load kind", {{"resistor", Load::Kind::kResistor}, {"headphone", Load::Kind::kHeadphone}});
+  load.kind = r.choice<Load::Kind>("kind", "load kind",
+                                   {{"resistor", Load::Kind::kResistor},
+                                    {"headphone", Load::Kind::kHeadphone},
+                                    {"open", Load::Kind::kOpen}});
   const auto only_for = [&](std::string_view key, std::string_view kind) {
     if (r.has(key))
       r.fail_at(r.find(key), key, std::string(key) + " is only for kind = " + in_quotes(kind),
                 "remove it or change kind");
   };
+  if (load.kind == Load::Kind::kOpen) {
+    // Nothing connected: only the recorder's input loads the output.
+    only_for("impedance_file", "headphone");
+    only_for("resistance_ohm", "resistor");
+    only_for("tolerance_percent", "resistor");
+    load.tolerance_percent = 0;
+    load.nominal_ohm = std::numeric_limits<double>::infinity();
+    return load;
+  }
   if (load.kind == Load::Kind::kResistor) {
     only_for("impedance_file", "headphone");
     load.resistance_ohm = r.number("resistance_ohm", above(0, 1e7), "32");
@@ -911,7 +950,7 @@ LimitSet load_limits(const fs::path& file) {
 
 Fixture load_fixture(const fs::path& file) {
   const toml::table root = parse_toml(file);
-  const Reader top(file, root, "", {"fixture", "wiring"});
+  const Reader top(file, root, "", {"fixture", "wiring", "relays"});
   Fixture f;
   f.id = file.stem().string();
   f.file = file;
@@ -940,6 +979,23 @@ Fixture load_fixture(const fs::path& file) {
     for (auto& item : r.located_strings("conductors", "[\"tip = hot\", \"ring = cold\"]"))
       f.conductors.push_back(std::move(item.first));
 
+  if (const auto relays = top.optional_table("relays", {"settling_s", "path", "loads"})) {
+    RelaySetting rs;
+    rs.settling_s = relays->number_or("settling_s", rs.settling_s, closed(0, 10));
+    if (relays->has("path")) rs.path = read_relays(*relays, "path");
+    if (const toml::node* node = relays->find("loads")) {
+      const auto* t = node->as_table();
+      if (t == nullptr)
+        relays->fail_at(node, "loads", "expected a table, found " + type_name(*node),
+                        "write [relays.loads] with one entry per load, e.g. r33 = [1]");
+      std::vector<std::string> names;
+      for (auto&& [key, value] : *t) names.emplace_back(key.str());
+      const Keys allowed(names.begin(), names.end());
+      const Reader loads = relays->table("loads", allowed);
+      for (const auto& name : names) rs.loads[name] = read_relays(loads, name);
+    }
+    f.relays = std::move(rs);
+  }
   const auto wiring = top.table_array("wiring", {"source_channel", "inverted", "shorted"});
   if (wiring.size() != 2)
     top.fail_at(top.find("wiring"), "wiring",
@@ -1035,12 +1091,64 @@ Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
     const std::string key = "loads[" + std::to_string(i) + "]";
     plan.loads.push_back(load_load(profile(key, load_refs[i], "loads", "load profile")));
   }
+  if (settings.has("impedance_loads")) {
+    const auto refs = read_ids(settings, "impedance_loads", "[\"open\", \"r33\", \"r300\"]");
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+      const std::string key = "impedance_loads[" + std::to_string(i) + "]";
+      Load l = load_load(referenced_file(settings, key, refs[i].second, refs[i].first, bench_root,
+                                         fs::path("profiles") / "loads", "load profile"));
+      if (l.kind == Load::Kind::kHeadphone)
+        fail(plan_file, refs[i].second, settings.key_path(key),
+             in_quotes(l.id) + " is a headphone: the output impedance is solved from loads of exactly known impedance",
+             "list resistors or an open load, e.g. [\"open\", \"r33\", \"r300\"]");
+      plan.impedance_loads.push_back(std::move(l));
+    }
+    const toml::node* node = settings.find("impedance_loads");
+    if (refs.size() < 2)
+      settings.fail_at(node, "impedance_loads", "has one load; the output impedance needs two or more",
+                       "add a second load of another impedance, e.g. [\"open\", \"r33\"]");
+    const bool all_same = std::all_of(plan.impedance_loads.begin(), plan.impedance_loads.end(), [&](const Load& l) {
+      return l.nominal_ohm == plan.impedance_loads.front().nominal_ohm;
+    });
+    if (all_same)
+      settings.fail_at(node, "impedance_loads", "every load has the same impedance, which cannot separate the output impedance",
+                       "use loads of clearly different impedance, e.g. [\"open\", \"r33\", \"r300\"]");
+    for (const Load& l : plan.impedance_loads) plan.settings.impedance_loads.push_back(l.id);
+  }
+  if (settings.has("impedance_ports")) {
+    if (plan.impedance_loads.empty())
+      settings.fail_at(settings.find("impedance_ports"), "impedance_ports",
+                       "ports are measured into settings.impedance_loads, which the plan does not give",
+                       "add impedance_loads = [\"open\", \"r33\", \"r300\"] or remove impedance_ports");
+    for (const auto& [port, line] : read_ids(settings, "impedance_ports", "[\"headphone_out\"]")) {
+      if (!plan.interface.ports.contains(port))
+        fail(plan_file, line, settings.key_path("impedance_ports"),
+             "port " + in_quotes(port) + " is not in interface " + in_quotes(plan.interface.id) + " (" +
+                 plan.interface.file.string() + ")",
+             "use one of " + keys_of(plan.interface.ports));
+      plan.settings.impedance_ports.push_back(port);
+    }
+  }
   for (std::size_t i = 0; i < fixture_refs.size(); ++i) {
     const std::string key = "fixtures[" + std::to_string(i) + "]";
     Fixture f = load_fixture(referenced_file(r, key, fixture_refs[i].second, fixture_refs[i].first,
                                              bench_root, "fixtures", "fixture"));
     f.id = fixture_refs[i].first;
     cross_validate_fixture(f, plan.interface, plan.amp);
+    // A fixture serves many plans, so its relay map may name loads this plan does not use; each must
+    // be a load profile, though, so a misspelt id is caught.
+    if (f.relays)
+      for (const auto& [load_id, on] : f.relays->loads) {
+        std::error_code ec;
+        const fs::path load_file = bench_root / "profiles" / "loads" / (load_id + ".toml");
+        if (!fs::is_regular_file(load_file, ec)) {
+          const toml::table fixture_root = parse_toml(f.file);
+          const toml::node* n = fixture_root.at_path("relays.loads." + load_id).node();
+          fail(f.file, n != nullptr ? line_of(*n) : 0, "relays.loads." + load_id,
+               "no load profile " + in_quotes(load_id) + " (looked for " + load_file.string() + ")",
+               "use the id of a file under profiles/loads/, or remove the entry");
+        }
+      }
     plan.fixtures.push_back(std::move(f));
   }
   cross_validate_settings(settings, plan.settings, plan.interface, plan.adc, plan.loads);

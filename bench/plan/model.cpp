@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace bench::plan {
 
 std::complex<double> Load::impedance_at(double frequency_hz) const {
   if (kind == Kind::kResistor) return {resistance_ohm, 0.0};
+  if (kind == Kind::kOpen) return {std::numeric_limits<double>::infinity(), 0.0};
   if (impedance.empty()) return {nominal_ohm, 0.0};
   const auto polar_deg = [](double magnitude_ohm, double phase_deg) {
     return std::polar(magnitude_ohm, phase_deg * std::numbers::pi / 180.0);
@@ -24,6 +26,18 @@ std::complex<double> Load::impedance_at(double frequency_hz) const {
   const double t = std::log(frequency_hz / a.frequency_hz) / std::log(b.frequency_hz / a.frequency_hz);
   return polar_deg(a.magnitude_ohm + t * (b.magnitude_ohm - a.magnitude_ohm),
                    a.phase_deg + t * (b.phase_deg - a.phase_deg));
+}
+
+std::string to_string(Load::Kind k) {
+  switch (k) {
+    case Load::Kind::kResistor:
+      return "resistor";
+    case Load::Kind::kHeadphone:
+      return "headphone";
+    case Load::Kind::kOpen:
+      return "open";
+  }
+  return "unknown";
 }
 
 std::string to_string(Connector c) {

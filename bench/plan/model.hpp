@@ -104,18 +104,19 @@ struct ImpedancePoint {
   double phase_deg = 0;
 };
 
-/// A load on the amplifier's output: a resistor or a headphone's impedance curve.
+/// A load on the amplifier's output: a resistor, a headphone's impedance curve, or nothing at all
+/// (an open circuit: only the recorder's input loads the output).
 struct Load {
   std::string id, name;
   std::filesystem::path file;
-  enum class Kind { kResistor, kHeadphone } kind = Kind::kResistor;
+  enum class Kind { kResistor, kHeadphone, kOpen } kind = Kind::kResistor;
   double resistance_ohm = 0;             ///< resistors
-  double tolerance_percent = 1;          ///< resistors
+  double tolerance_percent = 1;          ///< resistors (0 for an open circuit)
   std::vector<ImpedancePoint> impedance; ///< headphones, ascending frequency
-  double nominal_ohm = 0;                ///< resistor value or the curve's value at 1 kHz
+  double nominal_ohm = 0;                ///< resistor value, the curve's value at 1 kHz, or infinity (open)
 
-  /// Complex impedance at f: the resistance, or the curve interpolated (log frequency, linear
-  /// magnitude and phase; held flat beyond its ends).
+  /// Complex impedance at f: the resistance, the curve interpolated (log frequency, linear
+  /// magnitude and phase; held flat beyond its ends), or infinite for an open circuit.
   [[nodiscard]] std::complex<double> impedance_at(double frequency_hz) const;
 };
 
@@ -124,6 +125,15 @@ struct ChannelWiring {
   int source_channel = 0;       ///< source port channel feeding it (0 left, 1 right); -1: nothing
   bool inverted = false;        ///< hot and cold (pins 2 and 3) swapped
   bool shorted = false;         ///< the source channel is shorted to ground (mono TS plug in a stereo jack)
+};
+
+/// How a relay board sets a fixture up (the fixture's optional [relays] table): which relays are on for
+/// each load on the amplifier's output, and for the fixture's cable path; every other relay is off.
+/// Relays are numbered from 1 as on the board.
+struct RelaySetting {
+  std::map<std::string, std::vector<int>> loads;  ///< load id -> relays on (empty: all off)
+  std::vector<int> path;                          ///< relays on for this fixture's cable path
+  double settling_s = 0.05;                       ///< wait after switching, before measuring
 };
 
 /// A cable configuration (one file under fixtures/).
@@ -143,6 +153,7 @@ struct Fixture {
   double mains_hz = 50;
   std::string instruction;                  ///< operator set-up text
   std::vector<std::string> conductors;      ///< human description, e.g. "tip = hot", "ring = cold"
+  std::optional<RelaySetting> relays;       ///< set up by a relay board (when the run has one)
 };
 
 /// A pass/fail limit. Absolute limits use min/max; limits relative to the model's expectation use
@@ -179,6 +190,13 @@ struct MeasurementSettings {
   double postroll_s = 0.25;
   double drift_tolerance_ppm = 1000;                 ///< recorder's clock against the player's beyond this: ERROR
   std::string reference_load;                        ///< load id used for everything but maximum output
+  /// Loads (ids under profiles/loads/: resistors or "open") the amplifier's output is swept into to
+  /// solve for its output impedance; empty: no impedance measurement. At least two when given.
+  std::vector<std::string> impedance_loads;
+  double impedance_sweep_duration_s = 1;             ///< each sweep of the impedance measurement
+  /// Interface ports (keys of InterfaceProfile::ports) whose own output impedance is measured too, in
+  /// each configuration that plays from them (the port straight into the impedance loads and the ADC).
+  std::vector<std::string> impedance_ports;
 };
 
 /// A test plan: which gear, which cables, which loads and limits.
@@ -189,10 +207,14 @@ struct Plan {
   AmpProfile amp;
   AdcProfile adc;
   std::vector<Load> loads;
+  std::vector<Load> impedance_loads;  ///< settings.impedance_loads, loaded (in that order)
   std::vector<Fixture> fixtures;
   LimitSet limits;
   MeasurementSettings settings;
 };
+
+/// TOML spelling of a load kind: "resistor", "headphone", "open".
+[[nodiscard]] std::string to_string(Load::Kind k);
 
 /// TOML spelling of a connector.
 [[nodiscard]] std::string to_string(Connector c);

@@ -420,6 +420,33 @@ std::string plots(const CompareGroup& g, std::size_t gi, const std::string& refe
   out += figure(lv, "Output level at each maximum-output step into " + reference_load + ".");
   out += figure(mo, "The highest clean output per load (THD+N under the plan's threshold).");
   out += figure(hu, "Mains lines from the silence capture; the dashed line is the A-weighted noise.");
+  // Output impedance and the headphones' view of it, where a side measured them.
+  svg::Plot zo;
+  zo.id = plot_id(gi, "impedance"), zo.css_class = "plot-impedance", zo.title = "Amplifier output impedance, left";
+  zo.x = log_axis("frequency (Hz)", 20, 20000);
+  zo.y.label = "|Z_out| (ohm)", zo.y.min = 0, zo.y.min_span = 1;
+  svg::Plot hc;
+  hc.id = plot_id(gi, "loading"), hc.css_class = "plot-loading", hc.title = "Predicted headphone response change, left";
+  hc.x = log_axis("frequency (Hz)", 20, 20000);
+  hc.y.label = "change re 1 kHz (dB)", hc.y.min_span = 1;
+  for (std::size_t si = 0; si < g.sides.size(); ++si) {
+    const json* z = sub(measurements(g.sides[si]), "impedance");
+    const json* left = z ? sub(*z, "channels", "left") : nullptr;
+    if (!left) continue;
+    const std::string col = color(si);
+    const auto f = numbers(*left, "frequency_hz");
+    zo.series.push_back({g.sides[si].label, f, numbers(*left, "impedance_ohm"), svg::Mark::kLine, col, false, 0});
+    const json* hps = member(*z, "headphones");
+    bool dashed = false;
+    if (hps && hps->is_object())
+      for (auto it = hps->begin(); it != hps->end(); ++it, dashed = true)
+        if (const json* hl = sub(*it, "channels", "left"))
+          hc.series.push_back({g.sides[si].label + " " + it.key(), f, numbers(*hl, "predicted_change_db"), svg::Mark::kLine, col, dashed, 0});
+  }
+  if (!zo.series.empty()) {
+    out += figure(zo, "|Z_out| of each side from its sweeps into the impedance loads.");
+    out += figure(hc, "H = Z_hp/(Z_hp + Z_out) re 1 kHz per headphone of the plan (first solid, the others dashed).");
+  }
   return out + "</div>\n";
 }
 

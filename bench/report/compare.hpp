@@ -48,7 +48,9 @@ struct Comparison {
 /// naming the run's report.json when it has no such configuration.
 [[nodiscard]] Comparison compare_configurations(const CompareRun& run, const std::string& a, const std::string& b);
 
-/// compare.html: self-contained (inline CSS and SVG, no scripts or external references).
+/// compare.html: self-contained (inline CSS and SVG, no scripts or external references); per matched
+/// configuration six overlays, plus |Z_out| and the predicted headphone change where a side measured the
+/// output impedance.
 [[nodiscard]] std::string compare_html(const Comparison& comparison, const std::vector<CompareRun>& runs);
 
 /// Writes `dir`/compare.json and `dir`/compare.html atomically (creating `dir`); returns their paths.

@@ -1,5 +1,6 @@
 #include "bench/report/exports.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -93,6 +94,24 @@ std::string harmonics_csv(const json& side) {
   return o;
 }
 
+// .zma (LIMP, REW): frequency Hz, impedance ohm, phase degrees; '*' comment lines. Points that .zma
+// cannot hold (no finite value, |Z| not positive) are left out.
+std::string zma(const std::string& title, const std::vector<double>& f, const std::vector<double>& z, const std::vector<double>& p) {
+  std::string o = "* " + one_line(title) + "\n";
+  o += "* output impedance solved from sweeps into known loads (complex least squares per frequency)\n";
+  o += "* frequency_Hz impedance_ohm phase_deg\n";
+  for (std::size_t i = 0; i < f.size() && i < z.size() && i < p.size(); ++i) {
+    if (!std::isfinite(f[i]) || !(f[i] > 0) || !std::isfinite(z[i]) || !(z[i] > 0) || !std::isfinite(p[i])) continue;
+    append_number(o, f[i]);
+    o += ' ';
+    append_number(o, z[i]);
+    o += ' ';
+    append_number(o, std::max(-180.0, std::min(180.0, p[i])));
+    o += '\n';
+  }
+  return o;
+}
+
 }  // namespace
 
 std::string export_directory_name(const std::string& fixture_id) {
@@ -111,9 +130,33 @@ std::vector<ExportFile> export_files(const json& report) {
   for (const auto& c : array(report, "configurations")) {
     const json* m = member(c, "measurements");
     const json* sweep = m ? member(*m, "sweep") : nullptr;
-    if (!sweep) continue;
+    const json* impedance = m ? member(*m, "impedance") : nullptr;
+    const json* z_channels = impedance ? member(*impedance, "channels") : nullptr;
     const std::string id = access::fixture_id(c);
     const std::filesystem::path dir = std::filesystem::path("exports") / export_directory_name(id);
+    for (const char* side_name : kSides) {
+      const json* side = z_channels ? member(*z_channels, side_name) : nullptr;
+      if (!side) continue;
+      const std::string title = "bench " + version + " output impedance of the amplifier: plan " + plan_id + ", configuration " + id + ", " +
+                                side_name + " channel";
+      files.push_back({dir / (std::string(side_name) + "_output_impedance.zma"),
+                       zma(title, numbers(*side, "frequency_hz"), numbers(*side, "impedance_ohm"), numbers(*side, "phase_deg"))});
+    }
+    // The source ports measured on their own (settings.impedance_ports): <port>_<channel>_output_impedance.zma.
+    const json* ports = impedance ? member(*impedance, "ports") : nullptr;
+    if (ports && ports->is_object())
+      for (const auto& [port, measured] : ports->items()) {
+        const json* port_channels = member(measured, "channels");
+        for (const char* side_name : kSides) {
+          const json* side = port_channels ? member(*port_channels, side_name) : nullptr;
+          if (!side) continue;
+          const std::string title = "bench " + version + " output impedance of the interface's " + port + ": plan " + plan_id +
+                                    ", configuration " + id + ", " + side_name + " channel";
+          files.push_back({dir / (export_directory_name(port) + "_" + side_name + "_output_impedance.zma"),
+                           zma(title, numbers(*side, "frequency_hz"), numbers(*side, "impedance_ohm"), numbers(*side, "phase_deg"))});
+        }
+      }
+    if (!sweep) continue;
     for (const char* side_name : kSides) {
       const json* side = member(*sweep, side_name);
       if (!side) continue;

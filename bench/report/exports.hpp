@@ -22,7 +22,11 @@ struct ExportFile {
 /// - `<channel>.csv`: header `frequency_hz,magnitude_db,phase_deg`, a missing value left empty;
 /// - `<channel>_harmonics.csv`: header `frequency_hz,h2_db,h3_db,h4_db,h5_db` on the excitation-frequency
 ///   axis, empty where a harmonic is not listed (above its valid band).
-/// Configurations without a sweep export nothing. [main thread]
+/// - `<channel>_output_impedance.zma` where the configuration measured the amplifier's output impedance:
+///   `*` comment lines, then "frequency_Hz impedance_ohm phase_deg" (LIMP and REW read it; so does
+///   plan::read_zma), six decimals; `<port>_<channel>_output_impedance.zma` likewise for each interface
+///   port measured on its own (settings.impedance_ports).
+/// Configurations without a sweep export no response files. [main thread]
 [[nodiscard]] std::vector<ExportFile> export_files(const nlohmann::json& report);
 
 /// Writes every export_files() file atomically under `dir` (creating the directories); returns their

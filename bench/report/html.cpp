@@ -332,6 +332,72 @@ std::string crosstalk_plot(const json& c, const std::string& id) {
   return figure(p, "20 log10(V undriven / V driven). The swept curve is noise-limited where the sweep is weak; the check uses the steady tones.");
 }
 
+// |Z_out| against frequency, and the predicted (and measured) response change into each headphone:
+// only for configurations that measured the output impedance.
+std::string impedance_plots(const json& c, const std::string& id) {
+  const json* m = member(c, "measurements");
+  const json* z = m ? member(*m, "impedance") : nullptr;
+  if (!z) return {};
+  const json* channels = member(*z, "channels");
+  svg::Plot p;
+  p.id = "plot-" + id + "-impedance", p.css_class = "plot-impedance", p.title = "Output impedance of the amplifier";
+  p.x = frequency_axis();
+  p.y.label = "|Z_out| (ohm)";
+  p.y.min = 0;
+  p.y.min_span = 1;
+  p.empty_note = "no output impedance measured";
+  std::vector<double> axis;
+  for (std::size_t s = 0; s < 2; ++s) {
+    const json* side = channels ? member(*channels, kSides[s]) : nullptr;
+    if (!side) continue;
+    svg::Series line;
+    const json* at = member(*side, "at_1khz");
+    line.name = std::string(kSides[s]) + (at ? " (" + fixed(number(*at, "impedance_ohm"), 3) + " ohm at 1 kHz)" : std::string());
+    line.x = numbers(*side, "frequency_hz"), line.y = numbers(*side, "impedance_ohm");
+    if (axis.empty()) axis = line.x;
+    line.color = kSideColor[s];
+    line.dashed = s == 1;
+    p.series.push_back(std::move(line));
+  }
+  const double limit = max_limit(c, "output_impedance_ohm");
+  if (std::isfinite(limit)) p.lines.push_back({"output_impedance_ohm limit", limit, "#b91c1c"});
+  std::string o = figure(p, "|Z_out| solved per frequency from sweeps into the plan's impedance loads (each in parallel with the reference ADC's "
+                            "input); right channel dashed.");
+
+  svg::Plot h;
+  h.id = "plot-" + id + "-loading", h.css_class = "plot-loading", h.title = "Headphone response change from the output impedance";
+  h.x = frequency_axis();
+  h.y.label = "change re 1 kHz (dB)";
+  h.y.min_span = 1;
+  h.empty_note = "no headphone in the plan";
+  const json* headphones = member(*z, "headphones");
+  std::size_t colour = 0;
+  if (headphones && headphones->is_object())
+    for (const auto& [hp_id, hp] : headphones->items()) {
+      const json* per = member(hp, "channels");
+      const json* left = per ? member(*per, "left") : nullptr;
+      if (!left) continue;
+      const std::string color = kOrderColor[colour++ % 4];
+      svg::Series predicted;
+      predicted.name = hp_id + " predicted (" + fixed(number(*left, "deviation_db"), 2) + " dB p-p)";
+      predicted.x = axis, predicted.y = numbers(*left, "predicted_change_db");
+      predicted.color = color;
+      svg::Series measured;
+      measured.name = hp_id + " measured";
+      measured.x = axis, measured.y = numbers(*left, "measured_change_db");
+      measured.color = color;
+      measured.dashed = true;
+      h.series.push_back(std::move(predicted));
+      if (!measured.y.empty()) h.series.push_back(std::move(measured));
+    }
+  const double deviation = max_limit(c, "loading_deviation_db");
+  o += figure(h, "Left channel: H = Z_hp/(Z_hp + Z_out) re 1 kHz from the solved Z_out and each headphone's curve (solid), and the response "
+                 "measured into it re the open-circuit voltage (dashed)." +
+                     (std::isfinite(deviation) ? " The loading_deviation_db limit is " + fixed(deviation, 2) + " dB peak to peak from 20 Hz to 20 kHz."
+                                               : std::string()));
+  return o;
+}
+
 std::string levels_table(const json& report, const json& c) {
   const json* m = member(c, "measurements");
   const json* level = m ? member(*m, "level") : nullptr;
@@ -402,6 +468,7 @@ std::string section(const json& report, const json& c, std::size_t index) {
   o += thdn_plot(report, c, a);
   o += hum_plot(c, a);
   o += crosstalk_plot(c, a);
+  o += impedance_plots(c, a);
   o += "</div>";
   o += levels_table(report, c);
   o += "<h3>Checks</h3>" + checks_table(c);

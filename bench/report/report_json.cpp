@@ -53,9 +53,17 @@ json report_json(const plan::Plan& plan, const session::SessionResult& result, c
   json loads = json::array();
   for (const auto& l : plan.loads) {
     json lj = profile_ref(l.id, l.name, l.file);
-    lj["kind"] = l.kind == plan::Load::Kind::kResistor ? "resistor" : "headphone";
+    lj["kind"] = plan::to_string(l.kind);
     lj["nominal_ohm"] = l.nominal_ohm;
     loads.push_back(lj);
+  }
+  json impedance_loads = json::array();
+  for (const auto& l : plan.impedance_loads) {
+    json lj = profile_ref(l.id, l.name, l.file);
+    lj["kind"] = plan::to_string(l.kind);
+    lj["nominal_ohm"] = l.nominal_ohm;  // infinite (open) is written as null
+    lj["tolerance_percent"] = l.tolerance_percent;
+    impedance_loads.push_back(lj);
   }
   json configurations = json::array();
   std::size_t pass = 0, fail = 0, error = 0;
@@ -85,7 +93,8 @@ json report_json(const plan::Plan& plan, const session::SessionResult& result, c
         {"amp", profile_ref(plan.amp.id, plan.amp.name, plan.amp.file)},
         {"adc", profile_ref(plan.adc.id, plan.adc.name, plan.adc.file)},
         {"limits", profile_ref(plan.limits.id, plan.limits.name, plan.limits.file)},
-        {"loads", loads}}},
+        {"loads", loads},
+        {"impedance_loads", impedance_loads}}},
       {"settings",
        {{"sample_rate_hz", s.sample_rate_hz},
         {"test_level_dbfs", s.test_level_dbfs},
@@ -97,6 +106,8 @@ json report_json(const plan::Plan& plan, const session::SessionResult& result, c
         {"preroll_s", s.preroll_s},
         {"postroll_s", s.postroll_s},
         {"reference_load", s.reference_load},
+        {"impedance_loads", s.impedance_loads},
+        {"impedance_sweep_duration_s", s.impedance_sweep_duration_s},
         {"adc_fullscale_vrms", plan.adc.fullscale_vrms},
         {"definitions",
          {{"levels", "AES17: 0 dBFS is a sine whose peaks reach full scale; dBV re 1 Vrms across the load, from the ADC's full-scale volts"},
@@ -111,6 +122,16 @@ json report_json(const plan::Plan& plan, const session::SessionResult& result, c
       {"outcome", session::to_string(result.outcome)},
       {"summary", {{"configurations", result.configurations.size()}, {"pass", pass}, {"fail", fail}, {"error", error}}},
       {"configurations", configurations}};
+  if (!plan.impedance_loads.empty()) {
+    const json impedance_definitions = json::object({
+         {"output_impedance_ohm", "|Z_out| of the amplifier at 1 kHz (third-octave mean), from sweeps into settings.impedance_loads (each in parallel "
+         "with the ADC input): complex least squares per frequency of V_open - Z_out*V_L/Z_L = V_L"},
+         {"loading_deviation_db", "peak-to-peak of 20*log10|H(f)/H(1 kHz)|, H = Z_hp/(Z_hp + Z_out), 20 Hz to 20 kHz, per headphone"},
+         {"damping_factor", "lowest |Z_hp(f)|/|Z_out(f)| from 20 Hz to 20 kHz, per headphone; rule of eighths: Z_out <= Z_hp/8 everywhere"},
+         {"source_loading_db", "20*log10|Z_in/n / (Z_in/n + Z_s)|: the port's output impedance (half of it from a balanced port into an "
+         "unbalanced input) into n amp inputs in parallel, from the profiles"}});
+    for (const auto& [key, value] : impedance_definitions.items()) doc["settings"]["definitions"][key] = value;
+  }
   if (result.aborted) doc["aborted"] = *result.aborted;
   return doc;
 }

@@ -23,6 +23,12 @@ class Endpoint {
   /// [main thread] Throws bench::HardwareError.
   virtual void configure(const plan::Fixture& fixture, const plan::Load& load) = 0;
 
+  /// Sets the chain up for measuring the fixture's source port itself: the port's output straight into
+  /// `load` and the reference ADC, no cable or amplifier (the port's output impedance). On real gear the
+  /// operator (or a relay board) has made that connection, so by default this is configure().
+  /// [main thread] Throws bench::HardwareError.
+  virtual void configure_port(const plan::Fixture& fixture, const plan::Load& load) { configure(fixture, load); }
+
   /// Names the next take ("<fixture id>/<measurement>", e.g. "line_trs_to_amp_trs/sweep_left") before
   /// play_and_record(); a replaying endpoint uses it to find the kept capture. [main thread]
   virtual void set_take(const std::string& take) { (void)take; }

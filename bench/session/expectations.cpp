@@ -1,9 +1,11 @@
 #include "bench/session/expectations.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 
 #include "bench/core/error.hpp"
+#include "bench/session/impedance_measurement.hpp"
 
 namespace bench::session {
 
@@ -26,7 +28,8 @@ Expectation expect(const plan::Plan& plan, const plan::Fixture& fixture, const p
   // impedance (the hot leg alone).
   const bool cold_grounded = port->second.balanced && !input->second.balanced;
   const double z_source = port->second.output_impedance_ohm * (cold_grounded ? 0.5 : 1.0);
-  e.source_loading_db = divider_db(z_source, input->second.input_impedance_ohm);
+  // Inputs sharing one source channel (a Y-cable splitting one output) load it in parallel.
+  e.source_loading_db = divider_db(z_source, input->second.input_impedance_ohm / std::max(1, parallel_inputs(fixture)));
   e.cable_db = fixture.expected_level_change_db;
   e.amp_gain_db = plan.amp.gain_db;
   const std::complex<double> z_load = load.impedance_at(1000.0);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <thread>
 
 #include "bench/analysis/capture_check.hpp"
 #include "bench/analysis/drift.hpp"
@@ -18,9 +19,11 @@
 #include "bench/dsp/interpolate.hpp"
 #include "bench/dsp/resample.hpp"
 #include "bench/io/sidecar.hpp"
+#include "bench/io/usb/relay_board.hpp"
 #include "bench/io/wav.hpp"
 #include "bench/session/checks.hpp"
 #include "bench/session/expectations.hpp"
+#include "bench/session/impedance_measurement.hpp"
 #include "bench/signal/sweep.hpp"
 #include "bench/signal/tone.hpp"
 
@@ -70,6 +73,10 @@ class Configuration {
     guarded({"max_output_vrms"}, [&] { max_output(); });
     use_load(*reference_);
     guarded({"noise_dbv_a", "hum_dbv", "snr_db"}, [&] { noise(); });
+    if (!plan_.impedance_loads.empty()) {
+      guarded({"output_impedance_ohm", "loading_deviation_db", "damping_factor", "source_loading_db"}, [&] { impedance(); });
+      current_load_ = s_.reference_load;
+    }
   }
 
  private:
@@ -79,11 +86,47 @@ class Configuration {
     throw ConfigError(plan_.file.string() + ": settings.reference_load '" + id + "' is not among the plan's loads");
   }
 
+  // Sets the relays to the fixture's cable path plus `load_relays` (every other relay off), switching
+  // only those that differ, waits the fixture's settling time and records the state in the report.
+  void switch_relays(const std::string& purpose, const std::vector<int>& load_relays) {
+    usb::RelayBoard& board = *options_.relay_board;
+    std::vector<int> on = fx_.relays->path;
+    for (int r : load_relays)
+      if (std::find(on.begin(), on.end(), r) == on.end()) on.push_back(r);
+    std::sort(on.begin(), on.end());
+    const std::uint8_t before = board.state();
+    for (int r = 1; r <= std::max(board.relays(), on.empty() ? 0 : on.back()); ++r) {
+      const bool want = std::find(on.begin(), on.end(), r) != on.end();
+      const bool is = r <= 8 && ((before >> (r - 1)) & 1) != 0;
+      if (want != is) board.set(r, want);
+    }
+    if (fx_.relays->settling_s > 0) std::this_thread::sleep_for(std::chrono::duration<double>(fx_.relays->settling_s));
+    if (!out_.measurements.contains("relays")) out_.measurements["relays"] = json::array();
+    out_.measurements["relays"].push_back({{"for", purpose}, {"relays_on", on}, {"state", board.state()},
+                                           {"board", board.describe()}, {"settling_s", fx_.relays->settling_s}});
+    relay_path_set_ = true;
+  }
+
   // Puts `load` on the amplifier's output: on real gear the operator (or a relay board) changes it when
   // it is not the one connected; the endpoint is configured for it either way.
   void use_load(const plan::Load& load) {
+    if (options_.relay_board != nullptr && fx_.relays) {
+      const auto mapped = fx_.relays->loads.find(load.id);
+      if (mapped != fx_.relays->loads.end()) {
+        switch_relays("load " + load.id, mapped->second);
+        connected_load_ = load.id;
+        ep_.configure(fx_, load);
+        return;
+      }
+      // The board sets the cable path; the operator connects a load it cannot switch.
+      if (!relay_path_set_) switch_relays("cable path", {});
+    }
+    const std::string instruction =
+        load.kind == plan::Load::Kind::kOpen
+            ? "Disconnect the load '" + connected_load_ + "' from the amplifier's output and leave it open (only the reference ADC on it)"
+            : "Connect the load '" + load.name + "' (" + load.id + ") to the amplifier's output in place of '" + connected_load_ + "'";
     if (options_.operator_prompts && options_.ask_operator && connected_load_ != load.id && !connected_load_.empty() &&
-        !options_.ask_operator("Connect the load '" + load.name + "' (" + load.id + ") to the amplifier's output in place of '" + connected_load_ + "'"))
+        !options_.ask_operator(instruction))
       throw OperatorStop("run stopped by the operator before the load " + load.id);
     connected_load_ = load.id;
     ep_.configure(fx_, load);
@@ -589,6 +632,36 @@ class Configuration {
     out_.measurements["noise"] = j;
   }
 
+  // Output impedance from sweeps into the plan's impedance loads, and its effect on each headphone.
+  void impedance() {
+    require_signal();
+    ImpedanceContext cx;
+    cx.plan = &plan_;
+    cx.fixture = &fx_;
+    cx.use_load = [&](const plan::Load& l) {
+      current_load_ = l.id;
+      use_load(l);
+    };
+    cx.use_port_load = [&](const plan::Load& l) {
+      current_load_ = l.id;
+      const std::string where = "the interface's " + fx_.source_port + " straight to the reference ADC's input (no amplifier)";
+      const std::string now = fx_.source_port + " direct, " + l.id;
+      const std::string instruction = l.kind == plan::Load::Kind::kOpen
+                                          ? "Connect " + where + " with no load across it"
+                                          : "Connect " + where + " with the load '" + l.name + "' (" + l.id + ") across it";
+      if (options_.operator_prompts && options_.ask_operator && connected_load_ != now && !options_.ask_operator(instruction))
+        throw OperatorStop("run stopped by the operator before the " + fx_.source_port + " measurement into " + l.id);
+      connected_load_ = now;
+      ep_.configure_port(fx_, l);
+    };
+    cx.record = [&](const dsp::Frames& body, const std::string& name, json info) { return record(body, name, std::move(info)); };
+    cx.step = step_;
+    cx.preroll_frames = pre_;
+    ImpedanceResult r = measure_impedance(cx);
+    for (auto& c : r.checks) add(std::move(c));
+    out_.measurements["impedance"] = std::move(r.measurement);
+  }
+
   // Raise the level until THD+N reaches the plan's threshold, per load; bisect the crossing.
   void max_output() {
     require_signal();
@@ -669,6 +742,7 @@ class Configuration {
   const plan::Load* reference_ = nullptr;
   std::string current_load_ = plan_.settings.reference_load;
   std::string connected_load_;  // the load the operator was last asked to connect (the reference at the start)
+  bool relay_path_set_ = false;  // the relay board has set this fixture's cable path
   Expectation expected_;
   double volts_db_ = 0;
   std::filesystem::path capture_dir_;
@@ -702,7 +776,9 @@ SessionResult Sequencer::run() {
       Progress p{i + 1, n, fx.id, what, elapsed(), i == 0 ? -1.0 : elapsed() / static_cast<double>(i) * static_cast<double>(n - i)};
       options_.on_progress(p);
     };
-    if (options_.operator_prompts && options_.ask_operator && !options_.ask_operator(fx.instruction)) {
+    // A relay board that sets the fixture's cable path replaces the operator's set-up.
+    const bool relays_set_up = options_.relay_board != nullptr && fx.relays && !fx.relays->path.empty();
+    if (options_.operator_prompts && options_.ask_operator && !relays_set_up && !options_.ask_operator(fx.instruction)) {
       result.aborted = "run stopped by the operator before " + fx.id;
       result.outcome = Outcome::kError;
       return result;

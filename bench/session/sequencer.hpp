@@ -11,6 +11,12 @@
 #include "bench/session/endpoint.hpp"
 #include "bench/session/result.hpp"
 
+namespace bench {
+namespace usb {
+class RelayBoard;
+}
+}  // namespace bench
+
 namespace bench::session {
 
 /// Where a run stands, for progress lines.
@@ -29,6 +35,9 @@ struct RunOptions {
   bool operator_prompts = false;         ///< ask the operator to set each fixture up (real hardware)
   std::function<void(const Progress&)> on_progress;
   std::function<bool(const std::string& instruction)> ask_operator;  ///< returns false to abort
+  /// Switches loads and cable paths where a fixture's [relays] says how (nullptr: no board; the operator
+  /// is asked instead). Used from the thread running the plan only; it must outlive the run.
+  usb::RelayBoard* relay_board = nullptr;
 };
 
 /// All configurations of a plan, measured and judged.

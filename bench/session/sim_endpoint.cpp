@@ -14,6 +14,12 @@ void SimEndpoint::configure(const plan::Fixture& fixture, const plan::Load& load
     throw ConfigError(fixture.file.string() + ": names a port or input the plan's profiles do not have");
   fixture_ = &fixture;
   load_ = &load;
+  port_direct_ = false;
+}
+
+void SimEndpoint::configure_port(const plan::Fixture& fixture, const plan::Load& load) {
+  configure(fixture, load);
+  port_direct_ = true;
 }
 
 dsp::Frames SimEndpoint::play_and_record(const dsp::Frames& stimulus) {
@@ -26,6 +32,7 @@ dsp::Frames SimEndpoint::play_and_record(const dsp::Frames& stimulus) {
   c.fixture = *fixture_;
   c.load = *load_;
   c.sample_rate_hz = plan_.settings.sample_rate_hz;
+  c.source_direct = port_direct_;
   // Every take draws its own noise, and the same take of the same run always draws the same.
   c.seed = seed_ * 1000003u + take_++;
   sim::Chain chain(c);

@@ -22,6 +22,8 @@ class SimEndpoint final : public Endpoint {
 
   [[nodiscard]] std::string describe() const override { return "sim"; }
   void configure(const plan::Fixture& fixture, const plan::Load& load) override;
+  /// The port alone into the load and the ADC (sim::ChainConfig::source_direct).
+  void configure_port(const plan::Fixture& fixture, const plan::Load& load) override;
   [[nodiscard]] dsp::Frames play_and_record(const dsp::Frames& stimulus) override;
 
  private:
@@ -30,6 +32,7 @@ class SimEndpoint final : public Endpoint {
   std::uint64_t take_ = 0;
   const plan::Fixture* fixture_ = nullptr;
   const plan::Load* load_ = nullptr;
+  bool port_direct_ = false;
 };
 
 }  // namespace bench::session

@@ -1,5 +1,6 @@
 #include "bench/sim/cable.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -16,13 +17,13 @@ double cable_source_impedance_ohm(const plan::SourcePort& port, const plan::AmpI
   return cable_level_factor(port, input) * port.output_impedance_ohm;
 }
 
-double input_loading(const plan::SourcePort& port, const plan::AmpInput& input) {
-  const double z_in_ohm = input.input_impedance_ohm;
+double input_loading(const plan::SourcePort& port, const plan::AmpInput& input, int parallel_inputs) {
+  const double z_in_ohm = input.input_impedance_ohm / std::max(1, parallel_inputs);
   return z_in_ohm / (z_in_ohm + cable_source_impedance_ohm(port, input));
 }
 
 CableChannel::CableChannel(const plan::ChannelWiring& wiring, const plan::SourcePort& port,
-                           const plan::AmpInput& input) {
+                           const plan::AmpInput& input, int parallel_inputs) {
   if (wiring.source_channel < -1 || wiring.source_channel >= port.channels)
     throw ConfigError("wiring names source channel " + std::to_string(wiring.source_channel) + " but port '" +
                       port.name + "' has " + std::to_string(port.channels) + " channels (use -1 for none)");
@@ -32,7 +33,7 @@ CableChannel::CableChannel(const plan::ChannelWiring& wiring, const plan::Source
     throw ConfigError("source port '" + port.name + "': output_impedance_ohm must be >= 0");
   if (wiring.source_channel < 0 || wiring.shorted) return;
   source_channel_ = wiring.source_channel;
-  gain_ = (wiring.inverted ? -1.0 : 1.0) * cable_level_factor(port, input) * input_loading(port, input);
+  gain_ = (wiring.inverted ? -1.0 : 1.0) * cable_level_factor(port, input) * input_loading(port, input, parallel_inputs);
 }
 
 void CableChannel::process(std::span<const double* const> sources, const double* hum, double* v_in,

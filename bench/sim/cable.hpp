@@ -18,15 +18,18 @@ namespace bench::sim {
 /// (only the hot leg drives it), else the port's. [any thread]
 [[nodiscard]] double cable_source_impedance_ohm(const plan::SourcePort& port, const plan::AmpInput& input);
 
-/// Loading of the source by the input, v_in / v_open = Zin / (Zin + Zsource) (real impedances). [any thread]
-[[nodiscard]] double input_loading(const plan::SourcePort& port, const plan::AmpInput& input);
+/// Loading of the source by the input, v_in / v_open = Zin / (Zin + Zsource) (real impedances); with
+/// parallel_inputs inputs on one source channel (a Y-cable splitting one output), Zin / n. [any thread]
+[[nodiscard]] double input_loading(const plan::SourcePort& port, const plan::AmpInput& input, int parallel_inputs = 1);
 
 /// One destination channel of the cable: v_in = gain() * v_source[source_channel()] (+ hum).
 class CableChannel {
  public:
   /// [main thread] Throws bench::ConfigError if the wiring names a channel the port does not have or the
   /// input impedance is not positive.
-  CableChannel(const plan::ChannelWiring& wiring, const plan::SourcePort& port, const plan::AmpInput& input);
+  /// parallel_inputs: how many amplifier inputs the wiring puts on this channel's source channel.
+  CableChannel(const plan::ChannelWiring& wiring, const plan::SourcePort& port, const plan::AmpInput& input,
+               int parallel_inputs = 1);
 
   /// Source channel whose signal arrives, or -1 if none does (unconnected or shorted to ground). [any thread]
   [[nodiscard]] int source_channel() const noexcept { return source_channel_; }

@@ -40,7 +40,8 @@ plan::ChannelWiring wiring_of(const plan::Fixture& fixture, int channel) {
 
 Chain::Chain(const ChainConfig& config)
     : config_(validated(config)),
-      load_model_(config.load, config.adc.input_impedance_ohm, config.amp.output_impedance_ohm,
+      load_model_(config.load, config.adc.input_impedance_ohm,
+                  config.source_direct ? config.source.output_impedance_ohm : config.amp.output_impedance_ohm,
                   config.sample_rate_hz),
       adc_(config.adc, kChannels, config.sample_rate_hz, config.seed, config.clock_slip_samples),
       hum_on_(config.fixture.ground_loop_hum_dbv.has_value()),
@@ -49,11 +50,19 @@ Chain::Chain(const ChainConfig& config)
   for (int c = 0; c < config.source.channels; ++c)
     sources_.emplace_back(config.source, config.fixture.source_gain_db, config.sample_rate_hz,
                           stream_seed(config.seed, kSourceNoiseStage, c));
+  std::array<plan::ChannelWiring, kChannels> wiring;
   for (int d = 0; d < kChannels; ++d) {
-    plan::ChannelWiring w = wiring_of(config.fixture, d);
-    if (w.source_channel >= config.source.channels && config.fixture.wiring.empty())
-      w.source_channel = -1;  // mono port
-    cables_.emplace_back(w, config.source, config.amp_input);
+    wiring[static_cast<std::size_t>(d)] = wiring_of(config.fixture, d);
+    if (wiring[static_cast<std::size_t>(d)].source_channel >= config.source.channels && config.fixture.wiring.empty())
+      wiring[static_cast<std::size_t>(d)].source_channel = -1;  // mono port
+  }
+  for (int d = 0; d < kChannels; ++d) {
+    const plan::ChannelWiring& w = wiring[static_cast<std::size_t>(d)];
+    // Inputs fed from the same source channel (a Y-cable splitting one output) load it in parallel.
+    const auto sharing = std::count_if(wiring.begin(), wiring.end(), [&](const plan::ChannelWiring& o) {
+      return w.source_channel >= 0 && !w.shorted && o.source_channel == w.source_channel && !o.shorted;
+    });
+    cables_.emplace_back(w, config.source, config.amp_input, std::max(1, static_cast<int>(sharing)));
     amps_.emplace_back(config.amp, config.sample_rate_hz, stream_seed(config.seed, kAmpNoiseStage, d));
     loads_.emplace_back(load_model_);
   }
@@ -80,11 +89,16 @@ void Chain::process(const Eigen::Ref<const dsp::Frames>& in, Eigen::Ref<dsp::Fra
                             : silence;
       sources_[c].process(x, src[c], n);
     }
-    if (hum_on_) hum_.process(hum, n);
+    if (hum_on_ && !config_.source_direct) hum_.process(hum, n);
     for (std::size_t d = 0; d < kChannels; ++d) {
-      cables_[d].process(std::span<const double* const>(src_const.data(), n_sources), hum_on_ ? hum : nullptr,
-                         dst[d], n);
-      amps_[d].process(dst[d], n);
+      if (config_.source_direct) {
+        const double* v = d < n_sources ? src_const[d] : silence;
+        std::copy(v, v + n, dst[d]);
+      } else {
+        cables_[d].process(std::span<const double* const>(src_const.data(), n_sources), hum_on_ ? hum : nullptr,
+                           dst[d], n);
+        amps_[d].process(dst[d], n);
+      }
       loads_[d].process(dst[d], dst[d], n);
     }
     adc_.process(std::span<double* const>(dst.data(), kChannels), n);
@@ -109,15 +123,18 @@ void Chain::reset() noexcept {
 
 int Chain::source_of(int channel) const {
   if (channel < 0 || channel >= kChannels) return -1;
+  if (config_.source_direct) return channel < source_channels() ? channel : -1;
   return cables_[static_cast<std::size_t>(channel)].source_channel();
 }
 
 std::complex<double> Chain::expected_response(double frequency_hz, int channel) const {
   if (channel < 0 || channel >= kChannels) return 0.0;
   const auto d = static_cast<std::size_t>(channel);
-  if (cables_[d].source_channel() < 0) return 0.0;
   const double source_gain =
       sources_.front().volts_per_full_scale() / (config_.source.fullscale_vrms * std::sqrt(2.0));
+  if (config_.source_direct)
+    return d < sources_.size() ? source_gain * load_model_.response(frequency_hz) : std::complex<double>(0.0);
+  if (cables_[d].source_channel() < 0) return 0.0;
   return source_gain * cables_[d].gain() * amps_[d].response(frequency_hz) *
          load_model_.response(frequency_hz);
 }

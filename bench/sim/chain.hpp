@@ -31,6 +31,10 @@ struct ChainConfig {
   double sample_rate_hz = 48000;
   std::uint64_t seed = 1;                 ///< noise seed: the same seed gives the same output bit for bit
   std::size_t clock_slip_samples = 1024;  ///< drift wrap of a non-zero ADC clock offset (see ClockResampler)
+  /// The source port's output straight into the load and the ADC (no cable, amplifier or hum): how the
+  /// port's own output impedance is measured. Destination channel d is port channel d; the load model
+  /// uses the port's output_impedance_ohm in place of the amplifier's.
+  bool source_direct = false;
 };
 
 /// The chain for two destination channels (left, right): per channel d with wiring w = fixture.wiring[d],

@@ -47,7 +47,7 @@ void validate(const plan::Load& load, double adc_input_impedance_ohm, double amp
   if (load.kind == plan::Load::Kind::kResistor) {
     if (!(load_impedance(load, 1000).real() > 0))
       throw ConfigError(what + ": a resistor needs resistance_ohm > 0");
-  } else {
+  } else if (load.kind == plan::Load::Kind::kHeadphone) {
     if (load.impedance.empty()) throw ConfigError(what + ": the headphone impedance curve is empty");
     double previous_hz = 0;
     for (const plan::ImpedancePoint& p : load.impedance) {
@@ -74,7 +74,8 @@ LoadModel::LoadModel(const plan::Load& load, double adc_input_impedance_ohm, dou
       amp_output_impedance_ohm_(amp_output_impedance_ohm) {
   validate(load, adc_input_impedance_ohm, amp_output_impedance_ohm);
   if (amp_output_impedance_ohm == 0) return;  // an ideal source: v_load = v_amp exactly
-  if (load.kind == plan::Load::Kind::kResistor) {
+  if (load.kind != plan::Load::Kind::kHeadphone) {
+    // A resistor or an open circuit (the ADC's input alone): a real load, a scalar divider.
     const double z_load_ohm = impedance(1000).real();
     gain_ = z_load_ohm / (z_load_ohm + amp_output_impedance_ohm);
     return;

@@ -38,8 +38,8 @@ inline constexpr double kLoadFirToleranceDb = 0.005;
 /// Directly computed head of the load FIR and the block of its first FFT level, samples.
 inline constexpr std::size_t kLoadFirHead = 64;
 
-/// What the amplifier drives and the transfer it causes. For a resistor (any real Zl) the transfer is a
-/// scalar. For a headphone curve it is a causal FIR designed by frequency sampling of |H(f)| =
+/// What the amplifier drives and the transfer it causes. For a resistor or an open circuit (the ADC's
+/// input alone; any real Zl) the transfer is a scalar. For a headphone curve it is a causal FIR designed by frequency sampling of |H(f)| =
 /// |Zl/(Zl+Zout)| on load_fir_design_size() points, made minimum phase by the real cepstrum (H is a
 /// minimum-phase function; sampling the complex H directly fails for inductive loads, see load.cpp),
 /// h = irfft, truncated with a half-Hann taper over its last quarter to the shortest power of two >=

@@ -221,3 +221,45 @@ TEST(PlanReadZma, AcceptsCommentsCommasTabsAndCrLf) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PlanShippedPlans, ImpedancePlansListTheirLoadsInOrder) {
+  for (const char* name : {"impedance", "impedance_high_z"}) {
+    SCOPED_TRACE(name);
+    const Plan plan = load_plan(repo_root() / "profiles/plans" / (std::string(name) + ".toml"));
+    EXPECT_EQ(plan.settings.impedance_loads, (std::vector<std::string>{"open", "r33", "r300"}));
+    ASSERT_EQ(plan.impedance_loads.size(), 3u);
+    EXPECT_EQ(plan.impedance_loads[0].kind, Load::Kind::kOpen);
+    EXPECT_EQ(plan.impedance_loads[1].resistance_ohm, 33);
+    EXPECT_EQ(plan.impedance_loads[1].tolerance_percent, 1);
+    EXPECT_EQ(plan.settings.impedance_sweep_duration_s, 1);
+  }
+  EXPECT_EQ(load_plan(repo_root() / "profiles/plans/impedance_high_z.toml").amp.output_impedance_ohm, 47);
+  // Plans without the key measure no impedance.
+  EXPECT_TRUE(load_plan(repo_root() / "profiles/plans/demo.toml").impedance_loads.empty());
+}
+
+TEST(PlanShippedFixtures, RelayMapOfTheBalancedLineFixture) {
+  const Fixture f = load_fixture(repo_root() / "fixtures/line_trs_to_amp_trs.toml");
+  ASSERT_TRUE(f.relays.has_value());
+  EXPECT_EQ(f.relays->settling_s, 0.05);
+  EXPECT_TRUE(f.relays->path.empty());
+  EXPECT_EQ(f.relays->loads.size(), 5u);
+  EXPECT_TRUE(f.relays->loads.at("open").empty());
+  EXPECT_EQ(f.relays->loads.at("r300"), (std::vector<int>{2}));
+  EXPECT_EQ(f.relays->loads.at("hp_dynamic_300"), (std::vector<int>{4}));
+  // Fixtures without the table have no relays.
+  EXPECT_FALSE(load_fixture(repo_root() / "fixtures/hp_to_amp_stereo.toml").relays.has_value());
+}
+
+TEST(PlanLoads, OpenLoadIsAnInfiniteImpedanceWithoutTolerance) {
+  const Load open = load_load(repo_root() / "profiles/loads/open.toml");
+  EXPECT_EQ(open.kind, Load::Kind::kOpen);
+  EXPECT_EQ(to_string(open.kind), "open");
+  EXPECT_TRUE(std::isinf(open.impedance_at(1000).real()));
+  EXPECT_TRUE(std::isinf(open.nominal_ohm));
+  EXPECT_EQ(open.tolerance_percent, 0);
+}
+
+}  // namespace

@@ -131,6 +131,26 @@ TEST(Compare, AKnownDifferenceAndOneSidedItems) {
   EXPECT_NE(html.find("8.50 dB higher, worse"), std::string::npos);
 }
 
+// The impedance overlays join compare.html only where a side measured the output impedance.
+TEST(Compare, ImpedanceOverlaysOnlyWhereMeasured) {
+  const fs::path dir = scratch();
+  fs::create_directories(dir / "a");
+  fs::create_directories(dir / "b");
+  json a = made_up(-80.0, true, false, false), b = made_up(-75.0, true, false, false);
+  a["configurations"][0]["measurements"]["impedance"] = impedance_measurement();
+  spit(dir / "a" / "report.json", a.dump());
+  spit(dir / "b" / "report.json", b.dump());
+  std::vector<CompareRun> runs = {{dir / "a", read_report(dir / "a")}, {dir / "b", read_report(dir / "b")}};
+  const std::string with = compare_html(compare_runs(runs), runs);
+  EXPECT_EQ(count(with, "class=\"plot plot-impedance\""), 1u);
+  EXPECT_EQ(count(with, "class=\"plot plot-loading\""), 1u);
+  EXPECT_NE(with.find("|Z_out| (ohm)"), std::string::npos);
+  EXPECT_NE(with.find(" hp_a"), std::string::npos);  // the headphone's predicted change, labelled by side
+  spit(dir / "a" / "report.json", made_up(-80.0, true, false, false).dump());
+  runs = {{dir / "a", read_report(dir / "a")}, {dir / "b", read_report(dir / "b")}};
+  EXPECT_EQ(compare_html(compare_runs(runs), runs).find("plot-impedance"), std::string::npos);
+}
+
 TEST(CompareCli, ExitCodesFilesAndNothingExternal) {
   const fs::path dir = scratch();
   const std::string bin = quote(BENCH_BIN);

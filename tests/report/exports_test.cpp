@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bench/core/error.hpp"
+#include "bench/plan/load.hpp"
 #include "report_test_support.hpp"
 
 namespace bench::report::test {
@@ -100,6 +101,41 @@ TEST(Exports, ParseFrdAcceptsCommonVariantsAndNamesTheLineOfAnError) {
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()).rfind("bad.frd:2: ", 0), 0u) << e.what();
   }
+}
+
+// The measured output impedance as .zma, read back by the bench's own .zma reader (the one that loads
+// headphone curves): every point, to the printed precision.
+TEST(Exports, OutputImpedanceZmaReadsBackWithReadZma) {
+  json report = sample_report();
+  report["configurations"][1]["measurements"]["impedance"] = impedance_measurement();
+  const auto files = export_files(report);
+  EXPECT_EQ(files.size(), 14u);  // 12 response files plus one .zma per channel
+  const ExportFile* zma = find_file(files, "exports/odd_swapped/left_output_impedance.zma");
+  ASSERT_NE(zma, nullptr);
+  EXPECT_EQ(zma->text.rfind("* ", 0), 0u);
+  const fs::path file = scratch() / "left_output_impedance.zma";
+  spit(file, zma->text);
+  const auto points = plan::read_zma(file);
+  const json& side = report["configurations"][1]["measurements"]["impedance"]["channels"]["left"];
+  const auto f = side["frequency_hz"].get<std::vector<double>>();
+  const auto z = side["impedance_ohm"].get<std::vector<double>>();
+  const auto p = side["phase_deg"].get<std::vector<double>>();
+  ASSERT_EQ(points.size(), f.size());
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    EXPECT_NEAR(points[i].frequency_hz, f[i], 1e-6);
+    EXPECT_NEAR(points[i].magnitude_ohm, z[i], 1e-6);
+    EXPECT_NEAR(points[i].phase_deg, p[i], 1e-6);
+  }
+  // A port measured on its own exports under its name.
+  report["configurations"][1]["measurements"]["impedance"]["ports"]["headphone_out"]["channels"] =
+      report["configurations"][1]["measurements"]["impedance"]["channels"];
+  const auto with_port = export_files(report);
+  EXPECT_EQ(with_port.size(), 16u);
+  ASSERT_NE(find_file(with_port, "exports/odd_swapped/headphone_out_right_output_impedance.zma"), nullptr);
+  spit(file, find_file(with_port, "exports/odd_swapped/headphone_out_right_output_impedance.zma")->text);
+  EXPECT_EQ(plan::read_zma(file).size(), f.size());
+  // No impedance measured: no .zma.
+  for (const auto& e : export_files(sample_report())) EXPECT_NE(e.relative.extension(), ".zma") << e.relative;
 }
 
 }  // namespace

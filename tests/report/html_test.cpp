@@ -112,5 +112,27 @@ TEST(HtmlReport, SurvivesAReportWithPiecesMissing) {
   EXPECT_NE(html.find("no frequency response"), std::string::npos);
 }
 
+TEST(HtmlReport, ImpedanceAndHeadphoneChangePlotsOnlyWhereMeasured) {
+  json report = sample_report();
+  report["configurations"][0]["measurements"]["impedance"] = impedance_measurement();
+  report["configurations"][0]["checks"].push_back(
+      check("output_impedance_ohm", 2.5, "ohm", {{"max", 5.0}}, "pass", "|Z_out| 2.50 ohm at 1 kHz", "left"));
+  const std::string html = html_report(report);
+  const std::size_t n = report["configurations"].size();
+  EXPECT_EQ(count(html, "<svg id=\"plot-"), 5 * n + 2);
+  EXPECT_EQ(count(html, "class=\"plot plot-impedance\""), 1u);
+  EXPECT_EQ(count(html, "class=\"plot plot-loading\""), 1u);
+  // In the first configuration's section, with its data drawn and the limit as a line.
+  const std::size_t second = html.find("<section class=\"configuration", html.find("<section class=\"configuration") + 1);
+  EXPECT_LT(html.find("plot-impedance"), second);
+  EXPECT_EQ(html.find("no output impedance measured"), std::string::npos);
+  EXPECT_EQ(html.find("no headphone in the plan"), std::string::npos);
+  EXPECT_NE(html.find("left (2.500 ohm at 1 kHz)"), std::string::npos);
+  EXPECT_NE(html.find("output_impedance_ohm limit"), std::string::npos);
+  EXPECT_NE(html.find("hp_a predicted"), std::string::npos);
+  EXPECT_NE(html.find("hp_a measured"), std::string::npos);
+  EXPECT_NE(html.find("|Z_out| (ohm)"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bench::report::test

@@ -147,6 +147,25 @@ inline json measurements() {
             {"right", {{"noise_dbv", -95}, {"noise_dbv_a", -97.5}, {"mains_hz", 50}, {"hum", hum}}}}}};
 }
 
+/// measurements.impedance as the sequencer writes it: |Z| = 2 + 0.01*i ohm at point i of log_axis(),
+/// phase 0.5 - 0.01*i degrees, one headphone "hp_a" with a predicted change of 0.001*i dB.
+inline json impedance_measurement() {
+  const auto f = log_axis();
+  std::vector<double> z, phase, change;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    z.push_back(2 + 0.01 * static_cast<double>(i));
+    phase.push_back(0.5 - 0.01 * static_cast<double>(i));
+    change.push_back(0.001 * static_cast<double>(i));
+  }
+  json channels = json::object(), hp = json::object();
+  for (const char* side : {"left", "right"}) {
+    channels[side] = {{"frequency_hz", f}, {"impedance_ohm", z}, {"phase_deg", phase}, {"uncertainty_ohm", std::vector<double>(f.size(), 0.02)},
+                      {"at_1khz", {{"impedance_ohm", 2.5}, {"phase_deg", 0.1}, {"uncertainty_ohm", 0.02}}}};
+    hp[side] = {{"predicted_change_db", change}, {"measured_change_db", change}, {"deviation_db", change.back()}};
+  }
+  return {{"channels", channels}, {"headphones", {{"hp_a", {{"name", "Headphone A"}, {"nominal_ohm", 32}, {"channels", hp}}}}}};
+}
+
 /// Three configurations: "good" passes (one check without a limit), "odd/<fault>" fails with text that
 /// needs escaping, "broken" could not be measured (an "errors" entry, an errored check, no measurements).
 inline json sample_report() {

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/plan/load.hpp"
 #include "session_test_support.hpp"
 
 namespace bench::session::test {
@@ -130,6 +131,46 @@ TEST(BenchRunCli, DemoPlanExitsZero) {
   const json doc = json::parse(slurp(run / "report.json"));
   EXPECT_EQ(doc.value("outcome", ""), "pass");
   EXPECT_EQ(doc["summary"].value("pass", 0), 5);
+  fs::remove_all(dir);
+}
+
+// The 47 ohm amplifier end to end: exit 1 for the loading FAIL, the impedance in report.json, the
+// .zma exports that the bench's own reader takes back.
+TEST(BenchRunCli, HighImpedancePlanFailsAndExportsTheImpedance) {
+  const fs::path dir = scratch();
+  const fs::path run = dir / "run";
+  const Proc o = bench("run " + quote(plan_file("impedance_high_z").string()) + " --out " + quote(run.string()), dir);
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("fail: loading_deviation_db left into hp_dynamic_32"), std::string::npos) << o.out;
+  const json doc = json::parse(slurp(run / "report.json"));
+  const json& m = doc["configurations"][0]["measurements"]["impedance"];
+  EXPECT_NEAR(m["channels"]["left"]["at_1khz"]["impedance_ohm"].get<double>(), 47.0, 0.02 * 47);
+  const auto points = plan::read_zma(run / "exports" / "line_trs_to_amp_trs" / "left_output_impedance.zma");
+  EXPECT_EQ(points.size(), m["channels"]["left"]["frequency_hz"].size());
+  EXPECT_TRUE(fs::exists(run / "captures" / "line_trs_to_amp_trs" / "impedance_r33.wav"));
+  // The impedance takes are kept like every other: bench reanalyze gives the same checks, bit for bit.
+  const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
+  EXPECT_EQ(re.exit_code, 1) << re.err;
+  const json again = json::parse(slurp(dir / "re" / "report.json"));
+  EXPECT_EQ(again["configurations"][0]["checks"], doc["configurations"][0]["checks"]);
+  EXPECT_EQ(again["reanalysis_of"]["identical_checks"], again["reanalysis_of"]["checks"]);
+  fs::remove_all(dir);
+}
+
+TEST(BenchRunCli, RelayBoardOnlyWithRealDevicesAndMissingBoardIsExitThree) {
+  const fs::path dir = scratch();
+  const Proc sim = bench("run " + quote(plan_file("impedance").string()) + " --relay-board any --out " + quote((dir / "a").string()), dir);
+  EXPECT_EQ(sim.exit_code, 2) << sim.err;
+  EXPECT_EQ(lines(sim.err), 1u) << sim.err;
+  EXPECT_NE(sim.err.find("--backend rtaudio"), std::string::npos) << sim.err;
+  // No board on this machine: the documented one-line HardwareError, before any run directory exists.
+  const Proc live = bench("run " + quote(plan_file("impedance").string()) + " --backend rtaudio --relay-board any --out " +
+                              quote((dir / "b").string()),
+                          dir);
+  EXPECT_EQ(live.exit_code, 3) << live.err;
+  EXPECT_EQ(lines(live.err), 1u) << live.err;
+  EXPECT_NE(live.err.find("no USB relay board"), std::string::npos) << live.err;
+  EXPECT_FALSE(fs::exists(dir / "b"));
   fs::remove_all(dir);
 }
 

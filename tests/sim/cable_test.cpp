@@ -43,6 +43,26 @@ TEST(Cable, SourceLoadedByTheInputLosesTheDividerRatio) {
   }
 }
 
+// One output split into both inputs (a Y-cable): each input sees the source loaded by both, Zin/2.
+TEST(Cable, OneOutputIntoTwoInputsLoadsItInParallel) {
+  for (const double z_source_ohm : {10.0, 100.0, 430.0}) {
+    ChainConfig c = quiet_config();
+    c.source.output_impedance_ohm = z_source_ohm;
+    c.amp_input.input_impedance_ohm = 10000;
+    c.fixture.wiring = {{0, false, false}, {0, false, false}};
+    const double expected_db = 20 * std::log10(5000 / (5000 + z_source_ohm));
+    for (int channel = 0; channel < 2; ++channel) {
+      const double measured_db = testing::measured_gain_db(c, 1000, -20, channel) - testing::full_scale_ratio_db(c);
+      EXPECT_NEAR(measured_db, expected_db, 1e-3) << z_source_ohm << " ohm, channel " << channel;
+    }
+    plan::SourcePort port;
+    port.output_impedance_ohm = z_source_ohm;
+    plan::AmpInput input;
+    input.input_impedance_ohm = 10000;
+    EXPECT_DOUBLE_EQ(input_loading(port, input, 2), 5000 / (5000 + z_source_ohm));
+  }
+}
+
 TEST(Cable, BalancedPortIntoUnbalancedInputArrivesSixDecibelsLower) {
   ChainConfig balanced = quiet_config();
   balanced.source.output_impedance_ohm = 100;

@@ -71,6 +71,32 @@ TEST(Chain, CaptureLevelFollowsTheGainsAtOneKilohertz) {
   }
 }
 
+// source_direct: the port straight into the load and the ADC, by hand: full scale * 10^((level +
+// volume)/20) * Zl/(Zl + Z_port), with the amplifier's gain, wiring and hum out of the path.
+TEST(Chain, SourceDirectIsThePortIntoTheLoad) {
+  for (const double z_port : {0.5, 10.0, 47.0, 430.0}) {
+    ChainConfig c = quiet_config();
+    c.source_direct = true;
+    c.source.fullscale_vrms = 1.7;
+    c.source.volume_db = -6;
+    c.source.output_impedance_ohm = z_port;
+    c.amp.gain_db = 20;                 // not in the path
+    c.amp.output_impedance_ohm = 1000;  // not in the path
+    c.fixture.wiring = {{1, false, false}, {0, false, false}};  // not in the path either
+    c.fixture.ground_loop_hum_dbv = -20;
+    c.load.resistance_ohm = 32;
+    c.adc.input_impedance_ohm = 100000;
+    c.adc.fullscale_vrms = 10;
+    const double z_load = 32.0 * 100000 / 100032;
+    const double expected_dbfs = 20 * std::log10(1.7 * std::pow(10.0, (-20 - 6) / 20.0) * z_load / (z_load + z_port) / 10);
+    EXPECT_NEAR(-20 + testing::measured_gain_db(c, 1000, -20), expected_dbfs, 0.01) << z_port;
+    const Chain chain(c);
+    EXPECT_NEAR(-20 + chain.expected_capture_gain_db(1000, 0), expected_dbfs, 1e-6) << z_port;
+    EXPECT_EQ(chain.source_of(0), 0);
+    EXPECT_EQ(chain.source_of(1), 1);
+  }
+}
+
 TEST(Chain, ExpectedResponseCarriesTheWiring) {
   ChainConfig c = quiet_config();
   c.fixture.wiring = {plan::ChannelWiring{1, true, false}, plan::ChannelWiring{0, false, true}};

@@ -103,6 +103,19 @@ TEST(Load, HeadphoneFirFollowsTheImpedanceCurve) {
   EXPECT_EQ(taps & (taps - 1), 0u);
 }
 
+// Nothing on the output: the ADC's input alone loads it, a scalar divider 1e5 / (1e5 + Z_out).
+TEST(Load, OpenLoadIsTheAdcInputAlone) {
+  plan::Load open;
+  open.id = "open";
+  open.kind = plan::Load::Kind::kOpen;
+  for (const double z_out : {0.1, 2.0, 47.0, 100.0}) {
+    const LoadModel m(open, 1e5, z_out, 48000);
+    EXPECT_FALSE(m.frequency_dependent());
+    EXPECT_NEAR(m.gain(), 1e5 / (1e5 + z_out), 1e-15) << z_out;
+    EXPECT_NEAR(std::abs(m.impedance(1000)), 1e5, 1e-9);
+  }
+}
+
 TEST(Load, ZeroOutputImpedanceOrResistorNeedsNoFir) {
   ChainConfig c = quiet_config();
   EXPECT_FALSE(LoadModel(c.load, 1e5, 2, testing::kFs).frequency_dependent());
