@@ -62,7 +62,17 @@ inline fs::path fresh_dir(const std::string& name) {
 inline const plan::Plan& base_plan(const std::string& name) {
   static std::map<std::string, std::unique_ptr<plan::Plan>> cache;
   auto& slot = cache[name];
-  if (!slot) slot = std::make_unique<plan::Plan>(plan::load_plan(plan_file(name)));
+  if (!slot) {
+    slot = std::make_unique<plan::Plan>(plan::load_plan(plan_file(name)));
+    // The tests built on the demo plan are about the cable checks: the output impedance measurement it
+    // also asks for has its own tests (impedance_measurement_test.cpp, on the impedance plans, which keep
+    // theirs), and run_cli_test.cpp runs the whole demo as shipped.
+    if (name == "demo") {
+      slot->settings.impedance_loads.clear();
+      slot->settings.impedance_ports.clear();
+      slot->impedance_loads.clear();
+    }
+  }
   return *slot;
 }
 
