@@ -230,7 +230,7 @@ class Emulator {
 class Bench : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (g_runner_testbed) GTEST_SKIP() << "not with --runner-testbed";
+    ASSERT_FALSE(g_runner_testbed) << "Bench tests build their own testbed: run them without --runner-testbed";
     ASSERT_TRUE(umockdev_in_mock_environment())
         << "not running under libumockdev-preload: run through `umockdev-run -- usb_probe` (ctest does)";
     testbed_ = umockdev_testbed_new();
@@ -452,7 +452,7 @@ TEST_F(Bench, BoardNotAccessibleNamesTheUdevRule) {
 // --runner-testbed: `umockdev-run --device scarlett_2i2.umockdev -- usb_probe --runner-testbed`. Nothing
 // plays the device behind its node, so its ids are listed and its strings are reported unreadable.
 TEST(Runner, OnlyTheScarlettNoEmulation) {
-  if (!g_runner_testbed) GTEST_SKIP() << "only with --runner-testbed";
+  ASSERT_TRUE(g_runner_testbed) << "needs the testbed umockdev-run --device builds: run with --runner-testbed";
   const auto scan = bench::usb::list_usb_devices();
   ASSERT_FALSE(scan.unavailable) << *scan.unavailable;
   ASSERT_EQ(scan.devices.size(), 1U);
@@ -471,6 +471,8 @@ TEST(Runner, OnlyTheScarlettNoEmulation) {
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   for (int i = 1; i < argc; ++i) g_runner_testbed = g_runner_testbed || std::string(argv[i]) == "--runner-testbed";
+  // Each mode runs its own suite (ctest names it with --gtest_filter too); no test skips.
+  if (GTEST_FLAG_GET(filter) == "*") GTEST_FLAG_SET(filter, g_runner_testbed ? "Runner.*" : "Bench.*");
   if (!umockdev_in_mock_environment()) {
     std::fprintf(stderr,
                  "usb_probe: not running under libumockdev-preload, so there is no emulated USB to test against: "
