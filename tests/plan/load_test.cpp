@@ -236,8 +236,10 @@ TEST(PlanShippedPlans, ImpedancePlansListTheirLoadsInOrder) {
     EXPECT_EQ(plan.settings.impedance_sweep_duration_s, 1);
   }
   EXPECT_EQ(load_plan(repo_root() / "profiles/plans/impedance_high_z.toml").amp.output_impedance_ohm, 47);
-  // Plans without the key measure no impedance.
-  EXPECT_TRUE(load_plan(repo_root() / "profiles/plans/demo.toml").impedance_loads.empty());
+  // The demo (the main job) measures it with the same three loads; plans without the key measure none.
+  EXPECT_EQ(load_plan(repo_root() / "profiles/plans/demo.toml").settings.impedance_loads,
+            (std::vector<std::string>{"open", "r33", "r300"}));
+  EXPECT_TRUE(load_plan(repo_root() / "profiles/plans/faults.toml").impedance_loads.empty());
 }
 
 TEST(PlanShippedFixtures, RelayMapOfTheBalancedLineFixture) {
