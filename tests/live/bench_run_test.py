@@ -28,7 +28,7 @@ import tomllib
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from jackbench import Dutsim, JackServer, iodelay  # noqa: E402
+from jackbench import Dutsim, JackServer, iodelay, registry_servers  # noqa: E402
 
 ARGS = None
 # 1024 frames (21 ms): the machine's kernel does not preempt kernel code (PREEMPT_NONE), so next to a
@@ -285,6 +285,9 @@ class LiveFaults(OnPrivateServer):
                 stdout, stderr = proc.communicate(timeout=60)
         r = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
         self.check_partial(r, out, "audio stopped|disappeared|no audio")
+        # A killed jackd keeps its slot in JACK's registry (8 slots for the machine); the helper frees it.
+        self.assertNotIn(doomed.name, [name for _, name, _ in registry_servers()],
+                         "the killed server's registry slot must be reclaimed")
 
     def test_device_not_found_is_exit_3_naming_what_is_there(self):
         out = self.out("absent")

@@ -11,10 +11,12 @@ the period anyway: 3 s of audio took 3.05 s of wall time with no -w and with -w 
 for completeness only.
 """
 
+import fcntl
 import os
 import queue
 import re
 import signal
+import struct
 import subprocess
 import tempfile
 import threading
@@ -57,6 +59,114 @@ class _Log:
         self.file.close()
 
 
+# JACK's server registry. jackd2 (common/shm.h, shm.c) keeps at most MAX_SERVERS = 8 servers in the
+# POSIX shared-memory segment /dev/shm/jack-shm-registry, each slot {pid_t pid; char name[257]} after a
+# 24-byte header, the name stored as "jack-<uid>:<server name>:". A server that exits (SIGTERM) frees its
+# slot; one that is killed (SIGKILL, a crash) leaves it, and jackd reclaims a dead slot only for a new
+# server of the *same* name. With a unique name per test, every killed server so far holds a slot for
+# good: after 8, any jackd fails with "Too many servers already active" (this is what a CI machine that
+# keeps /dev/shm between runs met). So the helpers reclaim dead slots of this user before starting a
+# server and after stopping one: a short-lived jackd under the dead server's name takes the slot over and
+# frees it as it exits.
+REGISTRY = "/dev/shm/jack-shm-registry"
+_MAX_SERVERS, _HEADER, _SLOT, _NAME = 8, 24, 264, 257
+_MAGIC = 0x4A41434B
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+
+
+def registry_servers(path=REGISTRY):
+    """[(pid, name, alive)] for every used slot of JACK's server registry; [] without a registry.
+    name is the server name when the slot is this user's ("jack-<uid>:NAME:"), else the raw slot text."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(_HEADER + _MAX_SERVERS * _SLOT)
+    except FileNotFoundError:
+        return []
+    if len(data) < _HEADER + _MAX_SERVERS * _SLOT or struct.unpack_from("<I", data, 0)[0] != _MAGIC:
+        return []  # not a registry jackd2 would keep either: it rebuilds one itself
+    servers = []
+    prefix = f"jack-{os.getuid()}:"
+    for i in range(_MAX_SERVERS):
+        off = _HEADER + i * _SLOT
+        pid = struct.unpack_from("<i", data, off)[0]
+        if pid == 0:
+            continue
+        raw = data[off + 4:off + 4 + _NAME].split(b"\0")[0].decode(errors="replace")
+        name = raw[len(prefix):-1] if raw.startswith(prefix) and raw.endswith(":") else raw
+        servers.append((pid, name, _alive(pid)))
+    return servers
+
+
+class _RegistryLock:
+    """An flock shared by every helper of every test process, so two never reclaim at once."""
+
+    def __enter__(self):
+        self.file = open(os.path.join(tempfile.gettempdir(), f"bench-jack-registry-{os.getuid()}.lock"), "w")
+        fcntl.flock(self.file, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.file, fcntl.LOCK_UN)
+        self.file.close()
+        return False
+
+
+def reclaim_dead_servers(only=None, timeout_s=10.0):
+    """Frees the registry slots of this user's dead JACK servers (all, or only the name `only`).
+    Returns the names reclaimed. A slot whose jackd will not take it over is left and reported by
+    the JackError of the next server that needs it."""
+    reclaimed = []
+    with _RegistryLock():
+        for pid, name, alive in registry_servers():
+            if alive or (only is not None and name != only) or ":" in name:
+                continue  # live, not asked for, or another user's slot
+            env = dict(os.environ, JACK_DEFAULT_SERVER=name, JACK_NO_START_SERVER="1")
+            proc = subprocess.Popen(["jackd", "--no-realtime", "-n", name, "-d", "dummy", "-p", "1024"], env=env,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                deadline = time.monotonic() + timeout_s
+                while proc.poll() is None and time.monotonic() < deadline:
+                    if subprocess.run(["jack_lsp"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      timeout=5).returncode == 0:
+                        break
+                    time.sleep(0.05)
+            finally:
+                _stop(proc)
+            if not any(n == name for _, n, _ in registry_servers()):
+                reclaimed.append(name)
+                _remove_leftovers(name)
+    return reclaimed
+
+
+def _remove_leftovers(name):
+    """The semaphores and sockets a killed server and its clients leave in /dev/shm (jack_sem.0_NAME_CLIENT,
+    jack_NAME_0_0): only for a server that is gone, and only under its exact name."""
+    import glob
+    for path in glob.glob(f"/dev/shm/jack_sem.*_{glob.escape(name)}_*") + glob.glob(f"/dev/shm/jack_{glob.escape(name)}_*"):
+        try:
+            os.remove(path)
+        except OSError:
+            pass
+
+
+def _registry_full_message():
+    servers = registry_servers()
+    dead = [f"{n} (pid {p})" for p, n, a in servers if not a]
+    live = [f"{n} (pid {p})" for p, n, a in servers if a]
+    return (f"JACK's server registry {REGISTRY} holds {len(servers)} of {_MAX_SERVERS} servers; live: "
+            f"{', '.join(live) or 'none'}; dead and not reclaimable: {', '.join(dead) or 'none'}. Stop the live "
+            f"ones, or, when no jackd runs at all, remove {REGISTRY}")
+
+
 def can_use_realtime():
     """True when this process may ask for SCHED_FIFO: root, or an RLIMIT_RTPRIO above 0 (audio group)."""
     import resource
@@ -93,6 +203,7 @@ class JackServer:
             cmd += ["-P", str(int(self.playback_ports))]
         if self.capture_ports is not None:
             cmd += ["-C", str(int(self.capture_ports))]
+        reclaim_dead_servers()
         self._out, self._err = _Log("jackd-out"), _Log("jackd-err")
         try:
             self.proc = subprocess.Popen(cmd, env=self.env, stdin=subprocess.DEVNULL, stdout=self._out.file,
@@ -103,8 +214,10 @@ class JackServer:
             deadline = time.monotonic() + self.timeout_s
             while True:
                 if self.proc.poll() is not None:
-                    raise JackError(f"jackd {' '.join(cmd)} exited with {self.proc.returncode}: "
-                                    f"{self._err.text().strip()} {self._out.text().strip()}")
+                    said = f"{self._err.text().strip()} {self._out.text().strip()}"
+                    if "Too many servers" in said:
+                        said = f"{_registry_full_message()}. jackd said: {said}"
+                    raise JackError(f"jackd {' '.join(cmd)} exited with {self.proc.returncode}: {said}")
                 if subprocess.run(["jack_lsp"], env=self.env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL, timeout=5).returncode == 0:
                     return self
@@ -146,6 +259,10 @@ class JackServer:
     def __exit__(self, *exc):
         if self.proc is not None:
             _stop(self.proc)
+            # Killed (a test's doing, or SIGKILL after a hung SIGTERM): its registry slot stays taken.
+            reclaim_dead_servers(only=self.name)
+            if not any(n == self.name for _, n, _ in registry_servers()):
+                _remove_leftovers(self.name)
         if self._err is not None and not self._err.file.closed:  # a second exit does nothing
             self._stderr_text = self._err.text()
             self._err.close()
