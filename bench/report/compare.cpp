@@ -27,12 +27,12 @@ using access::numbers;
 using access::text;
 using nlohmann::json;
 
-constexpr const char* kSideColor[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
+constexpr const char* kCompareColor[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
 constexpr const char* kChannels[] = {"left", "right"};
 // Points of the frequency response compared as numbers (the plots show the whole curves).
 constexpr double kResponsePoints[] = {20.0, 1000.0, 20000.0};
 
-std::string color(std::size_t side) { return kSideColor[side % std::size(kSideColor)]; }
+std::string color(std::size_t side) { return kCompareColor[side % std::size(kCompareColor)]; }
 
 std::string utc_now() {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -290,7 +290,7 @@ Comparison compare_configurations(const CompareRun& run, const std::string& a, c
 
 namespace {
 
-constexpr std::string_view kCss = R"css(
+constexpr std::string_view kCompareCss = R"css(
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #111827; margin: 0 auto; max-width: 1400px; padding: 16px 24px 48px; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 28px; border-top: 4px solid #d1d5db; padding-top: 6px; } h3 { font-size: 15px; }
@@ -331,7 +331,7 @@ svg::Axis log_axis(std::string label, double lo, double hi) {
   return a;
 }
 
-std::string figure(const svg::Plot& p, const std::string& caption) {
+std::string compare_figure(const svg::Plot& p, const std::string& caption) {
   return "<figure>" + svg::render(p) + "<figcaption>" + escape_markup(caption) + "</figcaption></figure>\n";
 }
 
@@ -414,12 +414,12 @@ std::string plots(const CompareGroup& g, std::size_t gi, const std::string& refe
       if (std::isfinite(na)) hu.series.push_back({s.label + " noise (A)", {40, 400}, {na, na}, svg::Mark::kLine, col, true, 0});
     }
   }
-  out += figure(fr, "Magnitude of each side, left solid, right dashed.");
-  out += figure(hm, "Harmonic levels from the sweep on the left channel.");
-  out += figure(th, "Maximum-output steps into " + reference_load + " and the plan's THD levels.");
-  out += figure(lv, "Output level at each maximum-output step into " + reference_load + ".");
-  out += figure(mo, "The highest clean output per load (THD+N under the plan's threshold).");
-  out += figure(hu, "Mains lines from the silence capture; the dashed line is the A-weighted noise.");
+  out += compare_figure(fr, "Magnitude of each side, left solid, right dashed.");
+  out += compare_figure(hm, "Harmonic levels from the sweep on the left channel.");
+  out += compare_figure(th, "Maximum-output steps into " + reference_load + " and the plan's THD levels.");
+  out += compare_figure(lv, "Output level at each maximum-output step into " + reference_load + ".");
+  out += compare_figure(mo, "The highest clean output per load (THD+N under the plan's threshold).");
+  out += compare_figure(hu, "Mains lines from the silence capture; the dashed line is the A-weighted noise.");
   // Output impedance and the headphones' view of it, where a side measured them.
   svg::Plot zo;
   zo.id = plot_id(gi, "impedance"), zo.css_class = "plot-impedance", zo.title = "Amplifier output impedance, left";
@@ -444,8 +444,8 @@ std::string plots(const CompareGroup& g, std::size_t gi, const std::string& refe
           hc.series.push_back({g.sides[si].label + " " + it.key(), f, numbers(*hl, "predicted_change_db"), svg::Mark::kLine, col, dashed, 0});
   }
   if (!zo.series.empty()) {
-    out += figure(zo, "|Z_out| of each side from its sweeps into the impedance loads.");
-    out += figure(hc, "H = Z_hp/(Z_hp + Z_out) re 1 kHz per headphone of the plan (first solid, the others dashed).");
+    out += compare_figure(zo, "|Z_out| of each side from its sweeps into the impedance loads.");
+    out += compare_figure(hc, "H = Z_hp/(Z_hp + Z_out) re 1 kHz per headphone of the plan (first solid, the others dashed).");
   }
   return out + "</div>\n";
 }
@@ -455,7 +455,7 @@ std::string plots(const CompareGroup& g, std::size_t gi, const std::string& refe
 std::string compare_html(const Comparison& comparison, const std::vector<CompareRun>& runs) {
   const json& doc = comparison.doc;
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>bench compare</title>\n<style>";
-  h += kCss;
+  h += kCompareCss;
   h += "</style>\n</head>\n<body>\n<h1>Comparison of cable configurations</h1>\n";
   h += "<p>Written " + escape_markup(text(doc, "created_utc")) + " by bench " + escape_markup(text(doc, "bench_version")) +
        ". Differences are each side against the first.</p>\n<table class=\"runs\"><tr><th>run</th><th>plan</th><th>created (UTC)</th><th>path</th></tr>\n";

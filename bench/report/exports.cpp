@@ -21,7 +21,7 @@ using access::numbers;
 using access::text;
 using nlohmann::json;
 
-constexpr const char* kSides[] = {"left", "right"};
+constexpr const char* kExportSides[] = {"left", "right"};
 
 // Six decimals: 1e-6 dB and 1e-6 degrees, far below any measurement's uncertainty.
 void append_number(std::string& out, double v) {
@@ -134,7 +134,7 @@ std::vector<ExportFile> export_files(const json& report) {
     const json* z_channels = impedance ? member(*impedance, "channels") : nullptr;
     const std::string id = access::fixture_id(c);
     const std::filesystem::path dir = std::filesystem::path("exports") / export_directory_name(id);
-    for (const char* side_name : kSides) {
+    for (const char* side_name : kExportSides) {
       const json* side = z_channels ? member(*z_channels, side_name) : nullptr;
       if (!side) continue;
       const std::string title = "bench " + version + " output impedance of the amplifier: plan " + plan_id + ", configuration " + id + ", " +
@@ -147,7 +147,7 @@ std::vector<ExportFile> export_files(const json& report) {
     if (ports && ports->is_object())
       for (const auto& [port, measured] : ports->items()) {
         const json* port_channels = member(measured, "channels");
-        for (const char* side_name : kSides) {
+        for (const char* side_name : kExportSides) {
           const json* side = port_channels ? member(*port_channels, side_name) : nullptr;
           if (!side) continue;
           const std::string title = "bench " + version + " output impedance of the interface's " + port + ": plan " + plan_id +
@@ -157,7 +157,7 @@ std::vector<ExportFile> export_files(const json& report) {
         }
       }
     if (!sweep) continue;
-    for (const char* side_name : kSides) {
+    for (const char* side_name : kExportSides) {
       const json* side = member(*sweep, side_name);
       if (!side) continue;
       const auto f = numbers(*side, "frequency_hz"), mag = numbers(*side, "magnitude_db"), phase = numbers(*side, "phase_deg");

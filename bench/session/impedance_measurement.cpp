@@ -21,7 +21,7 @@ using nlohmann::json;
 using analysis::Complex;
 using analysis::ComplexVector;
 
-constexpr std::array<const char*, 2> kSide = {"left", "right"};
+constexpr std::array<const char*, 2> kChannelName = {"left", "right"};
 constexpr double kBandLowHz = 20, kBandHighHz = 20000, kReferenceHz = 1000;
 
 std::string text(double v, int digits) {
@@ -113,7 +113,7 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
         try {
           r = analyzer->analyze(cap.col(c));
         } catch (const MeasurementError& e) {
-          throw MeasurementError(purpose + ": no sweep arrived on the " + std::string(kSide[i]) +
+          throw MeasurementError(purpose + ": no sweep arrived on the " + std::string(kChannelName[i]) +
                                  " channel into " + load.id + " (" + e.what() +
                                  "): check the connections before measuring an output impedance");
         }
@@ -163,7 +163,7 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
         if (in_band(axis[j])) lo = std::min(lo, magnitude[j]), hi = std::max(hi, magnitude[j]);
       }
       out_z.lo[i] = lo, out_z.hi[i] = hi;
-      out_z.channels[kSide[i]] = {
+      out_z.channels[kChannelName[i]] = {
           {"frequency_hz", axis},
           {"impedance_ohm", magnitude},
           {"phase_deg", phase},
@@ -193,7 +193,7 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
     const auto i = static_cast<std::size_t>(c);
     const double u_1k = amp.u_1k[i], lo = amp.lo[i], hi = amp.hi[i];
     Check k = judge(plan.limits, "output_impedance_ohm", std::abs(z_1k[i]), "ohm");
-    k.channel = kSide[i];
+    k.channel = kChannelName[i];
     k.explanation = "|Z_out| " + ohm_text(std::abs(z_1k[i])) + " at 1 kHz (phase " + text(degrees(z_1k[i]), 1) +
                     " deg, +-" + ohm_text(u_1k) + " from the loads' tolerances), " + ohm_text(lo) + " to " +
                     ohm_text(hi) + " from 20 Hz to 20 kHz; the amp's profile says " +
@@ -229,7 +229,7 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
         lo = std::min(lo, measured[j]), hi = std::max(hi, measured[j]);
         if (std::abs(p.change_db[j]) > std::abs(worst_change)) worst_change = p.change_db[j], worst_f = axis[j];
       }
-      per_channel[kSide[i]] = {{"predicted_change_db", p.change_db},
+      per_channel[kChannelName[i]] = {{"predicted_change_db", p.change_db},
                                {"predicted_phase_deg", p.phase_deg},
                                {"measured_change_db", measured},
                                {"predicted_as_connected_change_db", as_connected.change_db},
@@ -241,7 +241,7 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
                                {"damping_factor_min_frequency_hz", p.damping_factor_min_hz},
                                {"rule_of_eighths", p.rule_of_eighths}};
       Check d = judge(plan.limits, "loading_deviation_db", p.deviation_db, "dB");
-      d.channel = kSide[i], d.load = hp.id;
+      d.channel = kChannelName[i], d.load = hp.id;
       d.explanation = "Z_out " + ohm_text(std::abs(z_1k[i])) + " into " + hp.name + ": the response changes by " +
                       text(p.deviation_db, 2) + " dB peak to peak from 20 Hz to 20 kHz (" +
                       (worst_change >= 0 ? "+" : "") + text(worst_change, 2) + " dB at " + text(worst_f, 0) +
@@ -254,7 +254,7 @@ ImpedanceResult measure_impedance(const ImpedanceContext& cx) {
       out.checks.push_back(std::move(d));
       // Dimensionless, a ratio of impedances: the unit says so.
       Check df = judge(plan.limits, "damping_factor", p.damping_factor_min, "ohm/ohm");
-      df.channel = kSide[i], df.load = hp.id;
+      df.channel = kChannelName[i], df.load = hp.id;
       const auto df_text = [](double factor) { return text(factor, factor < 10 ? 2 : 1); };
       df.explanation = "damping factor " + df_text(p.damping_factor_at_reference) + " at 1 kHz, lowest " +
                        df_text(p.damping_factor_min) + " at " + text(p.damping_factor_min_hz, 0) + " Hz; rule of eighths (Z_out <= Z_hp/8 at every frequency) " +

@@ -362,7 +362,7 @@ TEST(HandCalculation, MaxOutputIntoR32IsLowerByTheOutputDivider) {
 // ---------------------------------------------------------------------------------------------------
 // 5. Determinism: same seed, same report; another seed, other noise.
 
-std::string slurp(const fs::path& p) {
+std::string slurp_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
@@ -388,7 +388,7 @@ TEST(Determinism, SameSeedSameReportOtherSeedOtherNoise) {
     ASSERT_EQ(x.frames.rows(), y.frames.rows()) << cap;
     ASSERT_EQ(x.frames.cols(), y.frames.cols()) << cap;
     EXPECT_TRUE(x.frames == y.frames) << cap << ": the samples differ between two runs with one seed";
-    EXPECT_EQ(nlohmann::json::parse(slurp(dir_a / (cap + ".json"))), nlohmann::json::parse(slurp(dir_b / (cap + ".json")))) << cap;
+    EXPECT_EQ(nlohmann::json::parse(slurp_file(dir_a / (cap + ".json"))), nlohmann::json::parse(slurp_file(dir_b / (cap + ".json")))) << cap;
   }
 
   // Another seed draws other noise: at least one noise figure moves.
