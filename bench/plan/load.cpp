@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "bench/core/error.hpp"
+#include "bench/plan/steps.hpp"
 
 namespace bench::plan {
 namespace {
@@ -1152,6 +1153,7 @@ Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
     plan.fixtures.push_back(std::move(f));
   }
   cross_validate_settings(settings, plan.settings, plan.interface, plan.adc, plan.loads);
+  plan.steps = default_sequence(plan);
   return plan;
 }
 

@@ -156,12 +156,14 @@ struct Fixture {
   std::optional<RelaySetting> relays;       ///< set up by a relay board (when the run has one)
 };
 
-/// A pass/fail limit. Absolute limits use min/max; limits relative to the model's expectation use
-/// tolerance (expected +- tolerance).
+/// A pass/fail limit, in the forms its check accepts (plan/catalogue.hpp). Absolute limits use min/max;
+/// limits relative to the profiles' expectation use tolerance (expected +- tolerance); a word check is
+/// made when its limit is present, against `expected` when given, else the check's natural word.
 struct Limit {
   std::optional<double> min;
   std::optional<double> max;
   std::optional<double> tolerance;
+  std::optional<std::string> expected;  ///< word checks only (channel_map, polarity)
 };
 
 /// A named set of limits keyed by check name (level_dbv, gain_db, frequency_response_deviation_db, ...).
@@ -199,6 +201,21 @@ struct MeasurementSettings {
   std::vector<std::string> impedance_ports;
 };
 
+/// One step of a plan's sequence: a step kind of the catalogue (plan/catalogue.hpp) with its settings and
+/// limits. A plan without [[steps]] runs the default sequence, one step per kind in catalogue order (the
+/// impedance step only when settings.impedance_loads is given).
+struct Step {
+  std::string id;                   ///< unique within the plan; the kind unless the plan names it
+  std::string kind;                 ///< a step kind of the catalogue ("sweeps", "distortion", ...)
+  std::filesystem::path file;       ///< the plan file that declares it
+  std::uint32_t line = 0;           ///< its [[steps]] line; 0 for the default sequence
+  MeasurementSettings settings;     ///< the plan's [settings] with the step's own on top
+  std::vector<std::string> overridden;  ///< names of the settings the step gives itself, in file order
+  std::vector<Load> impedance_loads;    ///< settings.impedance_loads, loaded (impedance steps)
+  LimitSet limits;                  ///< the plan's limit set with the step's [steps.limits.*] on top
+  std::vector<std::string> limits_overridden;  ///< check names whose limit the step gives itself
+};
+
 /// A test plan: which gear, which cables, which loads and limits.
 struct Plan {
   std::string id, name;
@@ -211,6 +228,8 @@ struct Plan {
   std::vector<Fixture> fixtures;
   LimitSet limits;
   MeasurementSettings settings;
+  std::vector<Step> steps;            ///< the sequence, in order (the default one when the plan has no [[steps]])
+  bool default_steps = true;          ///< the plan lists no [[steps]]
 };
 
 /// TOML spelling of a load kind: "resistor", "headphone", "open".
