@@ -13,6 +13,7 @@
 #include "bench/cli/analysis_json.hpp"
 #include "bench/cli/app.hpp"
 #include "bench/core/error.hpp"
+#include "bench/core/format.hpp"
 #include "bench/io/sidecar.hpp"
 #include "bench/io/wav.hpp"
 
@@ -59,7 +60,7 @@ std::string channel_name(const std::string& file, Eigen::Index c) { return file 
 
 std::optional<double> fullscale(double v) {
   if (v == 0) return std::nullopt;
-  if (!(v > 0 && v < 1000)) throw InputError("--fullscale-vrms " + std::to_string(v) + ": give the ADC's Vrms at 0 dBFS (above 0)");
+  if (!(v > 0 && v < 1000)) throw InputError("--fullscale-vrms " + number_text(v) + ": give the ADC's Vrms at 0 dBFS (above 0)");
   return v;
 }
 

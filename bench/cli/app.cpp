@@ -41,18 +41,17 @@ int run(int argc, char** argv) {
   add_report(app);
   add_compare(app);
   add_devices(app);
+  add_steps(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     print_error(std::string(e.what()) + " (see bench --help)");
     return static_cast<int>(ExitCode::kUsage);
-  } catch (const Error& e) {
-    print_error(e.what());
-    return static_cast<int>(e.exit_code());
   } catch (const std::exception& e) {
-    print_error(std::string("internal error: ") + e.what() + ": please report it with the command line");
-    return static_cast<int>(ExitCode::kInternal);
+    const ExitCode code = exit_code_for(e);
+    print_error(code == ExitCode::kInternal ? std::string("internal error: ") + e.what() + ": please report it with the command line" : e.what());
+    return static_cast<int>(code);
   }
   return exit_code;
 }

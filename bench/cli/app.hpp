@@ -23,5 +23,7 @@ void add_compare(CLI::App& app);
 /// `bench devices [--json]`: RtAudio APIs and devices and USB devices, each marked with the profiles it
 /// matches; exit 0 also with no audio server or no USB bus (it says so).
 void add_devices(CLI::App& app);
+/// `bench steps [--json]`: the catalogue of step kinds, checks and settings.
+void add_steps(CLI::App& app);
 
 }  // namespace bench::cli

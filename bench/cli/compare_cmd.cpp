@@ -1,7 +1,5 @@
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -10,7 +8,8 @@
 #include "bench/cli/app.hpp"
 #include "bench/core/error.hpp"
 #include "bench/report/compare.hpp"
-#include "bench/report/outputs.hpp"
+#include "bench/core/format.hpp"
+#include "bench/report/record_json.hpp"
 
 namespace bench::cli {
 namespace {
@@ -21,15 +20,6 @@ struct CompareArgs {
   std::string out;
 };
 
-std::string utc_dir_stamp() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
-
 void compare(const CompareArgs& a) {
   const bool two_configurations = !a.configurations.empty();
   if (two_configurations && a.runs.size() != 1)
@@ -38,10 +28,10 @@ void compare(const CompareArgs& a) {
     throw InputError("compare: needs at least two run directories (or one run with --configurations FIX_A FIX_B)");
   std::vector<report::CompareRun> runs;
   runs.reserve(a.runs.size());
-  for (const auto& d : a.runs) runs.push_back({d, report::read_report(d)});
+  for (const auto& d : a.runs) runs.push_back({d, report::read_record(d)});
   const report::Comparison c = two_configurations ? report::compare_configurations(runs[0], a.configurations[0], a.configurations[1])
                                                   : report::compare_runs(runs);
-  const std::filesystem::path dir = a.out.empty() ? std::filesystem::path("reports") / (utc_dir_stamp() + "_compare") : std::filesystem::path(a.out);
+  const std::filesystem::path dir = a.out.empty() ? std::filesystem::path("reports") / (utc_now("%Y%m%dT%H%M%SZ") + "_compare") : std::filesystem::path(a.out);
   try {
     (void)report::write_compare(dir, c, runs);
   } catch (const nlohmann::json::exception& e) {

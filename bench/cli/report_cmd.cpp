@@ -5,20 +5,16 @@
 #include <string>
 
 #include "bench/cli/app.hpp"
-#include "bench/core/error.hpp"
 #include "bench/report/outputs.hpp"
+#include "bench/report/record_json.hpp"
 
 namespace bench::cli {
 namespace {
 
 void rebuild(const std::filesystem::path& run_dir) {
-  const nlohmann::json report = report::read_report(run_dir);
-  try {
-    const auto written = report::write_all(run_dir, report);
-    spdlog::info("{}: wrote index.html, junit.xml and {} export files", run_dir.string(), written.size() - 2);
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError((run_dir / "report.json").string() + ": malformed report (" + e.what() + "): restore it from the run or run the plan again");
-  }
+  const record::RunRecord record = report::read_record(run_dir);
+  const auto written = report::write_all(run_dir, record);
+  spdlog::info("{}: wrote index.html, junit.xml and {} export files", run_dir.string(), written.size() - 2);
 }
 
 }  // namespace

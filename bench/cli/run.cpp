@@ -1,11 +1,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
+#include <cctype>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -13,12 +11,13 @@
 
 #include "bench/cli/app.hpp"
 #include "bench/core/error.hpp"
-#include "bench/io/sidecar.hpp"
-#include "bench/io/usb/relay_board.hpp"
+#include "bench/io/usb/hid_relay_board.hpp"
 #include "bench/plan/load.hpp"
+#include "bench/core/format.hpp"
+#include "bench/record/record.hpp"
 #include "bench/report/outputs.hpp"
-#include "bench/report/report_json.hpp"
-#include "bench/session/live_endpoint.hpp"
+#include "bench/report/record_json.hpp"
+#include "bench/session/live/live_endpoint.hpp"
 #include "bench/session/sequencer.hpp"
 #include "bench/session/replay_endpoint.hpp"
 #include "bench/session/sim_endpoint.hpp"
@@ -36,6 +35,7 @@ struct RunArgs {
   unsigned period_frames = 256;
   int attempts = 3;
   std::vector<std::string> fixtures;
+  std::vector<std::string> steps;
 };
 
 // Keeps only the named configurations of a plan, in the plan's order. An id the plan does not list is a
@@ -59,48 +59,34 @@ bool ask_operator(const std::string& instruction) {
   return line != "q" && line != "Q";
 }
 
-std::string utc_stamp(const char* format) {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, format, &tm);
-  return buf;
-}
-
-void print_summary(const nlohmann::json& report, const std::filesystem::path& dir) {
-  std::printf("\n%s: %s (%s)\n", report["plan"]["id"].get<std::string>().c_str(), report["plan"]["name"].get<std::string>().c_str(),
-              report["backend"].get<std::string>().c_str());
-  for (const auto& c : report["configurations"]) {
-    const std::string outcome = c["outcome"];
-    std::string upper = outcome;
+// The console summary: the plan's sequence, then each configuration's outcome, audio time and every error
+// and failed check with its explanation.
+void print_summary(const record::RunRecord& r, const std::filesystem::path& dir) {
+  std::string sequence;
+  for (const auto& s : r.steps) sequence += (sequence.empty() ? "" : ", ") + (s.id == s.kind ? s.id : s.id + " (" + s.kind + ")");
+  std::printf("\n%s: %s (%s)\n  sequence%s: %s\n", r.plan.id.c_str(), r.plan.name.c_str(), r.backend.c_str(),
+              r.default_steps ? " (default)" : "", sequence.c_str());
+  for (const auto& c : r.configurations) {
+    std::string upper = record::to_string(c.outcome);
     for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    const auto& f = c["fixture"];
-    std::printf("  [%-5s] %-28s %s\n", upper.c_str(), f["id"].get<std::string>().c_str(), f["name"].get<std::string>().c_str());
-    for (const auto& e : c["errors"]) std::printf("           error: %s\n", e.get<std::string>().c_str());
-    for (const auto& k : c["checks"]) {
-      if (k["outcome"] != "fail") continue;
+    std::printf("  [%-5s] %-28s %s (%s s of audio)\n", upper.c_str(), c.fixture.id.c_str(), c.fixture.name.c_str(), fixed(c.audio_s(), 1).c_str());
+    for (const auto& e : c.errors) std::printf("           error: %s\n", e.c_str());
+    for (const auto& s : c.steps)
+      if (s.error) std::printf("           error in step %s: %s\n", s.id.c_str(), s.error->c_str());
+    for (const auto& k : c.checks) {
+      if (k.outcome != record::Outcome::kFail) continue;
       std::string where;
-      if (k.contains("channel")) where += " " + k["channel"].get<std::string>();
-      if (k.contains("load")) where += " into " + k["load"].get<std::string>();
-      if (k.contains("level_dbfs")) {
-        char b[32];
-        std::snprintf(b, sizeof b, " at %.0f dBFS", k["level_dbfs"].get<double>());
-        where += b;
-      }
-      std::string value = k["value"].is_number() ? [&] {
-        char b[48];
-        std::snprintf(b, sizeof b, "%.2f %s", k["value"].get<double>(), k["unit"].get<std::string>().c_str());
-        return std::string(b);
-      }()
-                                                 : k["value"].dump();
-      std::printf("           fail: %s%s = %s: %s\n", k["name"].get<std::string>().c_str(), where.c_str(), value.c_str(),
-                  k["explanation"].get<std::string>().c_str());
+      if (k.channel) where += " " + *k.channel;
+      if (k.load) where += " into " + *k.load;
+      if (k.level_dbfs) where += " at " + fixed(*k.level_dbfs, 0) + " dBFS";
+      const std::string value = std::holds_alternative<double>(k.value)     ? fixed(std::get<double>(k.value), 2) + " " + k.unit
+                                : std::holds_alternative<std::string>(k.value) ? std::get<std::string>(k.value)
+                                                                               : std::string("n/a");
+      std::printf("           fail: %s%s = %s: %s\n", k.name.c_str(), where.c_str(), value.c_str(), k.explanation.c_str());
     }
   }
-  const auto& s = report["summary"];
-  std::printf("\n%zu configurations: %zu pass, %zu fail, %zu error. Report: %s\n", s["configurations"].get<std::size_t>(),
-              s["pass"].get<std::size_t>(), s["fail"].get<std::size_t>(), s["error"].get<std::size_t>(),
+  const auto n = r.counts();
+  std::printf("\n%zu configurations: %zu pass, %zu fail, %zu error. Report: %s\n", r.configurations.size(), n[0], n[1], n[2],
               (dir / "report.json").string().c_str());
 }
 
@@ -108,28 +94,26 @@ session::RunOptions progress_options(const std::filesystem::path& dir) {
   session::RunOptions options;
   options.run_dir = dir;
   options.on_progress = [](const session::Progress& p) {
-    if (p.remaining_s >= 0)
-      spdlog::info("[{}/{}] {}: {} ({:.1f} s elapsed, about {:.1f} s left)", p.configuration, p.configurations, p.fixture_id, p.step,
-                   p.elapsed_s, p.remaining_s);
-    else
-      spdlog::info("[{}/{}] {}: {} ({:.1f} s elapsed)", p.configuration, p.configurations, p.fixture_id, p.step, p.elapsed_s);
+    const std::string left = p.remaining_s >= 0 ? ", about " + fixed(p.remaining_s, 1) + " s left" : std::string();
+    spdlog::info("[{}/{}] {}: step {}/{} {}: {} ({} s elapsed{})", p.configuration, p.configurations, p.fixture_id, p.step, p.steps,
+                 p.step_id, p.what, fixed(p.elapsed_s, 1), left);
   };
   return options;
 }
 
 // Writes report.json and what derives from it, prints the summary, maps the outcome to an exit code.
-int finish(const std::filesystem::path& dir, const nlohmann::json& report, const session::SessionResult& result) {
-  io::write_json(dir / "report.json", report);
-  report::write_all(dir, report);
-  print_summary(report, dir);
-  if (result.aborted) {
-    std::fprintf(stderr, "bench: error: %s: the configurations measured so far are in %s\n", result.aborted->c_str(),
+int finish(const std::filesystem::path& dir, const record::RunRecord& record) {
+  report::write_record(dir, record);
+  report::write_all(dir, record);
+  print_summary(record, dir);
+  if (record.aborted) {
+    std::fprintf(stderr, "bench: error: %s: the configurations measured so far are in %s\n", record.aborted->c_str(),
                  (dir / "report.json").string().c_str());
     return static_cast<int>(ExitCode::kCannotMeasure);
   }
-  switch (result.outcome) {
-    case session::Outcome::kFail: return static_cast<int>(ExitCode::kCheckFailed);
-    case session::Outcome::kError: return static_cast<int>(ExitCode::kCannotMeasure);
+  switch (record.outcome) {
+    case record::Outcome::kFail: return static_cast<int>(ExitCode::kCheckFailed);
+    case record::Outcome::kError: return static_cast<int>(ExitCode::kCannotMeasure);
     default: return 0;
   }
 }
@@ -145,6 +129,7 @@ std::filesystem::path fresh_dir(const std::string& out, const std::filesystem::p
 int run_plan(const RunArgs& a) {
   plan::Plan plan = plan::load_plan(a.plan);
   select_fixtures(plan, a.fixtures);
+  plan::select_steps(plan, a.steps);
   if (a.backend != "sim" && a.backend != "rtaudio")
     throw InputError("--backend " + a.backend + " is not a backend: use sim (physical models) or rtaudio (real devices)");
   // Devices are opened before the run directory exists: a device that is not there costs nothing.
@@ -168,16 +153,17 @@ int run_plan(const RunArgs& a) {
     o.attempts = a.attempts;
     endpoint = std::make_unique<session::LiveEndpoint>(plan, o);
   }
-  const std::filesystem::path dir = fresh_dir(a.out, std::filesystem::path("reports") / (utc_stamp("%Y%m%dT%H%M%SZ") + "_" + plan.id));
-  spdlog::info("run {}: {} configurations, backend {}, writing {}", plan.id, plan.fixtures.size(), endpoint->describe(), dir.string());
+  const std::filesystem::path dir = fresh_dir(a.out, std::filesystem::path("reports") / (utc_now("%Y%m%dT%H%M%SZ") + "_" + plan.id));
+  spdlog::info("run {}: {} configurations of {} steps each, backend {}, writing {}", plan.id, plan.fixtures.size(), plan.steps.size(),
+               endpoint->describe(), dir.string());
   session::RunOptions options = progress_options(dir);
   // The Sim endpoint sets fixtures up itself; real gear needs the operator unless --yes.
   options.operator_prompts = a.backend != "sim" && !a.yes;
   options.ask_operator = ask_operator;
   options.relay_board = board.get();
-  const session::SessionResult result = session::Sequencer(plan, *endpoint, options).run();
+  session::SessionResult result = session::Sequencer(plan, *endpoint, options).run();
   const std::string backend = a.backend == "sim" ? std::string("sim") : endpoint->describe();
-  return finish(dir, report::report_json(plan, result, {backend, a.seed, utc_stamp("%Y-%m-%dT%H:%M:%SZ")}), result);
+  return finish(dir, record::make_run_record(plan, std::move(result.configurations), result.aborted, backend, a.seed, utc_now()));
 }
 
 struct ReanalyzeArgs {
@@ -188,50 +174,34 @@ struct ReanalyzeArgs {
 // hands back each kept capture instead of playing.
 int reanalyze(const ReanalyzeArgs& a) {
   const std::filesystem::path run = a.run_dir;
-  const std::filesystem::path original_path = run / "report.json";
-  if (!std::filesystem::exists(original_path)) throw InputError(original_path.string() + ": no such file: give a run directory made by bench run");
-  nlohmann::json original;
-  try {
-    std::ifstream in(original_path);
-    original = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError(original_path.string() + ": not valid JSON (" + e.what() + ")");
-  }
-  if (!original.is_object() || original.value("schema", "") != "bench.report/1" || !original.contains("plan"))
-    throw InputError(original_path.string() + ": not a bench.report/1 document");
-  const std::string plan_file = a.plan.empty() ? original["plan"].value("file", "") : a.plan;
+  const report::PriorRun prior = report::read_prior_run(run);
+  const std::string plan_file = a.plan.empty() ? prior.plan_file : a.plan;
   if (plan_file.empty() || !std::filesystem::exists(plan_file))
-    throw InputError(original_path.string() + " names the plan '" + plan_file +
+    throw InputError((run / "report.json").string() + " names the plan '" + plan_file +
                      "', which is not there from here: run from the directory of the original run or give --plan");
   plan::Plan plan = plan::load_plan(plan_file);
-  // A run of some configurations only (bench run --fixture) is re-analysed for those.
-  std::vector<std::string> measured;
-  if (original.contains("configurations") && original["configurations"].is_array())
-    for (const auto& c : original["configurations"])
-      if (c.contains("fixture") && c["fixture"].is_object()) measured.push_back(c["fixture"].value("id", ""));
-  if (measured.size() < plan.fixtures.size()) select_fixtures(plan, measured);
-  const std::filesystem::path dir = fresh_dir(a.out, run / ("reanalysis_" + utc_stamp("%Y%m%dT%H%M%SZ")));
+  // A run of some configurations or steps only (bench run --fixture, --step) is re-analysed for those.
+  if (prior.fixture_ids.size() < plan.fixtures.size()) select_fixtures(plan, prior.fixture_ids);
+  if (!prior.step_ids.empty() && prior.step_ids.size() < plan.steps.size()) plan::select_steps(plan, prior.step_ids);
+  const std::filesystem::path dir = fresh_dir(a.out, run / ("reanalysis_" + utc_now("%Y%m%dT%H%M%SZ")));
   spdlog::info("reanalyze {}: {} configurations from the kept captures, writing {}", run.string(), plan.fixtures.size(), dir.string());
   session::ReplayEndpoint endpoint(run);
   session::RunOptions options = progress_options(dir);
   options.write_captures = false;
-  const session::SessionResult result = session::Sequencer(plan, endpoint, options).run();
-  const std::uint64_t seed = original.value("seed", std::uint64_t{0});
-  nlohmann::json redone = report::report_json(plan, result, {"replay", seed, utc_stamp("%Y-%m-%dT%H:%M:%SZ")});
+  session::SessionResult result = session::Sequencer(plan, endpoint, options).run();
+  record::RunRecord redone = record::make_run_record(plan, std::move(result.configurations), result.aborted, "replay", prior.seed, utc_now());
   // Count the checks that came out identical (value and outcome, bit for bit).
   std::size_t same = 0, total = 0;
-  const auto& a_conf = original["configurations"];
-  const auto& b_conf = redone["configurations"];
-  for (std::size_t i = 0; i < std::min(a_conf.size(), b_conf.size()); ++i) {
-    const auto& ca = a_conf[i]["checks"];
-    const auto& cb = b_conf[i]["checks"];
+  for (std::size_t i = 0; i < std::min(prior.checks.size(), redone.configurations.size()); ++i) {
+    const auto& ca = prior.checks[i];
+    const auto& cb = redone.configurations[i].checks;
     total += std::max(ca.size(), cb.size());
     for (std::size_t k = 0; k < std::min(ca.size(), cb.size()); ++k)
-      if (ca[k] == cb[k]) ++same;
+      if (report::same_check(ca[k], cb[k])) ++same;
   }
-  redone["reanalysis_of"] = {{"run_dir", run.generic_string()}, {"checks", total}, {"identical_checks", same}};
-  const int code = finish(dir, redone, result);
-  std::printf("%zu of %zu checks identical to %s\n", same, total, original_path.string().c_str());
+  redone.reanalysis_of = record::ReanalysisOf{run.generic_string(), total, same};
+  const int code = finish(dir, redone);
+  std::printf("%zu of %zu checks identical to %s\n", same, total, (run / "report.json").string().c_str());
   return code;
 }
 
@@ -258,6 +228,7 @@ void add_run(CLI::App& app, int& exit_code) {
   r->add_option("--period-frames", a->period_frames, "rtaudio: requested period in frames (JACK: the server's period rules)")->capture_default_str();
   r->add_option("--attempts", a->attempts, "rtaudio: tries per take when xruns spoil it")->capture_default_str()->check(CLI::Range(1, 20));
   r->add_option("--fixture", a->fixtures, "measure only this cable configuration of the plan (fixture id; repeat for more)");
+  r->add_option("--step", a->steps, "run only this step of the plan's sequence (step id; repeat for more; a step's needs must be among them)");
   r->add_option("--out", a->out, "run directory (default reports/<UTC time>_<plan>)");
   r->add_option("--seed", a->seed, "seed of the simulated noise: same seed, same report")->capture_default_str();
   r->add_flag("--yes", a->yes, "rtaudio: do not wait for the operator to set up each cable and load (unattended runs)");

@@ -16,6 +16,7 @@
 #include "bench/cli/analysis_json.hpp"
 #include "bench/cli/app.hpp"
 #include "bench/core/error.hpp"
+#include "bench/core/format.hpp"
 #include "bench/dsp/biquad.hpp"
 #include "bench/io/sidecar.hpp"
 #include "bench/io/wav.hpp"
@@ -60,12 +61,7 @@ void add_selftest(CLI::App& app) {
     ReferenceChain chain;
     chain.eq = dsp::Biquad::peaking(chain.fs, 4000, 1.4, 3.0);
     std::filesystem::path dir = *out;
-    if (dir.empty()) {
-      const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-      char stamp[32];
-      std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&now));
-      dir = std::filesystem::path("reports") / (std::string(stamp) + "_selftest");
-    }
+    if (dir.empty()) dir = std::filesystem::path("reports") / (utc_now("%Y%m%dT%H%M%SZ") + "_selftest");
     if (std::filesystem::exists(dir)) throw InputError(dir.string() + " already exists: a run directory is never overwritten; pick another --out");
     std::filesystem::create_directories(dir);
     spdlog::info("selftest: reference chain = {} samples delay, static polynomial {}x + {}x^2 + {}x^3, +3 dB peak at 4 kHz, noise {} dBFS",

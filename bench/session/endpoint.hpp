@@ -9,8 +9,9 @@
 
 namespace bench::session {
 
-/// One hardware boundary: the interface plays, the reference ADC records. Implementations: the Sim
-/// endpoint (physical models, in process), later RtAudio and WAV replay.
+/// One hardware boundary: the interface plays, the reference ADC records. Implementations: SimEndpoint
+/// (the physical models of bench/sim, in process), ReplayEndpoint (a run's kept captures, for bench
+/// reanalyze) and LiveEndpoint (real devices through RtAudio: bench/session/live/, its own target).
 class Endpoint {
  public:
   virtual ~Endpoint() = default;

@@ -5,12 +5,29 @@
 #include <complex>
 
 #include "bench/core/error.hpp"
-#include "bench/session/impedance_measurement.hpp"
 
 namespace bench::session {
 
 double divider_db(double z_source_ohm, double z_load_ohm) {
   return 20.0 * std::log10(z_load_ohm / (z_load_ohm + z_source_ohm));
+}
+
+int parallel_inputs(const plan::Fixture& fixture) {
+  int most = 0;
+  for (const auto& w : fixture.wiring) {
+    if (w.source_channel < 0 || w.shorted) continue;
+    const auto n = std::count_if(fixture.wiring.begin(), fixture.wiring.end(), [&](const plan::ChannelWiring& o) {
+      return o.source_channel == w.source_channel && !o.shorted;
+    });
+    most = std::max(most, static_cast<int>(n));
+  }
+  return fixture.wiring.empty() ? 1 : most;
+}
+
+bool mono_plug_possible(const plan::Plan& plan, const plan::Fixture& fixture) {
+  const auto port = plan.interface.ports.find(fixture.source_port);
+  return fixture.source_connector == plan::Connector::kTs || fixture.source_connector == plan::Connector::kStereoTrs ||
+         (port != plan.interface.ports.end() && port->second.connector == plan::Connector::kStereoTrs);
 }
 
 Expectation expect(const plan::Plan& plan, const plan::Fixture& fixture, const plan::Load& load) {

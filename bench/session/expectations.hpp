@@ -20,6 +20,14 @@ struct Expectation {
 /// a port or input the profiles do not have.
 [[nodiscard]] Expectation expect(const plan::Plan& plan, const plan::Fixture& fixture, const plan::Load& load);
 
+/// Number of the fixture's destination channels fed by the most shared source channel: 2 for a Y-cable
+/// that drives two inputs from one output, else 1 (0 when nothing is wired). [any thread]
+[[nodiscard]] int parallel_inputs(const plan::Fixture& fixture);
+
+/// Whether a mono TS plug can short a channel of this fixture: a stereo jack on the source, or a TS plug
+/// declared in it. [any thread]
+[[nodiscard]] bool mono_plug_possible(const plan::Plan& plan, const plan::Fixture& fixture);
+
 /// Level change in dB of a source of impedance z_source driving a load z_load: 20*log10(|zl / (zl + zs)|).
 [[nodiscard]] double divider_db(double z_source_ohm, double z_load_ohm);
 

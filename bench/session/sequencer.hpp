@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "bench/plan/model.hpp"
+#include "bench/record/record.hpp"
 #include "bench/session/endpoint.hpp"
-#include "bench/session/result.hpp"
 
 namespace bench {
 namespace usb {
@@ -24,7 +24,10 @@ struct Progress {
   std::size_t configuration = 0;  ///< 1-based
   std::size_t configurations = 0;
   std::string fixture_id;
-  std::string step;               ///< "sweep, left channel", "THD+N at -1 dBFS", ...
+  std::size_t step = 0;           ///< 1-based position of the step in the plan's sequence
+  std::size_t steps = 0;
+  std::string step_id;            ///< the step's id ("sweeps", "thd_low", ...)
+  std::string what;               ///< "sweep on the left channel", "THD+N at -1 dBFS", ...
   double elapsed_s = 0;
   double remaining_s = -1;        ///< estimate; negative until one configuration is done
 };
@@ -42,16 +45,17 @@ struct RunOptions {
 
 /// All configurations of a plan, measured and judged.
 struct SessionResult {
-  std::vector<ConfigurationResult> configurations;
-  Outcome outcome = Outcome::kPass;
+  std::vector<record::ConfigurationRecord> configurations;
+  record::Outcome outcome = record::Outcome::kPass;
   std::optional<std::string> aborted;  ///< why the run stopped early (device gone, operator), if it did
 };
 
-/// Runs every cable configuration of a plan: set the fixture up, measure (channel map and polarity,
-/// frequency response and harmonics, level and gain, THD+N at the plan's levels, noise and hum,
-/// crosstalk, channel balance, maximum output into each load), keep every capture, judge against the
-/// limits. A measurement the bench cannot make (clipping, no signal) makes its checks ERROR and the
-/// run goes on with the next configuration. [main thread]
+/// Runs every cable configuration of a plan: sets the fixture up, runs the plan's steps in order (each a
+/// function of bench/session/steps/ that gets the earlier results it declares), keeps every capture, and
+/// judges against the step's limits. A step the bench cannot make (clipping, no signal) makes its checks
+/// ERROR and the run goes on; so do the steps that need its result. A configuration error inside one
+/// configuration makes it ERROR and the run goes on with the next; a device that is gone stops the run
+/// (what was measured is kept). [main thread]
 class Sequencer {
  public:
   Sequencer(const plan::Plan& plan, Endpoint& endpoint, RunOptions options);

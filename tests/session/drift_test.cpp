@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include "session_test_support.hpp"
@@ -19,21 +20,31 @@ const BenchRun& drift_run(double ppm, double tolerance_ppm = 1000) {
     plan::Plan p = cut_plan(base_plan("demo"), {"line_trs_to_amp_trs"}, {"r300"});
     p.adc.clock_offset_ppm = ppm;
     p.settings.drift_tolerance_ppm = tolerance_ppm;
-    return p;
+    return resequence(p);
   });
 }
 
-const nlohmann::json& clock_of(const BenchRun& r) { return r.config("line_trs_to_amp_trs").measurements.at("clock"); }
+const record::ClockResult& clock_of(const BenchRun& r) {
+  const auto* clock = r.config("line_trs_to_amp_trs").result<record::ClockResult>();
+  if (clock == nullptr) throw std::runtime_error("no clock result");
+  return *clock;
+}
+
+const record::SweepsResult& sweeps_of(const BenchRun& r) {
+  const auto* sweeps = r.config("line_trs_to_amp_trs").result<record::SweepsResult>();
+  if (sweeps == nullptr) throw std::runtime_error("no sweeps result");
+  return *sweeps;
+}
 
 class Drift : public ::testing::TestWithParam<double> {};
 
 TEST_P(Drift, FoundWithinOnePpm) {
   const double ppm = GetParam();
   const auto& j = clock_of(drift_run(ppm));
-  ASSERT_TRUE(j.at("drift_ppm").is_number()) << j.dump();
-  EXPECT_NEAR(j.at("drift_ppm").get<double>(), ppm, 1.0);  // issue target: within 1 ppm
-  EXPECT_NEAR(j.at("drift_ppm").get<double>(), ppm, 0.01); // what the tone fit achieves
-  EXPECT_EQ(j.at("corrected").get<bool>(), std::abs(ppm) >= 0.1);
+  ASSERT_TRUE(j.drift_ppm.has_value());
+  EXPECT_NEAR(*j.drift_ppm, ppm, 1.0);  // issue target: within 1 ppm
+  EXPECT_NEAR(*j.drift_ppm, ppm, 0.01); // what the tone fit achieves
+  EXPECT_EQ(j.corrected, std::abs(ppm) >= 0.1);
   const Check* k = one_check(drift_run(ppm).config("line_trs_to_amp_trs"), "clock_drift_ppm");
   ASSERT_NE(k, nullptr);
   EXPECT_EQ(k->outcome, Outcome::kInfo);
@@ -41,26 +52,28 @@ TEST_P(Drift, FoundWithinOnePpm) {
 
 TEST_P(Drift, CorrectedResponseAndHarmonicsMatchTheSameClockRunWithin005dB) {
   const double ppm = GetParam();
-  const auto& same = drift_run(0).config("line_trs_to_amp_trs").measurements.at("sweep");
-  const auto& off = drift_run(ppm).config("line_trs_to_amp_trs").measurements.at("sweep");
-  for (const char* side : {"left", "right"}) {
-    const auto& a = same.at(side);
-    const auto& b = off.at(side);
-    const auto f = a.at("frequency_hz").get<std::vector<double>>();
-    const auto ma = a.at("magnitude_db").get<std::vector<double>>();
-    const auto mb = b.at("magnitude_db").get<std::vector<double>>();
-    ASSERT_EQ(f, b.at("frequency_hz").get<std::vector<double>>());
+  const auto& same = sweeps_of(drift_run(0));
+  const auto& off = sweeps_of(drift_run(ppm));
+  for (std::size_t ch = 0; ch < 2; ++ch) {
+    const char* side = record::kChannelNames[ch];
+    ASSERT_TRUE(same.channels[ch] && off.channels[ch]) << side;
+    const auto& a = *same.channels[ch];
+    const auto& b = *off.channels[ch];
+    const auto& f = a.frequency_hz;
+    const auto& ma = a.magnitude_db;
+    const auto& mb = b.magnitude_db;
+    ASSERT_EQ(f, b.frequency_hz);
     double worst = 0, worst_f = 0;
     for (std::size_t i = 0; i < f.size(); ++i)
       if (f[i] >= 20 && f[i] <= 20000 && std::abs(ma[i] - mb[i]) > worst) worst = std::abs(ma[i] - mb[i]), worst_f = f[i];
     EXPECT_LT(worst, 0.05) << side << ": " << worst << " dB at " << worst_f << " Hz, drift " << ppm << " ppm";
-    const auto& ha = a.at("harmonics");
-    const auto& hb = b.at("harmonics");
+    const auto& ha = a.harmonics;
+    const auto& hb = b.harmonics;
     ASSERT_EQ(ha.size(), hb.size()) << side;
     for (std::size_t i = 0; i < ha.size(); ++i) {
-      const auto fa = ha[i].at("frequency_hz").get<std::vector<double>>();
-      const auto la = ha[i].at("level_db").get<std::vector<double>>();
-      const auto lb = hb[i].at("level_db").get<std::vector<double>>();
+      const auto& fa = ha[i].frequency_hz;
+      const auto& la = ha[i].level_db;
+      const auto& lb = hb[i].level_db;
       ASSERT_EQ(la.size(), lb.size());
       double w = 0, wf = 0, top = -400;
       // The sweep starts at 10 Hz and is accurate from 20 Hz (twice its start), as for the response.
@@ -72,10 +85,10 @@ TEST_P(Drift, CorrectedResponseAndHarmonicsMatchTheSameClockRunWithin005dB) {
       if (top < -95) continue;
       for (std::size_t k = 0; k < la.size(); ++k)
         if (in_band(k) && la[k] > top - 6 && std::abs(la[k] - lb[k]) > w) w = std::abs(la[k] - lb[k]), wf = fa[k];
-      EXPECT_LT(w, 0.05) << side << " H" << ha[i].at("order") << ": " << w << " dB at " << wf << " Hz, drift " << ppm << " ppm";
+      EXPECT_LT(w, 0.05) << side << " H" << ha[i].order << ": " << w << " dB at " << wf << " Hz, drift " << ppm << " ppm";
     }
-    EXPECT_EQ(a.at("polarity"), b.at("polarity"));
-    EXPECT_EQ(a.at("arrived_on"), b.at("arrived_on"));
+    EXPECT_EQ(a.inverted, b.inverted);
+    EXPECT_EQ(a.arrived_on, b.arrived_on);
   }
 }
 
@@ -103,7 +116,8 @@ TEST(DriftBeyondTolerance, EveryMeasurementIsAnErrorNamingTheDrift) {
     EXPECT_EQ(k.outcome, Outcome::kError) << describe(k);
     EXPECT_TRUE(contains(k.explanation, "drift_tolerance_ppm")) << describe(k);
   }
-  EXPECT_NEAR(clock_of(drift_run(150, 100)).at("drift_ppm").get<double>(), 150, 1.0);
+  ASSERT_TRUE(clock_of(drift_run(150, 100)).drift_ppm.has_value());
+  EXPECT_NEAR(*clock_of(drift_run(150, 100)).drift_ppm, 150, 1.0);
 }
 
 }  // namespace

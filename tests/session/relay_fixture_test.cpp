@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/io/usb/relay_board.hpp"
+#include "bench/io/relay/relay_board.hpp"
 #include "session_test_support.hpp"
 
 namespace bench::session::test {
@@ -25,7 +25,7 @@ plan::Plan relay_plan() {
   relays.loads = {{"open", {}}, {"r33", {1}}, {"r300", {2}}, {"hp_dynamic_32", {1, 2}}};
   relays.settling_s = 0;
   p.fixtures.front().relays = relays;
-  return p;
+  return resequence(p);
 }
 
 struct Recorded {
@@ -72,18 +72,18 @@ TEST(RelayFixture, TheBoardSwitchesEachLoadAndTheStateIsRecorded) {
   EXPECT_EQ(board.peek_state(), 0b0111);
   // No prompt at all: the board sets the cable path and every load the plan uses.
   EXPECT_TRUE(r.prompts.empty()) << r.prompts.front();
-  // The report records every switch with the state the board reported.
-  ASSERT_TRUE(c.measurements.contains("relays"));
-  const auto& events = c.measurements["relays"];
-  ASSERT_EQ(events.size(), 8u);
-  EXPECT_EQ(events[0]["for"], "load r300");
-  EXPECT_EQ(events[0]["relays_on"], nlohmann::json::array({2, 3}));
-  EXPECT_EQ(events[0]["state"], 0b0110);
-  EXPECT_EQ(events[4]["for"], "load open");
-  EXPECT_EQ(events[4]["state"], 0b0100);
-  EXPECT_EQ(events[7]["for"], "load hp_dynamic_32");
-  EXPECT_EQ(events[7]["state"], 0b0111);
-  EXPECT_TRUE(contains(events[0]["board"].get<std::string>(), "SCRPT")) << events[0]["board"];
+  // The report records every switch with the state the board reported; a load that is on already (r300
+  // for the first maximum output) is not switched again.
+  const auto& events = c.relays;
+  ASSERT_EQ(events.size(), 7u);
+  EXPECT_EQ(events[0].purpose, "load r300");
+  EXPECT_EQ(events[0].relays_on, (std::vector<int>{2, 3}));
+  EXPECT_EQ(events[0].state, 0b0110);
+  EXPECT_EQ(events[3].purpose, "load open");
+  EXPECT_EQ(events[3].state, 0b0100);
+  EXPECT_EQ(events[6].purpose, "load hp_dynamic_32");
+  EXPECT_EQ(events[6].state, 0b0111);
+  EXPECT_TRUE(contains(events[0].board, "SCRPT")) << events[0].board;
   // Switching by relays measures the same chain: the impedance comes out as without a board.
   for (const char* side : {"left", "right"})
     if (const Check* k = one_check(c, "output_impedance_ohm", side)) {
@@ -101,7 +101,7 @@ TEST(RelayFixture, WithoutABoardTheOperatorIsAskedForEachLoad) {
   EXPECT_EQ(r.prompts[1], "Connect the load 'Dynamic headphone, 32 ohm class' (hp_dynamic_32) to the amplifier's output in place of 'r300'");
   EXPECT_EQ(r.prompts[3], "Disconnect the load 'r300' from the amplifier's output and leave it open (only the reference ADC on it)");
   EXPECT_EQ(r.prompts[4], "Connect the load '33 ohm resistor, 1 %' (r33) to the amplifier's output in place of 'open'");
-  EXPECT_FALSE(r.result.configurations.front().measurements.contains("relays"));
+  EXPECT_TRUE(r.result.configurations.front().relays.empty());
 }
 
 TEST(RelayFixture, ALoadTheBoardCannotSwitchIsPromptedAfterThePathIsSet) {
@@ -116,8 +116,8 @@ TEST(RelayFixture, ALoadTheBoardCannotSwitchIsPromptedAfterThePathIsSet) {
 TEST(RelayFixture, ABoardUnpluggedMidRunStopsTheRunAsAnError) {
   const plan::Plan p = relay_plan();
   usb::ScriptedRelayBoard board(4);
-  // Five operations succeed (state, set 2, set 3, state at the start; state before the first
-  // maximum-output switch), the sixth (reading the state back) finds the board gone.
+  // Five operations succeed (state, set 2, set 3, state at the start; state before the switch to the
+  // headphone for maximum output), the sixth (switching relay 1 on) finds the board gone.
   board.unplug_after(5);
   const Recorded r = run_with(p, &board, false);
   ASSERT_TRUE(r.result.aborted.has_value());

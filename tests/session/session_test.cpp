@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/io/wav.hpp"
-#include "bench/report/report_json.hpp"
+#include "bench/report/record_json.hpp"
 #include "session_test_support.hpp"
 
 namespace bench::session::test {
@@ -78,7 +78,7 @@ class DemoConfiguration : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(DemoConfiguration, Passes) {
   const auto& c = demo(GetParam()).config(GetParam());
-  EXPECT_TRUE(c.errors.empty()) << describe(c);
+  EXPECT_TRUE(c.all_errors().empty()) << describe(c);
   EXPECT_EQ(c.outcome, Outcome::kPass) << describe(c);
   for (const auto& k : c.checks) EXPECT_NE(k.outcome, Outcome::kFail) << describe(k);
   // Every measurement group made its checks.
@@ -162,7 +162,7 @@ const BenchRun& fault(const std::string& fixture) { return single_fixture_run("f
 
 TEST(FaultsPlan, GoodConfigurationPasses) {
   const auto& c = fault("line_trs_to_amp_trs").config("line_trs_to_amp_trs");
-  EXPECT_TRUE(c.errors.empty()) << describe(c);
+  EXPECT_TRUE(c.all_errors().empty()) << describe(c);
   EXPECT_EQ(c.outcome, Outcome::kPass) << describe(c);
 }
 
@@ -180,7 +180,7 @@ class FaultDetected : public ::testing::TestWithParam<FaultCase> {};
 TEST_P(FaultDetected, FailsWithTheRightCheckAndExplanation) {
   const FaultCase& f = GetParam();
   const auto& c = fault(f.fixture).config(f.fixture);
-  EXPECT_TRUE(c.errors.empty()) << "a cable fault is not a bench error\n" << describe(c);
+  EXPECT_TRUE(c.all_errors().empty()) << "a cable fault is not a bench error\n" << describe(c);
   EXPECT_EQ(c.outcome, Outcome::kFail) << describe(c);
   const Check* k = one_check(c, f.check, f.channel);
   ASSERT_NE(k, nullptr) << describe(c);
@@ -266,9 +266,9 @@ const BenchRun& clipping_run() {
 TEST(BenchCannotMeasure, ClippingAdcIsAnErrorNamingTheClipping) {
   const auto& c = clipping_run().config("line_trs_to_amp_trs");
   EXPECT_EQ(c.outcome, Outcome::kError) << describe(c);
-  ASSERT_FALSE(c.errors.empty()) << describe(c);
+  ASSERT_FALSE(c.all_errors().empty()) << describe(c);
   bool clipped = false;
-  for (const auto& e : c.errors) clipped = clipped || contains(e, "clipped");
+  for (const auto& e : c.all_errors()) clipped = clipped || contains(e, "clipped");
   EXPECT_TRUE(clipped) << describe(c);
   EXPECT_EQ(clipping_run().result.outcome, Outcome::kError);
 }
@@ -301,9 +301,9 @@ TEST(BenchCannotMeasure, NoSignalAtAllIsAnError) {
   const auto& c = run.config("line_trs_to_amp_trs");
   EXPECT_EQ(c.outcome, Outcome::kError) << describe(c);
   EXPECT_EQ(run.result.outcome, Outcome::kError);
-  ASSERT_FALSE(c.errors.empty()) << describe(c);
+  ASSERT_FALSE(c.all_errors().empty()) << describe(c);
   bool no_signal = false;
-  for (const auto& e : c.errors) no_signal = no_signal || contains(e, "no signal");
+  for (const auto& e : c.all_errors()) no_signal = no_signal || contains(e, "no signal");
   EXPECT_TRUE(no_signal) << describe(c);
   for (const char* name : {"channel_map", "level_dbv", "gain_db"})
     for (const Check* k : checks_named(c, name)) EXPECT_EQ(k->outcome, Outcome::kError) << describe(*k);
@@ -369,12 +369,14 @@ std::string slurp_file(const fs::path& p) {
 
 TEST(Determinism, SameSeedSameReportOtherSeedOtherNoise) {
   const plan::Plan p = cut_plan(base_plan("demo"), {"line_trs_to_amp_trs"}, {"r300"});
-  const report::RunInfo info{"sim", 7, "2024-01-01T00:00:00Z"};
   const fs::path dir_a = fresh_dir("determinism_a"), dir_b = fresh_dir("determinism_b"), dir_c = fresh_dir("determinism_c");
   const SessionResult a = run_session(p, 7, dir_a);
   const SessionResult b = run_session(p, 7, dir_b);
   const SessionResult other = run_session(p, 8, dir_c);
-  nlohmann::json ja = report::report_json(p, a, info), jb = report::report_json(p, b, info);
+  const auto doc = [&](const SessionResult& r) {
+    return report::to_json(record::make_run_record(p, r.configurations, r.aborted, "sim", 7, "2024-01-01T00:00:00Z"));
+  };
+  nlohmann::json ja = doc(a), jb = doc(b);
   ja.erase("created_utc"), jb.erase("created_utc");
   EXPECT_EQ(ja, jb) << "same plan, same seed, different reports:\n" << nlohmann::json::diff(ja, jb).dump(1);
 

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -27,13 +28,17 @@
 
 #include "bench/plan/load.hpp"
 #include "bench/plan/model.hpp"
-#include "bench/session/result.hpp"
+#include "bench/plan/steps.hpp"
+#include "bench/record/record.hpp"
 #include "bench/session/sequencer.hpp"
 #include "bench/session/sim_endpoint.hpp"
 
 namespace bench::session::test {
 
 namespace fs = std::filesystem;
+using record::Check;
+using record::ConfigurationRecord;
+using record::Outcome;
 
 /// The repository root: this file is tests/session/session_test_support.hpp.
 inline fs::path repo_root() { return fs::path(__FILE__).parent_path().parent_path().parent_path(); }
@@ -71,6 +76,7 @@ inline const plan::Plan& base_plan(const std::string& name) {
       slot->settings.impedance_loads.clear();
       slot->settings.impedance_ports.clear();
       slot->impedance_loads.clear();
+      slot->steps = plan::default_sequence(*slot);
     }
   }
   return *slot;
@@ -95,17 +101,27 @@ inline plan::Plan cut_plan(const plan::Plan& full, const std::vector<std::string
   return p;
 }
 
+/// Rebuilds the plan's sequence from its (edited) settings: the default sequence, or only the steps of
+/// the given kinds. Tests that change settings or loads of a loaded plan call it, since each step carries
+/// its own copy of the settings.
+inline plan::Plan& resequence(plan::Plan& p, const std::vector<std::string>& kinds = {}) {
+  p.steps = plan::default_sequence(p);
+  if (!kinds.empty())
+    std::erase_if(p.steps, [&](const plan::Step& s) { return std::find(kinds.begin(), kinds.end(), s.kind) == kinds.end(); });
+  return p;
+}
+
 /// A plan and what the bench made of it.
 struct BenchRun {
   plan::Plan plan;
   SessionResult result;
 
   /// The result of one configuration; fails the test and returns an empty one if it is missing.
-  [[nodiscard]] const ConfigurationResult& config(const std::string& fixture_id) const {
+  [[nodiscard]] const ConfigurationRecord& config(const std::string& fixture_id) const {
     for (const auto& c : result.configurations)
-      if (c.fixture_id == fixture_id) return c;
+      if (c.fixture.id == fixture_id) return c;
     ADD_FAILURE() << "no configuration " << fixture_id << " in the result";
-    static const ConfigurationResult empty;
+    static const ConfigurationRecord empty;
     return empty;
   }
   [[nodiscard]] const plan::Fixture& fixture(const std::string& fixture_id) const {
@@ -153,7 +169,7 @@ inline const BenchRun& single_fixture_run(const std::string& plan_name, const st
 }
 
 /// Every check named `name` (and on `channel`, and into `load`, when given).
-inline std::vector<const Check*> checks_named(const ConfigurationResult& c, const std::string& name,
+inline std::vector<const Check*> checks_named(const ConfigurationRecord& c, const std::string& name,
                                               const std::optional<std::string>& channel = std::nullopt,
                                               const std::optional<std::string>& load = std::nullopt) {
   std::vector<const Check*> out;
@@ -163,26 +179,33 @@ inline std::vector<const Check*> checks_named(const ConfigurationResult& c, cons
 }
 
 /// The one check named `name` (on `channel`, into `load`); fails the test and returns nullptr otherwise.
-inline const Check* one_check(const ConfigurationResult& c, const std::string& name,
+inline const Check* one_check(const ConfigurationRecord& c, const std::string& name,
                               const std::optional<std::string>& channel = std::nullopt,
                               const std::optional<std::string>& load = std::nullopt) {
   const auto all = checks_named(c, name, channel, load);
   if (all.size() != 1) {
-    ADD_FAILURE() << c.fixture_id << ": expected exactly one check " << name << (channel ? " on " + *channel : std::string())
+    ADD_FAILURE() << c.fixture.id << ": expected exactly one check " << name << (channel ? " on " + *channel : std::string())
                   << (load ? " into " + *load : std::string()) << ", found " << all.size();
     return nullptr;
   }
   return all.front();
 }
 
+/// A check's value as text: the number, the word, or "null".
+inline std::string text_of(const record::Value& v) {
+  if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
+  if (const auto* w = std::get_if<std::string>(&v)) return *w;
+  return "null";
+}
+
 /// The numeric value of a check; NaN (and a test failure) when it is not a number.
 inline double value_of(const Check& k) {
-  if (!k.value.is_number()) {
-    ADD_FAILURE() << k.name << (k.channel ? " on " + *k.channel : std::string()) << " has no numeric value: " << k.value.dump()
+  if (!std::holds_alternative<double>(k.value)) {
+    ADD_FAILURE() << k.name << (k.channel ? " on " + *k.channel : std::string()) << " has no numeric value: " << text_of(k.value)
                   << " (" << k.explanation << ")";
     return std::nan("");
   }
-  return k.value.get<double>();
+  return std::get<double>(k.value);
 }
 
 inline std::string describe(const Check& k) {
@@ -190,13 +213,13 @@ inline std::string describe(const Check& k) {
   if (k.channel) s += " [" + *k.channel + "]";
   if (k.load) s += " into " + *k.load;
   if (k.level_dbfs) s += " at " + std::to_string(*k.level_dbfs) + " dBFS";
-  return s + " = " + k.value.dump() + " " + k.unit + ": " + to_string(k.outcome) + ": " + k.explanation;
+  return s + " = " + text_of(k.value) + " " + k.unit + ": " + to_string(k.outcome) + ": " + k.explanation;
 }
 
 /// Every check of a configuration, one a line, for failure messages.
-inline std::string describe(const ConfigurationResult& c) {
-  std::string s = c.fixture_id + ": " + to_string(c.outcome) + "\n";
-  for (const auto& e : c.errors) s += "  error: " + e + "\n";
+inline std::string describe(const ConfigurationRecord& c) {
+  std::string s = c.fixture.id + ": " + to_string(c.outcome) + "\n";
+  for (const auto& e : c.all_errors()) s += "  error: " + e + "\n";
   for (const auto& k : c.checks) s += "  " + describe(k) + "\n";
   return s;
 }
@@ -205,7 +228,7 @@ inline bool contains(const std::string& haystack, const std::string& needle) { r
 
 }  // namespace bench::session::test
 
-namespace bench::session {
+namespace bench::record {
 /// Readable outcomes in assertion messages.
 inline void PrintTo(Outcome o, std::ostream* os) { *os << to_string(o); }
-}  // namespace bench::session
+}  // namespace bench::record

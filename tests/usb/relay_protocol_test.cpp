@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "bench/core/error.hpp"
-#include "bench/io/usb/relay_board.hpp"
-#include "bench/io/usb/relay_protocol.hpp"
+#include "bench/io/relay/relay_board.hpp"
+#include "bench/io/relay/relay_protocol.hpp"
 #include "bench/io/usb/usb_device.hpp"
 
 namespace relay = bench::usb::relay;

@@ -42,8 +42,8 @@
 #include <vector>
 
 #include "bench/core/error.hpp"
-#include "bench/io/usb/relay_board.hpp"
-#include "bench/io/usb/relay_protocol.hpp"
+#include "bench/io/usb/hid_relay_board.hpp"
+#include "bench/io/relay/relay_protocol.hpp"
 #include "bench/io/usb/usb_device.hpp"
 
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-#include "bench/io/usb/relay_protocol.hpp"
+#include "bench/io/relay/relay_protocol.hpp"
 
 #include <charconv>
 #include <string>

@@ -1,4 +1,4 @@
-#include "bench/session/live_endpoint.hpp"
+#include "bench/session/live/live_endpoint.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -2,8 +2,6 @@
 // from sweeps into open / 33 ohm / 300 ohm (the reference ADC's noise on) against the model's own
 // output_impedance_ohm across 0.1..100 ohm; the response change measured into each headphone against
 // the change predicted from the solved impedance; the verdicts of the shipped impedance plans.
-#include "bench/session/impedance_measurement.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,12 +14,11 @@
 
 #include "bench/core/error.hpp"
 #include "bench/plan/load.hpp"
+#include "bench/session/expectations.hpp"
 #include "session_test_support.hpp"
 
 namespace bench::session::test {
 namespace {
-
-using nlohmann::json;
 
 // The impedance plan's amplifier with its output impedance set to z_out_ohm; only the given loads, and
 // no port measured on its own (PortImpedance asks for that).
@@ -32,37 +29,40 @@ plan::Plan impedance_plan(double z_out_ohm, const std::vector<std::string>& load
   return p;
 }
 
-// measure_impedance alone through the Sim endpoint: the takes the sequencer would make, nothing else.
-json measure(const plan::Plan& p, std::uint64_t seed = 7) {
-  SimEndpoint endpoint(p, seed);
-  const plan::Fixture& fx = p.fixtures.front();
-  const auto pre = static_cast<Eigen::Index>(std::llround(p.settings.preroll_s * p.settings.sample_rate_hz));
-  const auto post = static_cast<Eigen::Index>(std::llround(p.settings.postroll_s * p.settings.sample_rate_hz));
-  ImpedanceContext cx;
-  cx.plan = &p;
-  cx.fixture = &fx;
-  cx.use_load = [&](const plan::Load& l) { endpoint.configure(fx, l); };
-  cx.use_port_load = [&](const plan::Load& l) { endpoint.configure_port(fx, l); };
-  cx.record = [&](const dsp::Frames& body, const std::string&, json) {
-    dsp::Frames played = dsp::Frames::Zero(pre + body.rows() + post, 2);
-    played.middleRows(pre, body.rows()) = body;
-    return endpoint.play_and_record(played);
-  };
-  cx.preroll_frames = pre;
-  ImpedanceResult r = measure_impedance(cx);
-  r.measurement["checks"] = json::array();
-  for (const auto& k : r.checks)
-    r.measurement["checks"].push_back({{"name", k.name}, {"value", k.value}, {"outcome", to_string(k.outcome)}, {"load", k.load.value_or("")}});
-  return r.measurement;
+// What the impedance step alone made of a plan's first fixture.
+struct Measured {
+  record::ImpedanceResult result;
+  std::vector<record::Check> checks;
+};
+
+// The impedance step alone (a plan whose sequence is only that step) through the Sim endpoint.
+Measured measure(plan::Plan p, std::uint64_t seed = 7) {
+  resequence(p, {"impedance"});
+  const fs::path dir = fresh_dir("impedance-step");
+  const SessionResult r = run_session(p, seed, dir);
+  fs::remove_all(dir);
+  const auto& c = r.configurations.front();
+  const auto* z = c.result<record::ImpedanceResult>();
+  if (z == nullptr) {
+    ADD_FAILURE() << "the impedance step made no result: " << describe(c);
+    return {};
+  }
+  return {*z, c.checks};
 }
 
-const json& cached_measure(double z_out_ohm, const std::vector<std::string>& loads) {
-  static std::map<std::string, std::unique_ptr<json>> cache;
+const Measured& cached_measure(double z_out_ohm, const std::vector<std::string>& loads) {
+  static std::map<std::string, std::unique_ptr<Measured>> cache;
   std::string key = std::to_string(z_out_ohm);
   for (const auto& l : loads) key += "." + l;
   auto& slot = cache[key];
-  if (!slot) slot = std::make_unique<json>(measure(impedance_plan(z_out_ohm, loads)));
+  if (!slot) slot = std::make_unique<Measured>(measure(impedance_plan(z_out_ohm, loads)));
   return *slot;
+}
+
+const record::HeadphoneLoading& headphone(const Measured& m, const std::string& id) {
+  for (const auto& h : m.result.headphones)
+    if (h.load == id) return h;
+  throw std::runtime_error("no headphone " + id + " in the impedance result");
 }
 
 class OutputImpedanceAccuracy : public ::testing::TestWithParam<double> {};
@@ -71,16 +71,17 @@ class OutputImpedanceAccuracy : public ::testing::TestWithParam<double> {};
 // 1 kHz (third-octave mean) and at every point from 20 Hz to 20 kHz.
 TEST_P(OutputImpedanceAccuracy, WithinTwoPercentOfTheModelAt1kHz) {
   const double z = GetParam();
-  const json& m = cached_measure(z, {"r300"});
-  for (const char* side : {"left", "right"}) {
-    const json& c = m["channels"][side];
-    const double at_1k = c["at_1khz"]["impedance_ohm"].get<double>();
+  const Measured& m = cached_measure(z, {"r300"});
+  for (std::size_t ch = 0; ch < 2; ++ch) {
+    const char* side = record::kChannelNames[ch];
+    const record::ImpedanceCurve& c = m.result.channels[ch];
+    const double at_1k = c.at_1khz_ohm;
     std::printf("Z_out %g ohm, %s: %.5f ohm at 1 kHz (%+.3f %%), band %.5f..%.5f ohm\n", z, side, at_1k,
-                100 * (at_1k / z - 1), c["band_impedance_ohm"]["min"].get<double>(), c["band_impedance_ohm"]["max"].get<double>());
+                100 * (at_1k / z - 1), c.band_min_ohm, c.band_max_ohm);
     EXPECT_NEAR(at_1k, z, 0.02 * z) << side;
-    EXPECT_NEAR(c["at_1khz"]["phase_deg"].get<double>(), 0.0, z < 0.5 ? 10.0 : 1.0) << side;
-    const auto f = c["frequency_hz"].get<std::vector<double>>();
-    const auto mag = c["impedance_ohm"].get<std::vector<double>>();
+    EXPECT_NEAR(c.at_1khz_phase_deg, 0.0, z < 0.5 ? 10.0 : 1.0) << side;
+    const auto& f = c.frequency_hz;
+    const auto& mag = c.impedance_ohm;
     ASSERT_EQ(f.size(), mag.size());
     for (std::size_t i = 0; i < f.size(); ++i)
       if (f[i] >= 20 && f[i] <= 20000) {
@@ -94,8 +95,8 @@ INSTANTIATE_TEST_SUITE_P(Range, OutputImpedanceAccuracy, ::testing::Values(0.1, 
 // With 1 % resistors and the open load (exact), the worst-case bound is about 1 % of Z_out: the solve
 // is then Z = R (V_open / V_L - 1), linear in R (plus the 300 ohm's weight in the least squares).
 TEST(OutputImpedanceUncertainty, AboutTheResistorsTolerance) {
-  const json& m = cached_measure(10.0, {"r300"});
-  const double u = m["channels"]["left"]["at_1khz"]["uncertainty_ohm"].get<double>();
+  const Measured& m = cached_measure(10.0, {"r300"});
+  const double u = m.result.channels[0].at_1khz_uncertainty_ohm;
   EXPECT_GT(u, 0.5 * 0.01 * 10.0);
   EXPECT_LT(u, 1.5 * 0.01 * 10.0);
 }
@@ -112,17 +113,17 @@ class HeadphoneChange : public ::testing::TestWithParam<HeadphoneCase> {};
 // the ADC's input): within 0.1 dB from 20 Hz to 20 kHz.
 TEST_P(HeadphoneChange, MeasuredAgreesWithPredictedWithinATenthOfADecibel) {
   const auto c = GetParam();
-  const json& m = cached_measure(c.z_out_ohm, {"r300", "hp_dynamic_32", "hp_dynamic_300"});
-  for (const char* side : {"left", "right"}) {
-    const json& h = m["headphones"][c.headphone]["channels"][side];
+  const Measured& m = cached_measure(c.z_out_ohm, {"r300", "hp_dynamic_32", "hp_dynamic_300"});
+  for (std::size_t ch = 0; ch < 2; ++ch) {
+    const char* side = record::kChannelNames[ch];
+    const record::HeadphoneChannel& h = headphone(m, c.headphone).channels[ch];
     std::printf("Z_out %g ohm into %s, %s: deviation %.3f dB predicted, %.3f dB measured, agreement %.4f dB\n", c.z_out_ohm,
-                c.headphone, side, h["deviation_db"].get<double>(), h["measured_deviation_db"].get<double>(),
-                h["agreement_db"].get<double>());
-    EXPECT_LT(h["agreement_db"].get<double>(), 0.1) << side;
+                c.headphone, side, h.deviation_db, h.measured_deviation_db, h.agreement_db);
+    EXPECT_LT(h.agreement_db, 0.1) << side;
     // And point by point from the arrays themselves.
-    const auto f = m["channels"][side]["frequency_hz"].get<std::vector<double>>();
-    const auto measured = h["measured_change_db"].get<std::vector<double>>();
-    const auto predicted = h["predicted_as_connected_change_db"].get<std::vector<double>>();
+    const auto& f = m.result.channels[ch].frequency_hz;
+    const auto& measured = h.measured_change_db;
+    const auto& predicted = h.predicted_as_connected_change_db;
     for (std::size_t i = 0; i < f.size(); ++i)
       if (f[i] >= 20 && f[i] <= 20000) {
         EXPECT_NEAR(measured[i], predicted[i], 0.1) << side << " at " << f[i] << " Hz";
@@ -157,11 +158,9 @@ TEST_P(HeadphoneChange, PredictedDeviationIsTheCurvesWithTheModelsImpedance) {
     if (l.id == c.headphone) hp = &l;
   ASSERT_NE(hp, nullptr);
   const double expected = analytic_deviation_db(*hp, c.z_out_ohm);
-  const json& m = cached_measure(c.z_out_ohm, {"r300", "hp_dynamic_32", "hp_dynamic_300"});
-  for (const char* side : {"left", "right"})
-    EXPECT_NEAR(m["headphones"][c.headphone]["channels"][side]["deviation_db"].get<double>(), expected,
-                0.02 + 0.01 * expected)
-        << side;
+  const Measured& m = cached_measure(c.z_out_ohm, {"r300", "hp_dynamic_32", "hp_dynamic_300"});
+  for (std::size_t ch = 0; ch < 2; ++ch)
+    EXPECT_NEAR(headphone(m, c.headphone).channels[ch].deviation_db, expected, 0.02 + 0.01 * expected) << record::kChannelNames[ch];
 }
 
 struct PortCase {
@@ -180,20 +179,23 @@ TEST_P(PortImpedance, MeasuredWithinTwoPercentAndUsedForTheSourceLoading) {
   plan::Plan p = cut_plan(base_plan("impedance"), {c.fixture}, {"r300"});
   p.settings.impedance_ports = {p.fixtures.front().source_port};
   p.interface.ports.at(p.fixtures.front().source_port).output_impedance_ohm = c.port_ohm;
-  const json m = measure(p);
+  const Measured m = measure(p);
   const std::string port = p.fixtures.front().source_port;
+  ASSERT_EQ(m.result.ports.size(), 1u);
+  EXPECT_EQ(m.result.ports[0].port, port);
   double worst = 0;
-  for (const char* side : {"left", "right"}) {
-    const double z = m["ports"][port]["channels"][side]["at_1khz"]["impedance_ohm"].get<double>();
+  for (std::size_t ch = 0; ch < 2; ++ch) {
+    const char* side = record::kChannelNames[ch];
+    const double z = m.result.ports[0].channels[ch].at_1khz_ohm;
     std::printf("%s Z_out %g ohm, %s: %.4f ohm at 1 kHz (%+.3f %%)\n", port.c_str(), c.port_ohm, side, z, 100 * (z / c.port_ohm - 1));
     EXPECT_NEAR(z, c.port_ohm, 0.02 * c.port_ohm) << side;
     worst = std::max(worst, z);
   }
-  EXPECT_EQ(m["source_loading"]["source_impedance_from"], "measured");
-  EXPECT_NEAR(m["source_loading"]["source_impedance_ohm"].get<double>(), c.drive_share * worst, 1e-9);
-  EXPECT_NEAR(m["source_loading"]["level_change_db"].get<double>(), divider_db(c.drive_share * c.port_ohm, c.input_ohm), 0.002);
+  EXPECT_TRUE(m.result.source_loading.measured);
+  EXPECT_NEAR(m.result.source_loading.source_impedance_ohm, c.drive_share * worst, 1e-9);
+  EXPECT_NEAR(m.result.source_loading.level_change_db, divider_db(c.drive_share * c.port_ohm, c.input_ohm), 0.002);
   // The amplifier's own figure is untouched by the port's.
-  EXPECT_NEAR(m["channels"]["left"]["at_1khz"]["impedance_ohm"].get<double>(), 2.0, 0.04);
+  EXPECT_NEAR(m.result.channels[0].at_1khz_ohm, 2.0, 0.04);
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, PortImpedance,
@@ -201,10 +203,10 @@ INSTANTIATE_TEST_SUITE_P(Table, PortImpedance,
                                            PortCase{"hp_to_amp_rca_y", 10, 10000, 1.0}, PortCase{"hp_to_amp_rca_y", 0.5, 10000, 1.0}));
 
 TEST(PortImpedance, WithoutTheKeyTheProfileValueIsUsed) {
-  const json& m = cached_measure(10.0, {"r300"});
-  EXPECT_TRUE(m["ports"].empty());
-  EXPECT_EQ(m["source_loading"]["source_impedance_from"], "profile");
-  EXPECT_NEAR(m["source_loading"]["level_change_db"].get<double>(), divider_db(430, 20000), 1e-9);
+  const Measured& m = cached_measure(10.0, {"r300"});
+  EXPECT_TRUE(m.result.ports.empty());
+  EXPECT_FALSE(m.result.source_loading.measured);
+  EXPECT_NEAR(m.result.source_loading.level_change_db, divider_db(430, 20000), 1e-9);
 }
 
 // A Y-cable that splits the left line output into both RCA inputs: the source then drives two 10 kohm
@@ -218,7 +220,7 @@ TEST(YCableSplit, TwoInputsOnOneOutputLoadItInParallel) {
       p.impedance_loads.push_back(plan::load_load(repo_root() / "profiles" / "loads" / (std::string(id) + ".toml")));
       p.settings.impedance_loads.push_back(id);
     }
-    return p;
+    return resequence(p);
   });
   const auto& c = run.config("line_trs_to_amp_rca");
   const double z_load = parallel_ohm(300, 100000);

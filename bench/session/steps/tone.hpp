@@ -1,0 +1,35 @@
+#pragma once
+
+// Steady tones for the tone-based steps: the faded coherent tone every one of them plays, and one take of
+// it on both channels analysed per ADC channel (level, distortion, maximum output).
+
+#include <array>
+#include <optional>
+#include <string>
+
+#include "bench/analysis/sine_analysis.hpp"
+#include "bench/dsp/types.hpp"
+#include "bench/session/steps/step.hpp"
+#include "bench/signal/tone.hpp"
+
+namespace bench::session::steps {
+
+/// A coherent tone with raised-cosine fades of DurationLimits::kToneRampS (at most a quarter of it) at
+/// both ends, the same on both source channels (frames x 2).
+[[nodiscard]] dsp::Frames faded_tone(const stimulus::ToneSpec& spec);
+
+/// Per ADC channel: the sine analysis, or, where no tone arrived, the level of what did arrive at the
+/// tone's frequency.
+struct ToneChannel {
+  std::optional<analysis::SineResult> sine;
+  double level_dbfs = -400;
+};
+
+/// Plays the step's tone (settings.tone_frequency_hz) at `level_dbfs` for `duration_s` on both channels as
+/// take `name` and analyses each ADC channel from the latency plus DurationLimits::kToneSettleS to before
+/// the fade-out. Throws bench::ConfigError for a tone too short to analyse (the loader refuses those),
+/// bench::MeasurementError from the take.
+[[nodiscard]] std::array<ToneChannel, 2> play_tone(const StepContext& cx, double level_dbfs, double duration_s,
+                                                   const std::string& name);
+
+}  // namespace bench::session::steps
