@@ -3,11 +3,14 @@
 // Internal to bench_plan (not installed API): the pieces the loader's files share, each defined once.
 // Throws bench::ConfigError like the public loaders (plan/load.hpp); any thread.
 
+#include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "bench/plan/catalogue.hpp"
 #include "bench/plan/model.hpp"
 #include "bench/plan/toml_reader.hpp"
 
@@ -19,5 +22,59 @@ namespace bench::plan::detail {
 /// A balanced signal needs a connector with hot, cold and ground: balanced with a TS, RCA or stereo TRS
 /// connector (at connector_key) is a ConfigError at r's "balanced".
 void check_balanced_connector(const Reader& r, std::string_view connector_key, Connector c, bool balanced);
+
+/// An id with the line it is on.
+using LocatedId = std::pair<std::string, std::uint32_t>;
+
+/// The ids of the array at r's key (required, not empty), each once (a duplicate is a ConfigError at
+/// its line).
+[[nodiscard]] std::vector<LocatedId> read_ids(const Reader& r, std::string_view key,
+                                              std::string_view example);
+
+/// Where an id of r's key points: <root>/<folder>/<id>.toml. An id ending in .toml, one that is not
+/// plain (.., a leading /, a backslash) or whose file does not exist is a ConfigError at r.file():line
+/// naming the key, what it refers to (what: "load profile") and the path looked for.
+[[nodiscard]] std::filesystem::path referenced_file(const Reader& r, std::string_view key, std::uint32_t line,
+                                                    const std::string& id, const std::filesystem::path& root,
+                                                    const std::filesystem::path& folder,
+                                                    std::string_view what);
+
+/// The catalogue's allowed range of a numeric setting (of each element of a list).
+[[nodiscard]] Range setting_range(const SettingSpec& spec);
+
+/// Whether spec is the setting that sets member.
+template <class T>
+[[nodiscard]] bool is_setting(const SettingSpec& spec, T MeasurementSettings::*member) {
+  return spec.field == SettingField(member);
+}
+
+/// The names of every setting of the catalogue, in its order (the keys of [settings]).
+[[nodiscard]] Keys setting_names();
+
+/// Reads the setting spec.name of r (present, and an allowed key of r) into s: a number or a list of
+/// numbers within the catalogue's range, a string, or a list of ids, each once (what they refer to is
+/// checked by read_impedance_loads and read_impedance_ports).
+void read_setting(const Reader& r, const SettingSpec& spec, MeasurementSettings& s);
+
+/// Reads [settings]: each setting of the catalogue it gives, over the defaults of MeasurementSettings;
+/// reference_load is required.
+[[nodiscard]] MeasurementSettings read_settings(const Reader& r);
+
+/// The loads r's impedance_loads lists (ids of profiles/loads/ under bench_root), loaded: each a resistor
+/// or open, two or more, not all of one impedance.
+[[nodiscard]] std::vector<Load> read_impedance_loads(const Reader& r,
+                                                     const std::filesystem::path& bench_root);
+
+/// The ports r's impedance_ports lists, each a port of interface. They are measured into the impedance
+/// loads: without any (have_loads false) the key is an error.
+[[nodiscard]] std::vector<std::string> read_impedance_ports(const Reader& r,
+                                                            const InterfaceProfile& interface,
+                                                            bool have_loads);
+
+/// The plan-wide checks of [settings] (r) against the plan's profiles: the sample rate is supported by
+/// interface and ADC, the sweep lies below Nyquist with f1 < f2, the tone below Nyquist, reference_load is
+/// one of loads, the ADC records two channels.
+void cross_validate_settings(const Reader& r, const MeasurementSettings& s, const InterfaceProfile& interface,
+                             const AdcProfile& adc, const std::vector<Load>& loads);
 
 }  // namespace bench::plan::detail

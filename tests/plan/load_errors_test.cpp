@@ -112,31 +112,13 @@ source_channel = "right"
 )";
 
 // Valid against the repository's profiles and fixtures (copied into the scratch directory).
-const char* const kPlan = R"(
-[plan]
-name = "Test plan"
-interface = "scarlett_2i2"
-amp = "desktop_amp"
-adc = "reference_adc"
-limits = "qa_default"
-loads = ["r32", "r300"]
-fixtures = ["line_trs_to_amp_trs"]
-
-[settings]
-reference_load = "r300"
-)";
+const char* const kPlan = t::kBasePlan;
 
 const char* const kZma = "* test curve\n10 30 0\n100 31 5\n1000 32 10\n";
 const std::pair<std::string, std::string> kCurve{"profiles/loads/curve.zma", kZma};
 
-constexpr const char* kEditNotFound = "EDIT NOT FOUND";
-
-// base with the first `from` replaced by `to`; a marker the test catches if `from` is not there.
-std::string edit(const std::string& base, const std::string& from, const std::string& to) {
-  const auto at = base.find(from);
-  if (at == std::string::npos) return std::string(kEditNotFound) + ": " + from;
-  return base.substr(0, at) + to + base.substr(at + from.size());
-}
+using t::edit;
+using t::kEditNotFound;
 
 struct ErrorCase {
   std::string name;                  ///< test name, also the file's stem

@@ -1,0 +1,167 @@
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "bench/plan/catalogue.hpp"
+#include "bench/plan/load.hpp"
+#include "bench/plan/load_internal.hpp"
+
+// Settings through the catalogue: one reader for every setting of plan::settings() (its member of
+// MeasurementSettings, its range), the impedance loads and ports that refer to profiles, and the checks of
+// the settings against the plan's gear.
+
+namespace bench::plan::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using MS = MeasurementSettings;
+
+// Examples for the messages about the two lists of ids (their default, [], shows nothing).
+std::string_view id_list_example(const SettingSpec& spec) {
+  return is_setting(spec, &MS::impedance_ports) ? "[\"headphone_out\"]" : "[\"open\", \"r33\", \"r300\"]";
+}
+
+}  // namespace
+
+Range setting_range(const SettingSpec& spec) {
+  return {spec.min, spec.max, spec.min_open, spec.max_open};
+}
+
+Keys setting_names() {
+  Keys names;
+  for (const SettingSpec& spec : settings()) names.push_back(spec.name);
+  return names;
+}
+
+void read_setting(const Reader& r, const SettingSpec& spec, MeasurementSettings& s) {
+  const std::string_view key = spec.name;
+  const toml::node& node = r.required(key, default_text(spec));
+  struct Visitor {
+    const Reader& r;
+    const SettingSpec& spec;
+    const toml::node& node;
+    MeasurementSettings& s;
+    void operator()(double MS::*f) const { s.*f = r.number_value(node, spec.name, setting_range(spec)); }
+    void operator()(std::vector<double> MS::*f) const {
+      s.*f = r.numbers(spec.name, setting_range(spec), default_text(spec));
+    }
+    void operator()(std::string MS::*f) const { s.*f = r.string_value(node, spec.name); }
+    void operator()(std::vector<std::string> MS::*f) const {
+      (s.*f).clear();
+      for (auto& [id, line] : read_ids(r, spec.name, id_list_example(spec))) (s.*f).push_back(std::move(id));
+    }
+  };
+  std::visit(Visitor{r, spec, node, s}, spec.field);
+}
+
+MeasurementSettings read_settings(const Reader& r) {
+  MeasurementSettings s;
+  for (const SettingSpec& spec : settings()) {
+    if (is_setting(spec, &MS::reference_load) && !r.has(spec.name))
+      static_cast<void>(r.required(spec.name, "\"r300\""));  // throws: every plan names its reference load
+    if (r.has(spec.name)) read_setting(r, spec, s);
+  }
+  return s;
+}
+
+std::vector<Load> read_impedance_loads(const Reader& r, const fs::path& bench_root) {
+  std::vector<Load> loads;
+  const auto refs = read_ids(r, "impedance_loads", "[\"open\", \"r33\", \"r300\"]");
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    const std::string key = "impedance_loads[" + std::to_string(i) + "]";
+    Load l = load_load(referenced_file(r, key, refs[i].second, refs[i].first, bench_root,
+                                       fs::path("profiles") / "loads", "load profile"));
+    if (l.kind == Load::Kind::kHeadphone)
+      fail(r.file(), refs[i].second, r.key_path(key),
+           in_quotes(l.id) +
+               " is a headphone: the output impedance is solved from loads of exactly known impedance",
+           "list resistors or an open load, e.g. [\"open\", \"r33\", \"r300\"]");
+    loads.push_back(std::move(l));
+  }
+  const toml::node* node = r.find("impedance_loads");
+  if (refs.size() < 2)
+    r.fail_at(node, "impedance_loads", "has one load; the output impedance needs two or more",
+              "add a second load of another impedance, e.g. [\"open\", \"r33\"]");
+  const bool all_same = std::all_of(
+      loads.begin(), loads.end(), [&](const Load& l) { return l.nominal_ohm == loads.front().nominal_ohm; });
+  if (all_same)
+    r.fail_at(node, "impedance_loads",
+              "every load has the same impedance, which cannot separate the output impedance",
+              "use loads of clearly different impedance, e.g. [\"open\", \"r33\", \"r300\"]");
+  return loads;
+}
+
+std::vector<std::string> read_impedance_ports(const Reader& r, const InterfaceProfile& interface,
+                                              bool have_loads) {
+  if (!have_loads)
+    r.fail_at(r.find("impedance_ports"), "impedance_ports",
+              "ports are measured into settings.impedance_loads, which the plan does not give",
+              "add impedance_loads = [\"open\", \"r33\", \"r300\"] or remove impedance_ports");
+  std::vector<std::string> ports;
+  for (const auto& [port, line] : read_ids(r, "impedance_ports", "[\"headphone_out\"]")) {
+    if (!interface.ports.contains(port))
+      fail(r.file(), line, r.key_path("impedance_ports"),
+           "port " + in_quotes(port) + " is not in interface " + in_quotes(interface.id) + " (" +
+               interface.file.string() + ")",
+           "use one of " + keys_of(interface.ports));
+    ports.push_back(port);
+  }
+  return ports;
+}
+
+void cross_validate_settings(const Reader& settings, const MeasurementSettings& s,
+                             const InterfaceProfile& interface, const AdcProfile& adc,
+                             const std::vector<Load>& loads) {
+  const auto supported = [&](const std::vector<double>& rates) {
+    return std::find(rates.begin(), rates.end(), s.sample_rate_hz) != rates.end();
+  };
+  const std::string rate = format_number(s.sample_rate_hz);
+  const toml::node* rate_node = settings.find("sample_rate_hz");
+  const auto rates_text = [](const std::vector<double>& rates) {
+    std::vector<std::string> t;
+    for (double r : rates) t.push_back(format_number(r));
+    return join(t);
+  };
+  if (!supported(interface.sample_rates_hz))
+    settings.fail_at(rate_node, "sample_rate_hz",
+                     rate + " Hz is not supported by interface " + in_quotes(interface.id),
+                     "use one of " + rates_text(interface.sample_rates_hz));
+  if (!supported(adc.sample_rates_hz))
+    settings.fail_at(rate_node, "sample_rate_hz", rate + " Hz is not supported by ADC " + in_quotes(adc.id),
+                     "use one of " + rates_text(adc.sample_rates_hz));
+  const double nyquist_hz = s.sample_rate_hz / 2;
+  if (s.sweep_f1_hz >= s.sweep_f2_hz)
+    settings.fail_at(
+        settings.find("sweep_f1_hz"), "sweep_f1_hz",
+        format_number(s.sweep_f1_hz) + " is not below sweep_f2_hz = " + format_number(s.sweep_f2_hz),
+        "make sweep_f1_hz < sweep_f2_hz");
+  if (s.sweep_f2_hz > nyquist_hz)
+    settings.fail_at(
+        settings.find("sweep_f2_hz"), "sweep_f2_hz",
+        format_number(s.sweep_f2_hz) + " Hz is above half the sample rate (" + format_number(nyquist_hz) +
+            " Hz at sample_rate_hz = " + rate + ")",
+        "lower sweep_f2_hz to at most " + format_number(nyquist_hz) + " or raise sample_rate_hz");
+  if (s.tone_frequency_hz >= nyquist_hz)
+    settings.fail_at(settings.find("tone_frequency_hz"), "tone_frequency_hz",
+                     format_number(s.tone_frequency_hz) + " Hz is not below half the sample rate (" +
+                         format_number(nyquist_hz) + " Hz)",
+                     "lower tone_frequency_hz or raise sample_rate_hz");
+  if (std::none_of(loads.begin(), loads.end(), [&](const Load& l) { return l.id == s.reference_load; })) {
+    std::vector<std::string> ids;
+    for (const Load& l : loads) ids.push_back(l.id);
+    settings.fail_at(settings.find("reference_load"), "reference_load",
+                     in_quotes(s.reference_load) + " is not one of the plan's loads",
+                     "use one of " + join(ids) + ", or add it to plan.loads");
+  }
+  if (adc.channels < 2)
+    fail(adc.file, 0, "adc.channels",
+         "the bench records two destination channels (left, right) but the ADC has " +
+             std::to_string(adc.channels),
+         "use an ADC profile with at least 2 channels");
+}
+
+}  // namespace bench::plan::detail
