@@ -38,8 +38,10 @@ namespace bench::plan {
 /// profile) is read with read_zma. Throws bench::ConfigError.
 [[nodiscard]] Load load_load(const std::filesystem::path& file);
 
-/// Loads a limit set ([limits], [checks.<check name>] with min / max / tolerance). Only the check names
-/// the bench knows are accepted. Throws bench::ConfigError.
+/// Loads a limit set: [limits] name, and one [checks.<check>] table per check that is made. Each check is
+/// one of plan::checks() (plan/catalogue.hpp) and takes only the limit forms it accepts: min and/or max,
+/// tolerance (around the profiles' expectation), or for a word check (channel_map, polarity) an empty table
+/// or expected = "word"; a recorded-only check (clock_drift_ppm) takes no table. Throws bench::ConfigError.
 [[nodiscard]] LimitSet load_limits(const std::filesystem::path& file);
 
 /// Loads a cable configuration ([fixture] and one [[wiring]] entry per destination channel, left then
@@ -52,8 +54,5 @@ namespace bench::plan {
 /// Frequencies must be positive and strictly ascending, magnitudes positive, phases within +-180 degrees.
 /// Throws bench::ConfigError naming the file and line.
 [[nodiscard]] std::vector<ImpedancePoint> read_zma(const std::filesystem::path& file);
-
-/// Check names a limit set may contain (checks.<name>), in report order.
-[[nodiscard]] const std::vector<std::string>& known_check_names();
 
 }  // namespace bench::plan

@@ -23,6 +23,21 @@ namespace bench::plan::detail {
 /// connector (at connector_key) is a ConfigError at r's "balanced".
 void check_balanced_connector(const Reader& r, std::string_view connector_key, Connector c, bool balanced);
 
+/// One check's limit as a file gives it.
+struct LocatedLimit {
+  std::string check;  ///< the check's name (a check of the catalogue)
+  Limit limit;
+  std::uint32_t line = 0;  ///< its table's line
+};
+
+/// Reads the limit tables at r's key, in file order: [checks.<name>] of a limits file (kind null; at least
+/// one table), or [steps.limits.<name>] of a step of that kind (each name one of the checks it makes).
+/// Each name is a check of the catalogue that takes a limit, in the forms it accepts (LimitForm): min
+/// and max numbers with min <= max, a tolerance >= 0, or, for a word check, nothing or expected = "word";
+/// a numeric check needs at least one. A check without limit forms (recorded only) takes no table.
+[[nodiscard]] std::vector<LocatedLimit> read_limit_tables(const Reader& r, std::string_view key,
+                                                          const StepKindSpec* kind);
+
 /// An id with the line it is on.
 using LocatedId = std::pair<std::string, std::uint32_t>;
 

@@ -10,7 +10,7 @@
 #include "bench/plan/load.hpp"
 #include "bench/plan/load_internal.hpp"
 
-// Profiles: the interface, the amp, the ADC, the loads and the limit sets.
+// Profiles: the interface, the amp, the ADC and the loads (limit sets: limits.cpp).
 
 namespace bench::plan {
 
@@ -129,27 +129,6 @@ AmpInput read_amp_input(const std::string& name, const Reader& r) {
 
 }  // namespace
 
-const std::vector<std::string>& known_check_names() {
-  static const std::vector<std::string> names = {"level_dbv",
-                                                 "gain_db",
-                                                 "channel_map",
-                                                 "polarity",
-                                                 "frequency_response_deviation_db",
-                                                 "thd_db",
-                                                 "thd_n_db",
-                                                 "noise_dbv_a",
-                                                 "snr_db",
-                                                 "hum_dbv",
-                                                 "crosstalk_db",
-                                                 "channel_balance_db",
-                                                 "max_output_vrms",
-                                                 "output_impedance_ohm",
-                                                 "loading_deviation_db",
-                                                 "damping_factor",
-                                                 "source_loading_db"};
-  return names;
-}
-
 InterfaceProfile load_interface(const fs::path& file) {
   const toml::table root = parse_toml(file);
   const Reader top(file, root, "", {"interface", "ports"});
@@ -264,46 +243,6 @@ Load load_load(const fs::path& file) {
   load.impedance = read_zma(zma);
   load.nominal_ohm = std::abs(load.impedance_at(1000));
   return load;
-}
-
-LimitSet load_limits(const fs::path& file) {
-  const toml::table root = parse_toml(file);
-  const Reader top(file, root, "", {"limits", "checks"});
-  LimitSet set;
-  set.id = file.stem().string();
-  set.file = file;
-  set.name = top.table("limits", {"name"}).string("name");
-  // A check table present means the check is made. Checks without numbers (channel_map, polarity) take no
-  // keys.
-  const auto& known = known_check_names();
-  const Keys known_keys(known.begin(), known.end());
-  // Read every check table with the numeric keys first (unknown keys inside a table are reported at once),
-  // then reject values on the two checks that take none.
-  const toml::node* checks_node = top.find("checks");
-  if (checks_node != nullptr && checks_node->is_table())
-    for (auto&& [name, node] : *checks_node->as_table())
-      if (std::find(known.begin(), known.end(), name.str()) == known.end())
-        fail(file, name.source().begin.line, "checks." + std::string(name.str()), "unknown check",
-             suggestion(name.str(), known_keys) + "use one of " + join(known));
-  for (const auto& [name, r] : top.named_tables("checks", "thd_db", {"min", "max", "tolerance"})) {
-    Limit limit;
-    limit.min = r.optional_number("min", closed(-1e6, 1e6));
-    limit.max = r.optional_number("max", closed(-1e6, 1e6));
-    limit.tolerance = r.optional_number("tolerance", closed(0, 1e6));
-    const bool takes_numbers = name != "channel_map" && name != "polarity";
-    const bool has_numbers = limit.min || limit.max || limit.tolerance;
-    if (!takes_numbers && has_numbers)
-      fail(file, r.line(), r.path(), "this check takes no numbers (its presence means it is checked)",
-           "leave [" + r.path() + "] empty");
-    if (takes_numbers && !has_numbers)
-      fail(file, r.line(), r.path(), "no limit given", "set min, max or tolerance, or remove the check");
-    if (limit.min && limit.max && *limit.min > *limit.max)
-      r.fail_at(r.find("min"), "min",
-                "min = " + format_number(*limit.min) + " is above max = " + format_number(*limit.max),
-                "make min <= max");
-    set.limits.emplace(name, limit);
-  }
-  return set;
 }
 
 }  // namespace bench::plan

@@ -304,6 +304,14 @@ std::optional<Reader> Reader::optional_table(std::string_view key, Keys allowed)
 std::vector<std::pair<std::string, Reader>> Reader::named_tables(std::string_view key,
                                                                  std::string_view example,
                                                                  const Keys& allowed) const {
+  return named_tables(
+      key, example,
+      [&](const std::string&, const std::string&, std::uint32_t, const toml::table&) { return allowed; });
+}
+
+std::vector<std::pair<std::string, Reader>> Reader::named_tables(std::string_view key,
+                                                                 std::string_view example,
+                                                                 const AllowedFor& allowed_for) const {
   const toml::node* node = find(key);
   if (node == nullptr)
     fail(file_, line(), key_path(key), "missing required table",
@@ -325,7 +333,9 @@ std::vector<std::pair<std::string, Reader>> Reader::named_tables(std::string_vie
     if (child_table == nullptr)
       fail(file_, where, full, "expected a table, found " + type_name(child),
            "write it as a [" + full + "] table");
-    out.emplace_back(std::string(name.str()), Reader(file_, *child_table, full, allowed));
+    const std::string child_name(name.str());
+    out.emplace_back(child_name,
+                     Reader(file_, *child_table, full, allowed_for(child_name, full, where, *child_table)));
   }
   if (out.empty())
     fail_at(node, key, "is empty",

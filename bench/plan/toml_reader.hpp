@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -206,11 +207,19 @@ class Reader {
   /// A sub-table, if there.
   [[nodiscard]] std::optional<Reader> optional_table(std::string_view key, Keys allowed) const;
 
-  /// A required table of named tables ([ports.<name>], [inputs.<name>], [checks.<name>]), in file order.
+  /// A required table of named tables ([ports.<name>], [inputs.<name>], [checks.<name>]), in key order.
   /// Names are restricted to letters, digits, '_' and '-' since other files refer to them.
   [[nodiscard]] std::vector<std::pair<std::string, Reader>> named_tables(std::string_view key,
                                                                          std::string_view example,
                                                                          const Keys& allowed) const;
+  /// The keys a named table may hold, by its name (path: its dotted path, line: its name's line); it may
+  /// throw a ConfigError about the name or the table before the table is read.
+  using AllowedFor = std::function<Keys(const std::string& name, const std::string& path, std::uint32_t line,
+                                        const toml::table& table)>;
+  /// named_tables whose allowed keys depend on the name.
+  [[nodiscard]] std::vector<std::pair<std::string, Reader>> named_tables(std::string_view key,
+                                                                         std::string_view example,
+                                                                         const AllowedFor& allowed_for) const;
 
   /// A required array of tables ([[key]]), each element read with the allowed keys.
   [[nodiscard]] std::vector<Reader> table_array(std::string_view key, const Keys& allowed) const;
