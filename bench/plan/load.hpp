@@ -17,7 +17,10 @@ namespace bench::plan {
 
 /// Loads a plan and everything it references, then cross-validates them (fixture ports and inputs exist,
 /// wiring fits the port, reference_load is one of the loads, the sample rate is supported by interface and
-/// ADC, the sweep fits below Nyquist, levels are at most 0 dBFS, ...). Profiles are looked up as
+/// ADC, the sweep fits below Nyquist, levels are at most 0 dBFS, ...). Plan::steps is the plan's [[steps]]
+/// (each a step kind of plan::step_kinds() with the settings its kind reads and the limits of the checks it
+/// makes over the plan's, after the steps it needs; Plan::default_steps false), or without [[steps]] the
+/// default sequence (plan/steps.hpp). Profiles are looked up as
 /// `<root>/profiles/{interfaces,amps,adcs,limits,loads}/<id>.toml` and fixtures as
 /// `<root>/fixtures/<id>.toml`. An empty root means the first directory above plan_file that holds both
 /// `profiles/` and `fixtures/`. Throws bench::ConfigError.

@@ -63,6 +63,9 @@ template <class T>
   return spec.field == SettingField(member);
 }
 
+/// The setting of the catalogue that sets member (a programming error, std::logic_error, if none does).
+[[nodiscard]] const SettingSpec& setting_spec(SettingField member);
+
 /// The names of every setting of the catalogue, in its order (the keys of [settings]).
 [[nodiscard]] Keys setting_names();
 
@@ -81,15 +84,41 @@ void read_setting(const Reader& r, const SettingSpec& spec, MeasurementSettings&
                                                      const std::filesystem::path& bench_root);
 
 /// The ports r's impedance_ports lists, each a port of interface. They are measured into the impedance
-/// loads: without any (have_loads false) the key is an error.
+/// loads: without any (have_loads false) the key is an error, whose fix says where loads may be given
+/// (in_step: the step or [settings]).
 [[nodiscard]] std::vector<std::string> read_impedance_ports(const Reader& r,
                                                             const InterfaceProfile& interface,
-                                                            bool have_loads);
+                                                            bool have_loads, bool in_step);
+
+/// Where effective settings come from, for their checks and messages: [settings] (overridden null), or a
+/// step's table with the names of the settings it gives itself (the rest are the plan's, checked with
+/// [settings]) and its kind.
+struct SettingsSource {
+  const Reader& table;
+  const std::vector<std::string>* overridden = nullptr;
+  const StepKindSpec* kind = nullptr;
+
+  [[nodiscard]] bool is_step() const { return overridden != nullptr; }
+  /// Whether the table gives the setting itself.
+  [[nodiscard]] bool gives(std::string_view name) const;
+  /// Whether the settings are used for it: [settings] for every setting, a step for its kind's.
+  [[nodiscard]] bool reads(std::string_view name) const;
+};
+
+/// Checks effective settings against each other and the plan's loads: sweep_f1_hz < sweep_f2_hz <= half
+/// the sample rate, tone_frequency_hz below it, reference_load one of loads. For a step only the checks
+/// that involve a setting it gives itself (the others were made on [settings]). Each message names the key
+/// its table gives (of two, the first).
+void check_settings(const SettingsSource& src, const MeasurementSettings& s, const std::vector<Load>& loads);
 
 /// The plan-wide checks of [settings] (r) against the plan's profiles: the sample rate is supported by
-/// interface and ADC, the sweep lies below Nyquist with f1 < f2, the tone below Nyquist, reference_load is
-/// one of loads, the ADC records two channels.
+/// interface and ADC and the ADC records two channels; and check_settings.
 void cross_validate_settings(const Reader& r, const MeasurementSettings& s, const InterfaceProfile& interface,
                              const AdcProfile& adc, const std::vector<Load>& loads);
+
+/// Reads the plan's [[steps]] (top: the plan file's top level, which has them) into plan.steps, after the
+/// plan's settings, profiles, loads and limits are read: each step's kind, id, settings, impedance loads
+/// and limits, then the ids (unique) and the order (each step after the steps it needs).
+void read_steps(const Reader& top, Plan& plan, const std::filesystem::path& bench_root);
 
 }  // namespace bench::plan::detail

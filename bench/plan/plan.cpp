@@ -99,7 +99,7 @@ void cross_validate_fixture(const Fixture& f, const InterfaceProfile& interface,
 
 Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
   const toml::table root = parse_toml(plan_file);
-  const Reader top(plan_file, root, "", {"plan", "settings"});
+  const Reader top(plan_file, root, "", {"plan", "settings", "steps"});
   Plan plan;
   plan.id = plan_file.stem().string();
   plan.file = plan_file;
@@ -134,7 +134,7 @@ Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
   }
   if (settings.has("impedance_ports"))
     plan.settings.impedance_ports =
-        read_impedance_ports(settings, plan.interface, !plan.impedance_loads.empty());
+        read_impedance_ports(settings, plan.interface, !plan.impedance_loads.empty(), false);
   for (std::size_t i = 0; i < fixture_refs.size(); ++i) {
     const std::string key = "fixtures[" + std::to_string(i) + "]";
     Fixture f = load_fixture(referenced_file(r, key, fixture_refs[i].second, fixture_refs[i].first,
@@ -158,7 +158,10 @@ Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
     plan.fixtures.push_back(std::move(f));
   }
   cross_validate_settings(settings, plan.settings, plan.interface, plan.adc, plan.loads);
-  plan.steps = default_sequence(plan);
+  if (top.has("steps"))
+    read_steps(top, plan, bench_root);
+  else
+    plan.steps = default_sequence(plan);
   return plan;
 }
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -29,6 +30,13 @@ std::string_view id_list_example(const SettingSpec& spec) {
 
 Range setting_range(const SettingSpec& spec) {
   return {spec.min, spec.max, spec.min_open, spec.max_open};
+}
+
+const SettingSpec& setting_spec(SettingField member) {
+  for (const SettingSpec& spec : settings())
+    if (spec.field == member) return spec;
+  throw std::logic_error(
+      "a member of MeasurementSettings has no setting in the catalogue (bench/plan/catalogue.cpp)");
 }
 
 Keys setting_names() {
@@ -96,11 +104,16 @@ std::vector<Load> read_impedance_loads(const Reader& r, const fs::path& bench_ro
 }
 
 std::vector<std::string> read_impedance_ports(const Reader& r, const InterfaceProfile& interface,
-                                              bool have_loads) {
-  if (!have_loads)
+                                              bool have_loads, bool in_step) {
+  if (!have_loads && !in_step)
     r.fail_at(r.find("impedance_ports"), "impedance_ports",
               "ports are measured into settings.impedance_loads, which the plan does not give",
               "add impedance_loads = [\"open\", \"r33\", \"r300\"] or remove impedance_ports");
+  if (!have_loads)
+    r.fail_at(r.find("impedance_ports"), "impedance_ports",
+              "ports are measured into impedance_loads, which neither this step nor [settings] gives",
+              "add impedance_loads = [\"open\", \"r33\", \"r300\"] to the step or to [settings], or remove "
+              "impedance_ports");
   std::vector<std::string> ports;
   for (const auto& [port, line] : read_ids(r, "impedance_ports", "[\"headphone_out\"]")) {
     if (!interface.ports.contains(port))
@@ -111,6 +124,56 @@ std::vector<std::string> read_impedance_ports(const Reader& r, const InterfacePr
     ports.push_back(port);
   }
   return ports;
+}
+
+bool SettingsSource::gives(std::string_view name) const {
+  if (!is_step()) return table.has(name);
+  return std::find(overridden->begin(), overridden->end(), name) != overridden->end();
+}
+
+bool SettingsSource::reads(std::string_view name) const {
+  return kind == nullptr ||
+         std::find(kind->settings.begin(), kind->settings.end(), name) != kind->settings.end();
+}
+
+void check_settings(const SettingsSource& src, const MeasurementSettings& s, const std::vector<Load>& loads) {
+  const Reader& r = src.table;
+  // A step's settings it does not give are the plan's, checked on [settings] already.
+  const auto involved = [&](std::initializer_list<std::string_view> names) {
+    return !src.is_step() || std::any_of(names.begin(), names.end(), [&](auto n) { return src.gives(n); });
+  };
+  const std::string from = src.is_step() ? " (from [settings])" : "";
+  const double nyquist_hz = s.sample_rate_hz / 2;
+  if (s.sweep_f1_hz >= s.sweep_f2_hz && involved({"sweep_f1_hz", "sweep_f2_hz"})) {
+    if (src.gives("sweep_f1_hz") || !src.gives("sweep_f2_hz"))
+      r.fail_at(r.find("sweep_f1_hz"), "sweep_f1_hz",
+                format_number(s.sweep_f1_hz) + " is not below sweep_f2_hz = " + format_number(s.sweep_f2_hz) +
+                    (src.gives("sweep_f2_hz") ? "" : from),
+                "make sweep_f1_hz < sweep_f2_hz");
+    r.fail_at(
+        r.find("sweep_f2_hz"), "sweep_f2_hz",
+        format_number(s.sweep_f2_hz) + " is not above sweep_f1_hz = " + format_number(s.sweep_f1_hz) + from,
+        "make sweep_f1_hz < sweep_f2_hz");
+  }
+  if (s.sweep_f2_hz > nyquist_hz && involved({"sweep_f2_hz"}))
+    r.fail_at(r.find("sweep_f2_hz"), "sweep_f2_hz",
+              format_number(s.sweep_f2_hz) + " Hz is above half the sample rate (" +
+                  format_number(nyquist_hz) + " Hz at sample_rate_hz = " + format_number(s.sample_rate_hz) +
+                  ")",
+              "lower sweep_f2_hz to at most " + format_number(nyquist_hz) + " or raise sample_rate_hz");
+  if (s.tone_frequency_hz >= nyquist_hz && involved({"tone_frequency_hz"}))
+    r.fail_at(r.find("tone_frequency_hz"), "tone_frequency_hz",
+              format_number(s.tone_frequency_hz) + " Hz is not below half the sample rate (" +
+                  format_number(nyquist_hz) + " Hz)",
+              "lower tone_frequency_hz or raise sample_rate_hz");
+  if (std::none_of(loads.begin(), loads.end(), [&](const Load& l) { return l.id == s.reference_load; }) &&
+      involved({"reference_load"})) {
+    std::vector<std::string> ids;
+    for (const Load& l : loads) ids.push_back(l.id);
+    r.fail_at(r.find("reference_load"), "reference_load",
+              in_quotes(s.reference_load) + " is not one of the plan's loads",
+              "use one of " + join(ids) + ", or add it to plan.loads");
+  }
 }
 
 void cross_validate_settings(const Reader& settings, const MeasurementSettings& s,
@@ -133,30 +196,7 @@ void cross_validate_settings(const Reader& settings, const MeasurementSettings& 
   if (!supported(adc.sample_rates_hz))
     settings.fail_at(rate_node, "sample_rate_hz", rate + " Hz is not supported by ADC " + in_quotes(adc.id),
                      "use one of " + rates_text(adc.sample_rates_hz));
-  const double nyquist_hz = s.sample_rate_hz / 2;
-  if (s.sweep_f1_hz >= s.sweep_f2_hz)
-    settings.fail_at(
-        settings.find("sweep_f1_hz"), "sweep_f1_hz",
-        format_number(s.sweep_f1_hz) + " is not below sweep_f2_hz = " + format_number(s.sweep_f2_hz),
-        "make sweep_f1_hz < sweep_f2_hz");
-  if (s.sweep_f2_hz > nyquist_hz)
-    settings.fail_at(
-        settings.find("sweep_f2_hz"), "sweep_f2_hz",
-        format_number(s.sweep_f2_hz) + " Hz is above half the sample rate (" + format_number(nyquist_hz) +
-            " Hz at sample_rate_hz = " + rate + ")",
-        "lower sweep_f2_hz to at most " + format_number(nyquist_hz) + " or raise sample_rate_hz");
-  if (s.tone_frequency_hz >= nyquist_hz)
-    settings.fail_at(settings.find("tone_frequency_hz"), "tone_frequency_hz",
-                     format_number(s.tone_frequency_hz) + " Hz is not below half the sample rate (" +
-                         format_number(nyquist_hz) + " Hz)",
-                     "lower tone_frequency_hz or raise sample_rate_hz");
-  if (std::none_of(loads.begin(), loads.end(), [&](const Load& l) { return l.id == s.reference_load; })) {
-    std::vector<std::string> ids;
-    for (const Load& l : loads) ids.push_back(l.id);
-    settings.fail_at(settings.find("reference_load"), "reference_load",
-                     in_quotes(s.reference_load) + " is not one of the plan's loads",
-                     "use one of " + join(ids) + ", or add it to plan.loads");
-  }
+  check_settings(SettingsSource{settings}, s, loads);
   if (adc.channels < 2)
     fail(adc.file, 0, "adc.channels",
          "the bench records two destination channels (left, right) but the ADC has " +

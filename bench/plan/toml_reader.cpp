@@ -142,6 +142,16 @@ Reader::Reader(fs::path file, const toml::table& table, std::string path, Keys a
   }
 }
 
+std::vector<std::pair<std::string, std::uint32_t>> Reader::keys_in_file_order() const {
+  std::vector<std::pair<std::string, std::uint32_t>> keys;
+  for (auto&& [key, node] : *table_)
+    keys.emplace_back(std::string(key.str()),
+                      key.source().begin.line > 0 ? key.source().begin.line : line_of(node));
+  std::stable_sort(keys.begin(), keys.end(),
+                   [](const auto& a, const auto& b) { return a.second < b.second; });
+  return keys;
+}
+
 const toml::node* Reader::find(std::string_view key) const {
   if (std::find(allowed_.begin(), allowed_.end(), key) == allowed_.end())
     throw std::logic_error("plan loader reads undeclared key " + key_path(key));
@@ -344,6 +354,12 @@ std::vector<std::pair<std::string, Reader>> Reader::named_tables(std::string_vie
 }
 
 std::vector<Reader> Reader::table_array(std::string_view key, const Keys& allowed) const {
+  return table_array(key, [&](const std::string&, const std::string&, std::uint32_t, const toml::table&) {
+    return allowed;
+  });
+}
+
+std::vector<Reader> Reader::table_array(std::string_view key, const AllowedFor& allowed_for) const {
   const toml::node* node = find(key);
   if (node == nullptr)
     fail(file_, line(), key_path(key), "missing required array of tables",
@@ -353,9 +369,11 @@ std::vector<Reader> Reader::table_array(std::string_view key, const Keys& allowe
     fail_at(node, key, "expected an array of tables, found " + type_name(*node),
             "write one [[" + key_path(key) + "]] table per entry");
   std::vector<Reader> out;
-  for (std::size_t i = 0; i < array->size(); ++i)
-    out.emplace_back(file_, *array->get(i)->as_table(), key_path(key) + "[" + std::to_string(i) + "]",
-                     allowed);
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const toml::table& element = *array->get(i)->as_table();
+    const std::string path = key_path(key) + "[" + std::to_string(i) + "]";
+    out.emplace_back(file_, element, path, allowed_for(std::to_string(i), path, line_of(element), element));
+  }
   return out;
 }
 

@@ -121,6 +121,9 @@ class Reader {
   /// "[path]", or "the top level".
   [[nodiscard]] std::string table_name() const { return path_.empty() ? "the top level" : "[" + path_ + "]"; }
 
+  /// The table's keys with their lines, in the order the file gives them (toml++ keeps them sorted).
+  [[nodiscard]] std::vector<std::pair<std::string, std::uint32_t>> keys_in_file_order() const;
+
   /// The node at key, or nullptr. The key must be one of the allowed ones (a programming error otherwise:
   /// std::logic_error).
   [[nodiscard]] const toml::node* find(std::string_view key) const;
@@ -223,6 +226,9 @@ class Reader {
 
   /// A required array of tables ([[key]]), each element read with the allowed keys.
   [[nodiscard]] std::vector<Reader> table_array(std::string_view key, const Keys& allowed) const;
+  /// table_array whose allowed keys depend on the element (name: its index, path: "key[i]", line: its
+  /// [[key]] line); allowed_for may throw a ConfigError about the element before it is read.
+  [[nodiscard]] std::vector<Reader> table_array(std::string_view key, const AllowedFor& allowed_for) const;
 
  private:
   std::filesystem::path file_;
