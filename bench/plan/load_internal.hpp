@@ -92,29 +92,36 @@ void read_setting(const Reader& r, const SettingSpec& spec, MeasurementSettings&
 
 /// Where effective settings come from, for their checks and messages: [settings] (overridden null), or a
 /// step's table with the names of the settings it gives itself (the rest are the plan's, checked with
-/// [settings]) and its kind.
+/// [settings]). kinds: the step kinds the settings are for (a step's own; for [settings], the kinds of the
+/// plan's steps).
 struct SettingsSource {
   const Reader& table;
   const std::vector<std::string>* overridden = nullptr;
-  const StepKindSpec* kind = nullptr;
+  std::vector<const StepKindSpec*> kinds;
 
   [[nodiscard]] bool is_step() const { return overridden != nullptr; }
   /// Whether the table gives the setting itself.
   [[nodiscard]] bool gives(std::string_view name) const;
-  /// Whether the settings are used for it: [settings] for every setting, a step for its kind's.
+  /// Whether one of the kinds reads the setting.
   [[nodiscard]] bool reads(std::string_view name) const;
 };
 
 /// Checks effective settings against each other and the plan's loads: sweep_f1_hz < sweep_f2_hz <= half
-/// the sample rate, tone_frequency_hz below it, reference_load one of loads. For a step only the checks
-/// that involve a setting it gives itself (the others were made on [settings]). Each message names the key
-/// its table gives (of two, the first).
+/// the sample rate, tone_frequency_hz below it, reference_load one of loads, and the durations the kinds
+/// read at least what their analyses need (DurationLimits: tone, silence, sweep, impedance sweep). For a
+/// step only the checks that involve a setting it gives itself (the others were made on [settings]). Each
+/// message names the key its table gives (of two, the first).
 void check_settings(const SettingsSource& src, const MeasurementSettings& s, const std::vector<Load>& loads);
 
 /// The plan-wide checks of [settings] (r) against the plan's profiles: the sample rate is supported by
-/// interface and ADC and the ADC records two channels; and check_settings.
+/// interface and ADC and the ADC records two channels; and check_settings for the plan's step kinds.
 void cross_validate_settings(const Reader& r, const MeasurementSettings& s, const InterfaceProfile& interface,
-                             const AdcProfile& adc, const std::vector<Load>& loads);
+                             const AdcProfile& adc, const std::vector<Load>& loads,
+                             std::vector<const StepKindSpec*> kinds);
+
+/// The kinds a plan's [[steps]] name (top: the plan file's top level), those of the catalogue, in order;
+/// read_steps reports the rest.
+[[nodiscard]] std::vector<const StepKindSpec*> listed_step_kinds(const Reader& top);
 
 /// Reads the plan's [[steps]] (top: the plan file's top level, which has them) into plan.steps, after the
 /// plan's settings, profiles, loads and limits are read: each step's kind, id, settings, impedance loads

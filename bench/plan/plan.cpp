@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/plan/catalogue.hpp"
 #include "bench/plan/load.hpp"
 #include "bench/plan/load_internal.hpp"
 #include "bench/plan/steps.hpp"
@@ -157,7 +158,13 @@ Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
       }
     plan.fixtures.push_back(std::move(f));
   }
-  cross_validate_settings(settings, plan.settings, plan.interface, plan.adc, plan.loads);
+  // [settings] serves the plan's steps: its durations are checked for the kinds they run.
+  std::vector<const StepKindSpec*> kinds;
+  if (top.has("steps"))
+    kinds = listed_step_kinds(top);
+  else
+    for (const Step& step : default_sequence(plan)) kinds.push_back(&step_kind(step.kind));
+  cross_validate_settings(settings, plan.settings, plan.interface, plan.adc, plan.loads, std::move(kinds));
   if (top.has("steps"))
     read_steps(top, plan, bench_root);
   else

@@ -1,7 +1,9 @@
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -24,6 +26,85 @@ using MS = MeasurementSettings;
 // Examples for the messages about the two lists of ids (their default, [], shows nothing).
 std::string_view id_list_example(const SettingSpec& spec) {
   return is_setting(spec, &MS::impedance_ports) ? "[\"headphone_out\"]" : "[\"open\", \"r33\", \"r300\"]";
+}
+
+// A minimum as a fix states it: rounded up to 3 significant digits, so that the printed value passes.
+std::string minimum_text(double minimum_s) {
+  if (!(minimum_s > 0)) return format_number(minimum_s);
+  const double step = std::pow(10.0, std::floor(std::log10(minimum_s)) - 2);
+  return format_number(std::ceil(minimum_s / step - 1e-9) * step);
+}
+
+// One duration the analysis needs a minimum of.
+struct DurationCheck {
+  std::string_view key;                  // the duration setting
+  double value_s;                        // its effective value
+  double minimum_s;                      // what the analysis needs
+  std::string what;                      // "a tone can be analysed"
+  std::string why;                       // "(0.1 s settling, ...)"
+  std::vector<std::string_view> inputs;  // the settings besides key the minimum depends on
+};
+
+// A duration shorter than the analysis needs is refused at the key the table gives: the duration itself, or
+// else the setting the table gives that raises the minimum above the duration it takes from elsewhere.
+void check_duration(const SettingsSource& src, const DurationCheck& c) {
+  if (!src.reads(c.key)) return;
+  const bool gives_duration = src.gives(c.key);
+  const auto given_input =
+      std::find_if(c.inputs.begin(), c.inputs.end(), [&](auto n) { return src.gives(n); });
+  // A step that gives none of them has the plan's, checked on [settings].
+  if (src.is_step() && !gives_duration && given_input == c.inputs.end()) return;
+  // Allowing for the rounding of a sum of constants (0.1 + 2 * 0.01 + 0.05): the minimum itself loads.
+  if (!(c.value_s < c.minimum_s * (1 - 1e-9))) return;
+  const std::string at_least = "use at least " + minimum_text(c.minimum_s) + " s " + c.why;
+  const std::string shorter = " is shorter than " + c.what;
+  if (gives_duration || given_input == c.inputs.end())
+    src.table.fail_at(src.table.find(c.key), c.key, format_number(c.value_s) + " s" + shorter, at_least);
+  const std::string_view input = *given_input;
+  src.table.fail_at(
+      src.table.find(input), input,
+      "with this " + std::string(input) + ", " + std::string(c.key) + " = " + format_number(c.value_s) +
+          " s (" + (src.is_step() ? "the plan's" : "the default") + ")" + shorter,
+      "set " + std::string(c.key) + " to at least " + minimum_text(c.minimum_s) + " s " + c.why);
+}
+
+// The durations the analyses need of s (plan/catalogue.hpp DurationLimits).
+void check_durations(const SettingsSource& src, const MeasurementSettings& s) {
+  using D = DurationLimits;
+  check_duration(
+      src, {"tone_duration_s",
+            s.tone_duration_s,
+            D::min_tone_s(),
+            "a tone can be analysed",
+            "(" + format_number(D::kToneSettleS) + " s settling, two " + format_number(D::kToneRampS * 1000) +
+                " ms fades, " + format_number(D::kMinToneAnalysisS) + " s analysed)",
+            {}});
+  check_duration(src, {"noise_duration_s",
+                       s.noise_duration_s,
+                       D::min_noise_s(),
+                       "a silence can be analysed",
+                       "(" + format_number(D::kNoiseSettleS) + " s settling, " +
+                           format_number(D::kMinNoiseAnalysisS) + " s analysed)",
+                       {}});
+  const auto sweep_what = [](std::string_view sweep, double f1_hz, double f2_hz) {
+    return std::string(sweep) + " from " + format_number(f1_hz) + " Hz to " + format_number(f2_hz) +
+           " Hz can be";
+  };
+  const std::string sweep_why = "(0.5*ln(f2/f1)/f1: a synchronized sweep holds at least one cycle of f1)";
+  check_duration(src, {"sweep_duration_s",
+                       s.sweep_duration_s,
+                       D::min_sweep_s(s.sweep_f1_hz, s.sweep_f2_hz),
+                       sweep_what("a synchronized sweep", s.sweep_f1_hz, s.sweep_f2_hz),
+                       sweep_why,
+                       {"sweep_f1_hz", "sweep_f2_hz"}});
+  const double impedance_f2_hz = D::impedance_sweep_f2_hz(s.sweep_f2_hz, s.sample_rate_hz);
+  check_duration(src, {"impedance_sweep_duration_s",
+                       s.impedance_sweep_duration_s,
+                       D::min_sweep_s(s.sweep_f1_hz, impedance_f2_hz),
+                       sweep_what("the impedance sweep", s.sweep_f1_hz, impedance_f2_hz) +
+                           " (it runs to max(sweep_f2_hz, min(0.95 * sample_rate_hz / 2, 40000 Hz)))",
+                       sweep_why,
+                       {"sweep_f1_hz", "sweep_f2_hz"}});
 }
 
 }  // namespace
@@ -132,8 +213,9 @@ bool SettingsSource::gives(std::string_view name) const {
 }
 
 bool SettingsSource::reads(std::string_view name) const {
-  return kind == nullptr ||
-         std::find(kind->settings.begin(), kind->settings.end(), name) != kind->settings.end();
+  return std::any_of(kinds.begin(), kinds.end(), [&](const StepKindSpec* k) {
+    return std::find(k->settings.begin(), k->settings.end(), name) != k->settings.end();
+  });
 }
 
 void check_settings(const SettingsSource& src, const MeasurementSettings& s, const std::vector<Load>& loads) {
@@ -174,11 +256,12 @@ void check_settings(const SettingsSource& src, const MeasurementSettings& s, con
               in_quotes(s.reference_load) + " is not one of the plan's loads",
               "use one of " + join(ids) + ", or add it to plan.loads");
   }
+  check_durations(src, s);
 }
 
 void cross_validate_settings(const Reader& settings, const MeasurementSettings& s,
                              const InterfaceProfile& interface, const AdcProfile& adc,
-                             const std::vector<Load>& loads) {
+                             const std::vector<Load>& loads, std::vector<const StepKindSpec*> kinds) {
   const auto supported = [&](const std::vector<double>& rates) {
     return std::find(rates.begin(), rates.end(), s.sample_rate_hz) != rates.end();
   };
@@ -196,7 +279,7 @@ void cross_validate_settings(const Reader& settings, const MeasurementSettings& 
   if (!supported(adc.sample_rates_hz))
     settings.fail_at(rate_node, "sample_rate_hz", rate + " Hz is not supported by ADC " + in_quotes(adc.id),
                      "use one of " + rates_text(adc.sample_rates_hz));
-  check_settings(SettingsSource{settings}, s, loads);
+  check_settings(SettingsSource{settings, nullptr, std::move(kinds)}, s, loads);
   if (adc.channels < 2)
     fail(adc.file, 0, "adc.channels",
          "the bench records two destination channels (left, right) but the ADC has " +

@@ -125,7 +125,7 @@ Step read_step(const Reader& r, StepEntry& entry, const Plan& plan, const fs::pa
          "a step of kind " + in_quotes(kind.kind) +
              " measures into the impedance loads, and neither it nor [settings] gives impedance_loads",
          "add impedance_loads = [\"open\", \"r33\", \"r300\"] to the step or to [settings]");
-  check_settings(SettingsSource{r, &step.overridden, &kind}, step.settings, plan.loads);
+  check_settings(SettingsSource{r, &step.overridden, {&kind}}, step.settings, plan.loads);
   if (r.has(kStepLimitsKey))
     for (auto& l : read_limit_tables(r, kStepLimitsKey, &kind)) {
       step.limits.limits[l.check] = std::move(l.limit);
@@ -174,6 +174,18 @@ void check_order(const std::vector<Step>& steps) {
 }
 
 }  // namespace
+
+std::vector<const StepKindSpec*> listed_step_kinds(const Reader& top) {
+  std::vector<const StepKindSpec*> kinds;
+  const toml::node* node = top.find("steps");
+  const toml::array* array = node != nullptr ? node->as_array() : nullptr;
+  if (array == nullptr) return kinds;
+  for (const toml::node& element : *array)
+    if (const toml::table* table = element.as_table())
+      if (const toml::node* kind = table->get(kStepKindKey); kind != nullptr && kind->is_string())
+        if (const StepKindSpec* spec = find_step_kind(kind->as_string()->get())) kinds.push_back(spec);
+  return kinds;
+}
 
 void read_steps(const Reader& top, Plan& plan, const fs::path& bench_root) {
   std::vector<StepEntry> entries;

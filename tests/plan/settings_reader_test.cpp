@@ -3,7 +3,10 @@
 // bounds themselves load.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -143,6 +146,134 @@ TEST(PlanSettingKeys, EveryCatalogueSettingIsAKey) {
         t::edit(t::kBasePlan, "[settings]\n",
                 "[settings]\n" + std::string(spec.name) + " = " + default_text(spec) + "\n");
     EXPECT_NO_THROW(static_cast<void>(load_plan(t::write_plan(dir, std::string(spec.name), text))));
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// The durations the analyses need (plan/catalogue.hpp DurationLimits), worked out here by hand: a tone
+// 0.1 + 2 * 0.01 + 0.05 = 0.17 s, a silence 0.1 + 0.1 = 0.2 s, a sweep from f1 to f2 0.5*ln(f2/f1)/f1:
+// 20 Hz to 20 kHz 0.5 * 6.9078 / 20 = 0.17269 s (stated as 0.173), 1 Hz to 20 kHz 0.5 * 9.9035 = 4.9517 s
+// (4.96); the impedance sweep runs to max(f2, min(0.95 * fs / 2, 40 kHz)): at 48 kHz to 22.8 kHz, from
+// 20 Hz 0.5 * ln(1140) / 20 = 0.17597 s (0.176), from 1 Hz 0.5 * ln(22800) = 5.0173 s (5.02); at 96 kHz to
+// 40 kHz, from 20 Hz 0.5 * ln(2000) / 20 = 0.19002 s (0.191).
+struct DurationCase {
+  std::string name;      ///< test name and file stem
+  std::string settings;  ///< lines added after [settings] (line 12 on)
+  std::vector<std::string> needles;
+};
+
+const std::string kToneWhy = "(0.1 s settling, two 10 ms fades, 0.05 s analysed)";
+
+std::vector<DurationCase> duration_cases() {
+  return {
+      {"tone_0_15",
+       "tone_duration_s = 0.15",
+       {".toml:12: settings.tone_duration_s: 0.15 s is shorter than a tone can be analysed: use at least "
+        "0.17 s " +
+        kToneWhy}},
+      {"tone_just_below",
+       "tone_duration_s = 0.169",
+       {".toml:12: settings.tone_duration_s: 0.169 s is shorter"}},
+      {"noise_just_below",
+       "noise_duration_s = 0.199",
+       {".toml:12: settings.noise_duration_s: 0.199 s is shorter than a silence can be analysed: use at "
+        "least 0.2 s "
+        "(0.1 s settling, 0.1 s analysed)"}},
+      {"sweep_just_below",
+       "sweep_duration_s = 0.1726",
+       {".toml:12: settings.sweep_duration_s: 0.1726 s is shorter than a synchronized sweep from 20 Hz to "
+        "20000 Hz can "
+        "be: use at least 0.173 s (0.5*ln(f2/f1)/f1"}},
+      {"sweep_f1_raises_the_minimum",
+       "sweep_f1_hz = 1",
+       {".toml:12: settings.sweep_f1_hz: with this sweep_f1_hz, sweep_duration_s = 2 s (the default) is "
+        "shorter than "
+        "a synchronized sweep from 1 Hz to 20000 Hz can be: set sweep_duration_s to at least 4.96 s"}},
+      {"impedance_just_below",
+       "impedance_loads = [\"open\", \"r33\"]\nimpedance_sweep_duration_s = 0.175",
+       {".toml:13: settings.impedance_sweep_duration_s: 0.175 s is shorter than the impedance sweep from 20 "
+        "Hz to "
+        "22800 Hz can be",
+        "use at least 0.176 s"}},
+      {"impedance_at_96k",
+       "sample_rate_hz = 96000\nimpedance_loads = [\"open\", \"r33\"]\nimpedance_sweep_duration_s = 0.19",
+       {".toml:14: settings.impedance_sweep_duration_s: 0.19 s is shorter than the impedance sweep from 20 "
+        "Hz to 40000 "
+        "Hz can be",
+        "use at least 0.191 s"}},
+      {"impedance_f1_raises_the_minimum",
+       "sweep_f1_hz = 1\nsweep_duration_s = 5\nimpedance_loads = [\"open\", \"r33\"]",
+       {".toml:12: settings.sweep_f1_hz: with this sweep_f1_hz, impedance_sweep_duration_s = 1 s (the "
+        "default) is "
+        "shorter than the impedance sweep from 1 Hz to 22800 Hz can be",
+        "set impedance_sweep_duration_s to at least 5.02 s"}},
+  };
+}
+
+class PlanDurations : public ::testing::TestWithParam<DurationCase> {};
+
+TEST_P(PlanDurations, ShorterThanTheAnalysisNeedsIsRefused) {
+  const DurationCase& c = GetParam();
+  const fs::path file = t::write_plan(
+      t::scratch_dir(), c.name, t::edit(t::kBasePlan, "[settings]\n", "[settings]\n" + c.settings + "\n"));
+  std::vector<std::string> needles;
+  for (const auto& n : c.needles) needles.push_back(n.starts_with(".toml:") ? c.name + n : n);
+  t::expect_config_error([&] { static_cast<void>(load_plan(file)); }, needles);
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, PlanDurations, ::testing::ValuesIn(duration_cases()),
+                         [](const ::testing::TestParamInfo<DurationCase>& row) { return row.param.name; });
+
+TEST(PlanDurationMinimums, TheMinimumsThemselvesLoad) {
+  const fs::path dir = t::scratch_dir();
+  const Plan plan = load_plan(t::write_plan(
+      dir, "minimums",
+      t::edit(t::kBasePlan, "[settings]\n",
+              "[settings]\ntone_duration_s = 0.17\nnoise_duration_s = 0.2\nsweep_duration_s = 0.1727\n"
+              "impedance_loads = [\"open\", \"r33\"]\nimpedance_sweep_duration_s = 0.176\n")));
+  EXPECT_EQ(plan.settings.tone_duration_s, 0.17);
+  EXPECT_EQ(plan.settings.noise_duration_s, 0.2);
+  EXPECT_NO_THROW(static_cast<void>(load_plan(
+      t::write_plan(dir, "at_96k",
+                    t::edit(t::kBasePlan, "[settings]\n",
+                            "[settings]\nsample_rate_hz = 96000\nimpedance_loads = [\"open\", \"r33\"]\n"
+                            "impedance_sweep_duration_s = 0.191\n")))));
+}
+
+// A plan that measures no output impedance does not use its impedance sweep, however short.
+TEST(PlanDurationMinimums, UnusedDurationsAreNotJudged) {
+  EXPECT_NO_THROW(static_cast<void>(load_plan(t::write_plan(
+      t::scratch_dir(), "unused",
+      t::edit(t::kBasePlan, "[settings]\n", "[settings]\nsweep_f1_hz = 1\nsweep_duration_s = 5\n")))));
+}
+
+// The demo with a 0.15 s tone used to load and stop inside a configuration; now it is exit 2 at load.
+TEST(PlanDurationMinimums, DemoWithAShortToneIsAUsageErrorAtLoad) {
+  const fs::path dir = t::scratch_dir();
+  std::ifstream in(t::repo_root() / "profiles/plans/demo.toml");
+  const std::string demo((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto settings_at = demo.find("\n[settings]\n");
+  ASSERT_NE(settings_at, std::string::npos);
+  // [settings] is on the line after the newline before it; the tone goes on the line after that.
+  const auto tone_line =
+      std::count(demo.begin(), demo.begin() + static_cast<std::ptrdiff_t>(settings_at) + 1, '\n') + 2;
+  const fs::path file =
+      t::write_plan(dir, "demo", t::edit(demo, "\n[settings]\n", "\n[settings]\ntone_duration_s = 0.15\n"));
+  try {
+    static_cast<void>(load_plan(file));
+    ADD_FAILURE() << "loaded";
+  } catch (const bench::ConfigError& e) {
+    EXPECT_EQ(bench::exit_code_for(e), bench::ExitCode::kUsage);
+    EXPECT_NE(std::string(e.what()).find(
+                  "demo.toml:" + std::to_string(tone_line) +
+                  ": settings.tone_duration_s: 0.15 s is shorter than a tone can be analysed: "
+                  "use at least 0.17 s " +
+                  kToneWhy),
+              std::string::npos)
+        << e.what();
   }
 }
 

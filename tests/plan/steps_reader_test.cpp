@@ -141,6 +141,12 @@ TEST(PlanStepsRead, ValidSequenceLoadsWithItsOverrides) {
   EXPECT_EQ(plan.settings.impedance_loads, (std::vector<std::string>{"open", "r33", "r300"}));
 }
 
+TEST(PlanStepsRead, AStepAtTheMinimumDurationLoads) {
+  const Plan plan = load_plan(t::write_plan(
+      t::scratch_dir(), "minimum", t::edit(kStepsPlan, "tone_duration_s = 2", "tone_duration_s = 0.17")));
+  EXPECT_EQ(plan.steps[2].settings.tone_duration_s, 0.17);
+}
+
 TEST(PlanStepsRead, ImpedanceStepTakesThePlansLoadsAndOptionalNeedsMayBeAbsent) {
   // No clock step (every kind only uses it when there) and no level before noise.
   const std::string text = std::string(kStepsPlan).substr(0, std::string(kStepsPlan).find("[[steps]]")) +
@@ -303,6 +309,27 @@ std::vector<StepErrorCase> step_error_cases() {
        {".toml:41: steps[4].impedance_ports: ports are measured into impedance_loads, which neither this "
         "step nor "
         "[settings] gives"}},
+      // Durations (plan/catalogue.hpp DurationLimits, worked out in settings_reader_test.cpp), judged for the
+      // settings the step's kind reads.
+      {"step_tone_too_short",
+       steps_with("tone_duration_s = 2", "tone_duration_s = 0.15"),
+       {".toml:31: steps[2].tone_duration_s: 0.15 s is shorter than a tone can be analysed: use at least "
+        "0.17 s (0.1 "
+        "s settling, two 10 ms fades, 0.05 s analysed)"}},
+      {"step_f1_raises_the_sweep_minimum",
+       steps_with("sweep_f1_hz = 10\nsweep_duration_s = 4", "sweep_f1_hz = 1"),
+       {".toml:21: steps[1].sweep_f1_hz: with this sweep_f1_hz, sweep_duration_s = 2 s (the plan's) is "
+        "shorter than a "
+        "synchronized sweep from 1 Hz to 20000 Hz can be: set sweep_duration_s to at least 4.96 s"}},
+      // 0.5 * ln(22800 / 2) / 2 = 2.3353 s; the impedance kind reads no sweep_duration_s, which 2 Hz would
+      // also make too short (0.5 * ln(10000) / 2 = 2.30 s > 2 s): only the impedance sweep is named.
+      {"step_impedance_f1",
+       steps_with("impedance_loads = [\"open\", \"r32\"]",
+                  "impedance_loads = [\"open\", \"r32\"]\nsweep_f1_hz = 2"),
+       {".toml:43: steps[4].sweep_f1_hz: with this sweep_f1_hz, impedance_sweep_duration_s = 1 s (the "
+        "plan's) is "
+        "shorter than the impedance sweep from 2 Hz to 22800 Hz can be",
+        "set impedance_sweep_duration_s to at least 2.34 s"}},
       {"steps_not_tables",
        "steps = [\"clock\"]\n" + std::string(t::kBasePlan),
        {".toml:1: steps: expected an array of tables, found an array: write one [[steps]] table per entry"}},
