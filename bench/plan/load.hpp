@@ -5,7 +5,8 @@
 // plan/model.hpp. Every loader rejects a missing file, a syntax error, an unknown key at any level, a
 // wrong type, a missing required key, a value out of range and an unknown enum spelling, by throwing
 // bench::ConfigError with one line of the form "<file>[:<line>]: <table.key>: <what is wrong>: <fix>".
-// All functions are pure file reads: call them from any thread, never from the audio callback.
+// The loaders are pure file reads (select_steps works on a loaded plan): call them from any thread, never
+// from the audio callback.
 
 #include <filesystem>
 #include <string>
@@ -25,6 +26,14 @@ namespace bench::plan {
 /// `<root>/fixtures/<id>.toml`. An empty root means the first directory above plan_file that holds both
 /// `profiles/` and `fixtures/`. Throws bench::ConfigError.
 [[nodiscard]] Plan load_plan(const std::filesystem::path& plan_file, const std::filesystem::path& root = {});
+
+/// Keeps only the steps of plan.steps whose ids are in ids, in the plan's order (what `bench run --step`
+/// selects, as --fixture selects fixtures); empty ids change nothing. An id the plan has no step of is a
+/// bench::InputError (exit 2) naming the ids it has; so is a kept step one of whose required needs
+/// (plan/catalogue.hpp Need) has no kept step of that kind before it, naming the step to add, e.g.
+/// "--step crosstalk: it needs the channel map ... from step 'sweeps': add --step sweeps". On a throw plan
+/// is unchanged. Any thread.
+void select_steps(Plan& plan, const std::vector<std::string>& ids);
 
 /// Loads an interface profile ([interface], [interface.match], [ports.<name>], [ports.<name>.sim]).
 /// The id is the file stem. Throws bench::ConfigError.
