@@ -115,7 +115,7 @@ std::vector<LocatedLimit> read_limit_tables(const Reader& r, std::string_view ke
       fail(
           r.file(), line, path,
           "a step of kind " + in_quotes(kind->kind) + " does not make " + name + " (" + makers_of(name) + ")",
-          "set limits here only for the checks it makes: " + use);
+          choices.empty() ? use : "set limits here only for the checks it makes: " + use);
     if (spec->limit_forms == 0)
       fail(r.file(), line, path, name + " takes no limit (" + recorded_only_reason(*spec) + ")",
            "remove [" + path + "]");

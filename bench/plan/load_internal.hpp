@@ -123,6 +123,9 @@ void cross_validate_settings(const Reader& r, const MeasurementSettings& s, cons
 /// read_steps reports the rest.
 [[nodiscard]] std::vector<const StepKindSpec*> listed_step_kinds(const Reader& top);
 
+/// The key of a plan's [[steps]].
+inline constexpr std::string_view kStepsKey = "steps";
+
 /// Reads the plan's [[steps]] (top: the plan file's top level, which has them) into plan.steps, after the
 /// plan's settings, profiles, loads and limits are read: each step's kind, id, settings, impedance loads
 /// and limits, then the ids (unique) and the order (each step after the steps it needs).

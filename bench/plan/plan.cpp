@@ -100,7 +100,7 @@ void cross_validate_fixture(const Fixture& f, const InterfaceProfile& interface,
 
 Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
   const toml::table root = parse_toml(plan_file);
-  const Reader top(plan_file, root, "", {"plan", "settings", "steps"});
+  const Reader top(plan_file, root, "", {"plan", "settings", kStepsKey});
   Plan plan;
   plan.id = plan_file.stem().string();
   plan.file = plan_file;
@@ -128,12 +128,12 @@ Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
     const std::string key = "loads[" + std::to_string(i) + "]";
     plan.loads.push_back(load_load(profile(key, load_refs[i], "loads", "load profile")));
   }
-  if (settings.has("impedance_loads")) {
+  if (settings.has(setting_spec(&MeasurementSettings::impedance_loads).name)) {
     plan.impedance_loads = read_impedance_loads(settings, bench_root);
     plan.settings.impedance_loads.clear();
     for (const Load& l : plan.impedance_loads) plan.settings.impedance_loads.push_back(l.id);
   }
-  if (settings.has("impedance_ports"))
+  if (settings.has(setting_spec(&MeasurementSettings::impedance_ports).name))
     plan.settings.impedance_ports =
         read_impedance_ports(settings, plan.interface, !plan.impedance_loads.empty(), false);
   for (std::size_t i = 0; i < fixture_refs.size(); ++i) {
@@ -158,17 +158,18 @@ Plan load_plan(const fs::path& plan_file, const fs::path& root_dir) {
       }
     plan.fixtures.push_back(std::move(f));
   }
-  // [settings] serves the plan's steps: its durations are checked for the kinds they run.
-  std::vector<const StepKindSpec*> kinds;
-  if (top.has("steps"))
-    kinds = listed_step_kinds(top);
-  else
-    for (const Step& step : default_sequence(plan)) kinds.push_back(&step_kind(step.kind));
-  cross_validate_settings(settings, plan.settings, plan.interface, plan.adc, plan.loads, std::move(kinds));
-  if (top.has("steps"))
+  // [settings] serves the plan's steps: its durations are judged for the kinds they run; a step's own
+  // settings are judged with the step.
+  if (top.has(kStepsKey)) {
+    cross_validate_settings(settings, plan.settings, plan.interface, plan.adc, plan.loads,
+                            listed_step_kinds(top));
     read_steps(top, plan, bench_root);
-  else
+  } else {
     plan.steps = default_sequence(plan);
+    std::vector<const StepKindSpec*> kinds;
+    for (const Step& step : plan.steps) kinds.push_back(&step_kind(step.kind));
+    cross_validate_settings(settings, plan.settings, plan.interface, plan.adc, plan.loads, std::move(kinds));
+  }
   return plan;
 }
 

@@ -177,7 +177,7 @@ void check_order(const std::vector<Step>& steps) {
 
 std::vector<const StepKindSpec*> listed_step_kinds(const Reader& top) {
   std::vector<const StepKindSpec*> kinds;
-  const toml::node* node = top.find("steps");
+  const toml::node* node = top.find(kStepsKey);
   const toml::array* array = node != nullptr ? node->as_array() : nullptr;
   if (array == nullptr) return kinds;
   for (const toml::node& element : *array)
@@ -190,7 +190,7 @@ std::vector<const StepKindSpec*> listed_step_kinds(const Reader& top) {
 void read_steps(const Reader& top, Plan& plan, const fs::path& bench_root) {
   std::vector<StepEntry> entries;
   const auto readers = top.table_array(
-      "steps", [&](const std::string&, const std::string& path, std::uint32_t, const toml::table& table) {
+      kStepsKey, [&](const std::string&, const std::string& path, std::uint32_t, const toml::table& table) {
         entries.emplace_back();
         return step_keys(top.file(), path, table, entries.back());
       });
