@@ -1,5 +1,6 @@
 #include "bench/plan/catalogue.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <sstream>
@@ -261,5 +262,9 @@ const StepKindSpec& step_kind(std::string_view kind) {
 }
 
 double DurationLimits::min_sweep_s(double f1_hz, double f2_hz) { return 0.5 * std::log(f2_hz / f1_hz) / f1_hz; }
+
+double DurationLimits::impedance_sweep_f2_hz(double sweep_f2_hz, double sample_rate_hz) {
+  return std::max(sweep_f2_hz, std::min(0.95 * sample_rate_hz / 2, 40000.0));
+}
 
 }  // namespace bench::plan

@@ -126,6 +126,9 @@ struct DurationLimits {
   /// The shortest synchronized sweep from f1 to f2 (Novak: L = round(f1*T/ln(f2/f1))/f1 needs at least one
   /// cycle of f1 in L): 0.5*ln(f2/f1)/f1 s.
   static double min_sweep_s(double f1_hz, double f2_hz);
+  /// Where the impedance step's sweeps end: at least sweep_f2_hz, else 0.95 of Nyquist up to 40 kHz (the
+  /// output impedance is shown above the audio band where the rate allows).
+  static double impedance_sweep_f2_hz(double sweep_f2_hz, double sample_rate_hz);
 };
 
 }  // namespace bench::plan

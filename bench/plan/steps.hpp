@@ -1,7 +1,7 @@
 #pragma once
 
-// A plan's sequence of steps (plan/model.hpp Step): the default one, and (plan/load.cpp) the [[steps]] a
-// plan lists, validated against the catalogue (plan/catalogue.hpp).
+// A plan's sequence of steps (plan/model.hpp Step): the default one here; the [[steps]] a plan lists are read
+// and validated against the catalogue (plan/catalogue.hpp) by load_plan (plan/steps_reader.cpp).
 
 #include <vector>
 

@@ -112,31 +112,13 @@ source_channel = "right"
 )";
 
 // Valid against the repository's profiles and fixtures (copied into the scratch directory).
-const char* const kPlan = R"(
-[plan]
-name = "Test plan"
-interface = "scarlett_2i2"
-amp = "desktop_amp"
-adc = "reference_adc"
-limits = "qa_default"
-loads = ["r32", "r300"]
-fixtures = ["line_trs_to_amp_trs"]
-
-[settings]
-reference_load = "r300"
-)";
+const char* const kPlan = t::kBasePlan;
 
 const char* const kZma = "* test curve\n10 30 0\n100 31 5\n1000 32 10\n";
 const std::pair<std::string, std::string> kCurve{"profiles/loads/curve.zma", kZma};
 
-constexpr const char* kEditNotFound = "EDIT NOT FOUND";
-
-// base with the first `from` replaced by `to`; a marker the test catches if `from` is not there.
-std::string edit(const std::string& base, const std::string& from, const std::string& to) {
-  const auto at = base.find(from);
-  if (at == std::string::npos) return std::string(kEditNotFound) + ": " + from;
-  return base.substr(0, at) + to + base.substr(at + from.size());
-}
+using t::edit;
+using t::kEditNotFound;
 
 struct ErrorCase {
   std::string name;                  ///< test name, also the file's stem
@@ -279,11 +261,12 @@ std::vector<ErrorCase> error_cases() {
       {"unknown_key_in_check",
        Kind::kLimits,
        edit(limits, "max = -70", "maximum = -70"),
-       {"checks.thd_db.maximum: unknown key", "min, max, tolerance"}},
+       {"checks.thd_db.maximum: unknown key", "allowed keys here: min, max"}},
       {"unknown_check_name",
        Kind::kLimits,
        limits + "\n[checks.thd_percent]\nmax = 0.1\n",
-       {"checks.thd_percent: unknown check", "level_dbv, gain_db, channel_map", "max_output_vrms"}},
+       {"checks.thd_percent: unknown check", "use one of channel_map, polarity, frequency_response_deviation_db",
+        "max_output_vrms"}},
       // Wrong types.
       {"type_string_for_integer",
        Kind::kInterface,
@@ -429,11 +412,11 @@ std::vector<ErrorCase> error_cases() {
       {"range_limits_no_numbers",
        Kind::kLimits,
        edit(limits, "max = -70\n", ""),
-       {"checks.thd_db: no limit given", "set min, max or tolerance"}},
+       {"checks.thd_db: no limit given", "set min or max, or remove the check"}},
       {"range_limits_numbers_on_polarity",
        Kind::kLimits,
        limits + "max = 1\n",
-       {"checks.polarity: this check takes no numbers", "leave [checks.polarity] empty"}},
+       {"checks.polarity.max: polarity takes no max (this check takes no numbers", "leave [checks.polarity] empty"}},
       {"range_test_level_above_full_scale",
        Kind::kPlan,
        edit(plan, "[settings]", "[settings]\ntest_level_dbfs = 3"),

@@ -46,6 +46,40 @@ inline void copy_bench_tree(const std::filesystem::path& dir) {
     std::filesystem::copy(repo_root() / sub, dir / sub, std::filesystem::copy_options::recursive);
 }
 
+/// Marks an edit whose `from` text is missing from its base, so the test can fail on it.
+inline constexpr const char* kEditNotFound = "EDIT NOT FOUND";
+
+/// base with the first `from` replaced by `to`; kEditNotFound and `from` if `from` is not there.
+inline std::string edit(const std::string& base, const std::string& from, const std::string& to) {
+  const auto at = base.find(from);
+  if (at == std::string::npos) return std::string(kEditNotFound) + ": " + from;
+  return base.substr(0, at) + to + base.substr(at + from.size());
+}
+
+/// A valid plan against the repository's profiles and fixtures: the base that plan test rows edit. Its
+/// [settings] table is on line 11 and reference_load on line 12.
+inline constexpr const char* kBasePlan = R"(
+[plan]
+name = "Test plan"
+interface = "scarlett_2i2"
+amp = "desktop_amp"
+adc = "reference_adc"
+limits = "qa_default"
+loads = ["r32", "r300"]
+fixtures = ["line_trs_to_amp_trs"]
+
+[settings]
+reference_load = "r300"
+)";
+
+/// Writes text as dir/profiles/plans/<stem>.toml beside a copy of the repository's profiles and fixtures
+/// (copied once per dir) and returns the plan's path.
+inline std::filesystem::path write_plan(const std::filesystem::path& dir, const std::string& stem,
+                                        const std::string& text) {
+  if (!std::filesystem::exists(dir / "profiles")) copy_bench_tree(dir);
+  return write_file(dir, std::filesystem::path("profiles/plans") / (stem + ".toml"), text);
+}
+
 /// Runs f and expects a bench::ConfigError whose one-line message contains every needle.
 template <class F>
 void expect_config_error(F&& f, const std::vector<std::string>& needles) {
