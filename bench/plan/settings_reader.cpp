@@ -76,15 +76,16 @@ void check_durations(const SettingsSource& src, const MeasurementSettings& s) {
             s.tone_duration_s,
             D::min_tone_s(),
             "a tone can be analysed",
-            "(" + format_number(D::kToneSettleS) + " s settling, two " + format_number(D::kToneRampS * 1000) +
-                " ms fades, " + format_number(D::kMinToneAnalysisS) + " s analysed)",
+            std::string("(").append(format_number(D::kToneSettleS)).append(" s settling, two ")
+                .append(format_number(D::kToneRampS * 1000)).append(" ms fades, ")
+                .append(format_number(D::kMinToneAnalysisS)).append(" s analysed)"),
             {}});
   check_duration(src, {"noise_duration_s",
                        s.noise_duration_s,
                        D::min_noise_s(),
                        "a silence can be analysed",
-                       "(" + format_number(D::kNoiseSettleS) + " s settling, " +
-                           format_number(D::kMinNoiseAnalysisS) + " s analysed)",
+                       std::string("(").append(format_number(D::kNoiseSettleS)).append(" s settling, ")
+                           .append(format_number(D::kMinNoiseAnalysisS)).append(" s analysed)"),
                        {}});
   const auto sweep_what = [](std::string_view sweep, double f1_hz, double f2_hz) {
     return std::string(sweep) + " from " + format_number(f1_hz) + " Hz to " + format_number(f2_hz) +

@@ -140,7 +140,10 @@ TEST(PlanLimitForms, CatalogueFormsAreTheOnesWrittenHere) {
     const CheckSpec& c = check(name);
     std::string f;
     for (LimitForm form : {LimitForm::kMin, LimitForm::kMax, LimitForm::kTolerance, LimitForm::kExpected})
-      if (accepts(c, form)) f += (f.empty() ? "" : ",") + std::string(to_string(form));
+      if (accepts(c, form)) {
+        if (!f.empty()) f += ",";
+        f += to_string(form);
+      }
     return f;
   };
   EXPECT_EQ(forms("clock_drift_ppm"), "");

@@ -46,7 +46,7 @@ ImpedanceSweeps::ImpedanceSweeps(const StepContext& cx) : cx_(cx) {
   // The sweep runs on to 95 % of Nyquist (at most 40 kHz) with a 5 ms end fade, so no frequency up to
   // 20 kHz lies in the fade: there the sweep's energy falls, and noise in the responses (which enter the
   // least squares on both sides) biases |Z_out| low.
-  const double f2_hz = std::max(s.sweep_f2_hz, std::min(0.95 * fs / 2, 40000.0));
+  const double f2_hz = plan::DurationLimits::impedance_sweep_f2_hz(s.sweep_f2_hz, fs);
   spec_ = stimulus::make_sweep_spec(s.sweep_f1_hz, f2_hz, s.impedance_sweep_duration_s, fs, s.sweep_level_dbfs, 0.005);
   sweep_ = stimulus::generate_sweep(spec_);
   body_.resize(sweep_.size(), 2);
