@@ -9,32 +9,19 @@
 #include <optional>
 
 #include "bench/core/error.hpp"
-#include "bench/report/report_access.hpp"
+#include "bench/report/text.hpp"
 #include "bench/report/write_text.hpp"
 
 namespace bench::report {
 namespace {
 
-using access::array;
-using access::member;
-using access::numbers;
-using access::text;
-using nlohmann::json;
-
-constexpr const char* kExportSides[] = {"left", "right"};
+using record::kChannelNames;
 
 // Six decimals: 1e-6 dB and 1e-6 degrees, far below any measurement's uncertainty.
 void append_number(std::string& out, double v) {
   char b[48];
   std::snprintf(b, sizeof b, "%.6f", v);
   out += b;
-}
-
-// Header text on one line: control characters become blanks.
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  return s;
 }
 
 std::string frd(const std::string& title, const std::vector<double>& f, const std::vector<double>& m, const std::vector<double>& p) {
@@ -71,18 +58,18 @@ std::string response_csv(const std::vector<double>& f, const std::vector<double>
   return o;
 }
 
-std::string harmonics_csv(const json& side) {
+std::string harmonics_csv(const record::SweepChannel& side) {
   // Each harmonic lists its own stretch of the excitation-frequency axis; the rows are their union.
   std::map<double, std::array<double, 4>> rows;
-  for (const auto& h : array(side, "harmonics")) {
-    const double order = access::number(h, "order");
-    if (!(order >= 2 && order <= 5) || order != std::floor(order)) continue;
-    const auto f = numbers(h, "frequency_hz"), level = numbers(h, "level_db");
+  for (const auto& h : side.harmonics) {
+    if (h.order < 2 || h.order > 5) continue;
+    const auto& f = h.frequency_hz;
+    const auto& level = h.level_db;
     for (std::size_t i = 0; i < f.size() && i < level.size(); ++i) {
       if (!std::isfinite(f[i])) continue;
       auto [it, inserted] = rows.try_emplace(f[i]);
       if (inserted) it->second.fill(std::nan(""));
-      it->second[static_cast<std::size_t>(order) - 2] = level[i];
+      it->second[static_cast<std::size_t>(h.order) - 2] = level[i];
     }
   }
   std::string o = "frequency_hz,h2_db,h3_db,h4_db,h5_db\n";
@@ -122,59 +109,49 @@ std::string export_directory_name(const std::string& fixture_id) {
   return s;
 }
 
-std::vector<ExportFile> export_files(const json& report) {
-  const json* plan = member(report, "plan");
-  const std::string plan_id = plan ? text(*plan, "id", "plan") : "plan";
-  const std::string version = text(report, "bench_version", "?");
+std::vector<ExportFile> export_files(const record::RunRecord& run) {
+  const std::string plan_id = run.plan.id.empty() ? "plan" : run.plan.id;
+  const std::string& version = run.bench_version;
   std::vector<ExportFile> files;
-  for (const auto& c : array(report, "configurations")) {
-    const json* m = member(c, "measurements");
-    const json* sweep = m ? member(*m, "sweep") : nullptr;
-    const json* impedance = m ? member(*m, "impedance") : nullptr;
-    const json* z_channels = impedance ? member(*impedance, "channels") : nullptr;
-    const std::string id = access::fixture_id(c);
+  for (const auto& c : run.configurations) {
+    const std::string& id = c.fixture.id;
     const std::filesystem::path dir = std::filesystem::path("exports") / export_directory_name(id);
-    for (const char* side_name : kExportSides) {
-      const json* side = z_channels ? member(*z_channels, side_name) : nullptr;
-      if (!side) continue;
-      const std::string title = "bench " + version + " output impedance of the amplifier: plan " + plan_id + ", configuration " + id + ", " +
-                                side_name + " channel";
-      files.push_back({dir / (std::string(side_name) + "_output_impedance.zma"),
-                       zma(title, numbers(*side, "frequency_hz"), numbers(*side, "impedance_ohm"), numbers(*side, "phase_deg"))});
-    }
-    // The source ports measured on their own (settings.impedance_ports): <port>_<channel>_output_impedance.zma.
-    const json* ports = impedance ? member(*impedance, "ports") : nullptr;
-    if (ports && ports->is_object())
-      for (const auto& [port, measured] : ports->items()) {
-        const json* port_channels = member(measured, "channels");
-        for (const char* side_name : kExportSides) {
-          const json* side = port_channels ? member(*port_channels, side_name) : nullptr;
-          if (!side) continue;
-          const std::string title = "bench " + version + " output impedance of the interface's " + port + ": plan " + plan_id +
-                                    ", configuration " + id + ", " + side_name + " channel";
-          files.push_back({dir / (export_directory_name(port) + "_" + side_name + "_output_impedance.zma"),
-                           zma(title, numbers(*side, "frequency_hz"), numbers(*side, "impedance_ohm"), numbers(*side, "phase_deg"))});
-        }
+    if (const record::ImpedanceResult* impedance = c.result<record::ImpedanceResult>()) {
+      for (std::size_t ch = 0; ch < 2; ++ch) {
+        const record::ImpedanceCurve& side = impedance->channels[ch];
+        const std::string title = "bench " + version + " output impedance of the amplifier: plan " + plan_id + ", configuration " + id + ", " +
+                                  kChannelNames[ch] + " channel";
+        files.push_back({dir / (std::string(kChannelNames[ch]) + "_output_impedance.zma"), zma(title, side.frequency_hz, side.impedance_ohm, side.phase_deg)});
       }
-    if (!sweep) continue;
-    for (const char* side_name : kExportSides) {
-      const json* side = member(*sweep, side_name);
-      if (!side) continue;
-      const auto f = numbers(*side, "frequency_hz"), mag = numbers(*side, "magnitude_db"), phase = numbers(*side, "phase_deg");
-      const std::string arrived = text(*side, "arrived_on", side_name);
-      const std::string title = "bench " + version + " frequency response: plan " + plan_id + ", configuration " + id + ", " + side_name +
-                                " channel driven" + (arrived == side_name ? std::string() : " (arrives on " + arrived + ")");
-      files.push_back({dir / (std::string(side_name) + ".frd"), frd(title, f, mag, phase)});
-      files.push_back({dir / (std::string(side_name) + ".csv"), response_csv(f, mag, phase)});
-      files.push_back({dir / (std::string(side_name) + "_harmonics.csv"), harmonics_csv(*side)});
+      // The source ports measured on their own (settings.impedance_ports): <port>_<channel>_output_impedance.zma.
+      for (const auto& port : impedance->ports)
+        for (std::size_t ch = 0; ch < 2; ++ch) {
+          const record::ImpedanceCurve& side = port.channels[ch];
+          const std::string title = "bench " + version + " output impedance of the interface's " + port.port + ": plan " + plan_id +
+                                    ", configuration " + id + ", " + kChannelNames[ch] + " channel";
+          files.push_back({dir / (export_directory_name(port.port) + "_" + kChannelNames[ch] + "_output_impedance.zma"),
+                           zma(title, side.frequency_hz, side.impedance_ohm, side.phase_deg)});
+        }
+    }
+    const record::SweepsResult* sweeps = c.result<record::SweepsResult>();
+    if (!sweeps) continue;
+    for (std::size_t ch = 0; ch < 2; ++ch) {
+      if (!sweeps->channels[ch]) continue;
+      const record::SweepChannel& side = *sweeps->channels[ch];
+      const std::string driven = kChannelNames[ch], arrived = kChannelNames[static_cast<std::size_t>(side.arrived_on)];
+      const std::string title = "bench " + version + " frequency response: plan " + plan_id + ", configuration " + id + ", " + driven +
+                                " channel driven" + (arrived == driven ? std::string() : " (arrives on " + arrived + ")");
+      files.push_back({dir / (driven + ".frd"), frd(title, side.frequency_hz, side.magnitude_db, side.phase_deg)});
+      files.push_back({dir / (driven + ".csv"), response_csv(side.frequency_hz, side.magnitude_db, side.phase_deg)});
+      files.push_back({dir / (driven + "_harmonics.csv"), harmonics_csv(side)});
     }
   }
   return files;
 }
 
-std::vector<std::filesystem::path> write_exports(const std::filesystem::path& dir, const json& report) {
+std::vector<std::filesystem::path> write_exports(const std::filesystem::path& dir, const record::RunRecord& run) {
   std::vector<std::filesystem::path> written;
-  for (const auto& file : export_files(report)) {
+  for (const auto& file : export_files(run)) {
     const std::filesystem::path path = dir / file.relative;
     ensure_directory(path.parent_path());
     write_text_atomic(path, file.text);

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "bench/record/record.hpp"
 
 namespace bench::report {
 
@@ -15,7 +15,7 @@ struct ExportFile {
   std::string text;
 };
 
-/// Exchange files for REW, VituixCAD and spreadsheets, from a bench.report/1 document alone: per cable
+/// Exchange files for REW, VituixCAD and spreadsheets, from a run's record alone: per cable
 /// configuration and driven channel (left, right) under `exports/<fixture id, '/' replaced by '_'>/`:
 /// - `<channel>.frd`: header comment lines starting with `*`, then "frequency_Hz magnitude_dB phase_deg"
 ///   per line, six decimals (points with a missing value are left out);
@@ -26,13 +26,14 @@ struct ExportFile {
 ///   `*` comment lines, then "frequency_Hz impedance_ohm phase_deg" (LIMP and REW read it; so does
 ///   plan::read_zma), six decimals; `<port>_<channel>_output_impedance.zma` likewise for each interface
 ///   port measured on its own (settings.impedance_ports).
-/// Configurations without a sweep export no response files. [main thread]
-[[nodiscard]] std::vector<ExportFile> export_files(const nlohmann::json& report);
+/// The curves come from the configuration's sweeps and impedance step results; configurations without a
+/// sweep export no response files. [any thread]
+[[nodiscard]] std::vector<ExportFile> export_files(const record::RunRecord& run);
 
 /// Writes every export_files() file atomically under `dir` (creating the directories); returns their
 /// paths. Throws bench::InputError naming the file or directory that cannot be written; the files
 /// written before stay.
-std::vector<std::filesystem::path> write_exports(const std::filesystem::path& dir, const nlohmann::json& report);
+std::vector<std::filesystem::path> write_exports(const std::filesystem::path& dir, const record::RunRecord& run);
 
 /// The directory name of a configuration's exports: the fixture id with '/' (and '\') replaced by '_'.
 [[nodiscard]] std::string export_directory_name(const std::string& fixture_id);

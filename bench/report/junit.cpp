@@ -1,19 +1,15 @@
 #include "bench/report/junit.hpp"
 
+#include <cmath>
 #include <map>
 #include <vector>
 
-#include "bench/report/report_access.hpp"
+#include "bench/plan/catalogue.hpp"
+#include "bench/report/text.hpp"
 #include "bench/report/write_text.hpp"
 
 namespace bench::report {
 namespace {
-
-using access::array;
-using access::escape_markup;
-using access::member;
-using access::text;
-using nlohmann::json;
 
 struct Case {
   std::string name, classname;
@@ -36,55 +32,54 @@ std::string counts(std::size_t tests, std::size_t failures, std::size_t errors) 
 }
 
 // The value and limit of a check in one line, for the failure's body and the log of CI tools.
-std::string details(const json& k) {
-  const json* value = member(k, "value");
-  const json* limit = member(k, "limit");
-  std::string unit = text(k, "unit");
-  std::string s = "value " + (value ? access::value_text(*value, 4) : std::string("n/a"));
-  if (!unit.empty() && value && value->is_number()) s += " " + unit;
-  s += "; limit " + (limit ? access::limit_text(*limit) : std::string("no limit"));
-  if (!unit.empty() && limit && limit->is_object() && !member(*limit, "expected")) s += " " + unit;
+std::string details(const record::Check& k) {
+  const plan::CheckSpec* spec = plan::find_check(k.name);
+  const std::string unit = spec ? std::string(spec->unit) : k.unit;
+  const bool number = std::holds_alternative<double>(k.value) && !std::isnan(std::get<double>(k.value));
+  std::string s = "value " + value_text(k.value, 4);
+  if (!unit.empty() && number) s += " " + unit;
+  s += "; limit " + limit_text(k.limit);
+  if (!unit.empty() && !k.limit.empty() && std::holds_alternative<std::monostate>(k.limit.expected)) s += " " + unit;
   return s;
 }
 
-std::vector<Suite> suites(const json& report) {
-  const json* plan = member(report, "plan");
-  const std::string plan_id = plan ? text(*plan, "id", "plan") : "plan";
+std::vector<Suite> suites(const record::RunRecord& run) {
+  const std::string plan_id = run.plan.id.empty() ? "plan" : run.plan.id;
   std::vector<Suite> out;
-  for (const auto& c : array(report, "configurations")) {
+  for (const auto& c : run.configurations) {
     Suite s;
-    s.name = access::fixture_id(c);
+    s.name = c.fixture.id;
     const std::string classname = plan_id + "." + s.name;
     std::map<std::string, int> seen;
     auto unique = [&](std::string name) {
       const int n = ++seen[name];
       return n == 1 ? name : name + " #" + std::to_string(n);
     };
-    for (const auto& e : array(c, "errors"))
-      s.cases.push_back({unique("bench error"), classname, Case::kError, e.is_string() ? e.get<std::string>() : e.dump(), "measurement", "", ""});
-    for (const auto& k : array(c, "checks")) {
-      const std::string where = access::qualifiers(k);
+    for (const auto& e : c.errors) s.cases.push_back({unique("bench error"), classname, Case::kError, e, "measurement", "", ""});
+    for (const auto& step : c.steps)
+      if (step.error) s.cases.push_back({unique("step " + step.id), classname, Case::kError, *step.error, "measurement", "", ""});
+    for (const auto& k : c.checks) {
+      const std::string where = qualifiers(k);
       Case t;
-      t.name = unique(text(k, "name", "check") + (where.empty() ? "" : " [" + where + "]"));
+      t.name = unique(k.name + (where.empty() ? "" : " [" + where + "]"));
       t.classname = classname;
-      t.message = text(k, "explanation");
+      t.message = k.explanation;
       t.details = details(k);
-      const std::string outcome = text(k, "outcome", "error");
-      if (outcome == "fail") {
+      if (k.outcome == record::Outcome::kFail) {
         t.kind = Case::kFailure, t.type = "limit";
-      } else if (outcome == "error" || (outcome != "pass" && outcome != "info")) {
+      } else if (k.outcome == record::Outcome::kError) {
         t.kind = Case::kError, t.type = "measurement";
-      } else if (outcome == "info") {
+      } else if (k.outcome == record::Outcome::kInfo) {
         t.system_out = "recorded without a limit: " + t.details + (t.message.empty() ? "" : ": " + t.message);
       }
       s.cases.push_back(std::move(t));
     }
     out.push_back(std::move(s));
   }
-  if (const json* aborted = member(report, "aborted"); aborted && aborted->is_string()) {
+  if (run.aborted) {
     Suite s;
     s.name = "run";
-    s.cases.push_back({"run stopped early", plan_id + ".run", Case::kError, aborted->get<std::string>(), "aborted", "", ""});
+    s.cases.push_back({"run stopped early", plan_id + ".run", Case::kError, *run.aborted, "aborted", "", ""});
     out.push_back(std::move(s));
   }
   return out;
@@ -92,10 +87,9 @@ std::vector<Suite> suites(const json& report) {
 
 }  // namespace
 
-std::string junit_xml(const json& report) {
-  const json* plan = member(report, "plan");
-  const std::string plan_id = plan ? text(*plan, "id", "plan") : "plan";
-  const auto all = suites(report);
+std::string junit_xml(const record::RunRecord& run) {
+  const std::string plan_id = run.plan.id.empty() ? "plan" : run.plan.id;
+  const auto all = suites(run);
   std::size_t tests = 0, failures = 0, errors = 0;
   for (const auto& s : all) tests += s.cases.size(), failures += s.count(Case::kFailure), errors += s.count(Case::kError);
   std::string o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -124,6 +118,6 @@ std::string junit_xml(const json& report) {
   return o;
 }
 
-void write_junit(const std::filesystem::path& dir, const json& report) { write_text_atomic(dir / "junit.xml", junit_xml(report)); }
+void write_junit(const std::filesystem::path& dir, const record::RunRecord& run) { write_text_atomic(dir / "junit.xml", junit_xml(run)); }
 
 }  // namespace bench::report

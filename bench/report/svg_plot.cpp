@@ -5,12 +5,10 @@
 #include <cstdio>
 #include <limits>
 
-#include "bench/report/report_access.hpp"
+#include "bench/report/text.hpp"
 
 namespace bench::report::svg {
 namespace {
-
-using access::escape_markup;
 
 constexpr double kLeft = 64, kRight = 16, kTop = 28, kBottom = 44;  // margins of the plot area, px
 constexpr double kLegendRow = 18;
@@ -139,7 +137,7 @@ std::string tick_label(double v, double step, bool si) {
   } else {
     for (double s = step; decimals < 6 && std::abs(s - std::round(s)) > 1e-9 * std::max(1.0, std::abs(s)); s *= 10) ++decimals;
   }
-  return access::fixed(v, decimals);
+  return fixed(v, decimals);
 }
 
 std::string render(const Plot& p) {

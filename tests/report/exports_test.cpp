@@ -1,5 +1,6 @@
-// .frd and .csv exports: the curve read back equals report.json's to the printed precision; the layout
-// REW and VituixCAD import; harmonics with gaps where a harmonic is not listed.
+// .frd and .csv exports: the curve read back equals the record's sweep result to the printed precision; the
+// layout REW and VituixCAD import; harmonics with gaps where a harmonic is not listed; the output
+// impedance as .zma.
 #include "bench/report/exports.hpp"
 
 #include <gtest/gtest.h>
@@ -22,6 +23,12 @@ const ExportFile* find_file(const std::vector<ExportFile>& files, const std::str
   return nullptr;
 }
 
+std::vector<ExportFile> exports_of(const record::RunRecord& r) { return export_files(through_report_json(r)); }
+
+record::SweepChannel& sweep_of(record::RunRecord& r, std::size_t configuration, std::size_t channel) {
+  return *std::get<record::SweepsResult>(*r.configurations[configuration].steps[1].result).channels[channel];
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -30,7 +37,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 TEST(Exports, OneSetPerConfigurationAndChannelWithSlashesReplaced) {
-  const auto files = export_files(sample_report());
+  const auto files = exports_of(sample_record());
   for (const char* name : {"exports/good/left.frd", "exports/good/left.csv", "exports/good/left_harmonics.csv", "exports/good/right.frd",
                            "exports/odd_swapped/right_harmonics.csv"})
     EXPECT_NE(find_file(files, name), nullptr) << name;
@@ -40,26 +47,28 @@ TEST(Exports, OneSetPerConfigurationAndChannelWithSlashesReplaced) {
 }
 
 TEST(Exports, FrdReadsBackToTheSameCurve) {
-  const json report = sample_report();
-  const json& side = report["configurations"][0]["measurements"]["sweep"]["left"];
-  const auto files = export_files(report);
+  record::RunRecord report = sample_record();
+  const record::SweepChannel& side = sweep_of(report, 0, 0);
+  const auto files = exports_of(report);
   const ExportFile* frd = find_file(files, "exports/good/left.frd");
   ASSERT_NE(frd, nullptr);
   EXPECT_EQ(frd->text.rfind("* ", 0), 0u);  // a header comment REW skips
   const FrdCurve curve = parse_frd(frd->text, "left.frd");
-  const auto& f = side["frequency_hz"];
+  const auto& f = side.frequency_hz;
   ASSERT_EQ(curve.frequency_hz.size(), f.size());
   for (std::size_t i = 0; i < f.size(); ++i) {
-    EXPECT_NEAR(curve.frequency_hz[i], f[i].get<double>(), 1e-6);
-    EXPECT_NEAR(curve.magnitude_db[i], side["magnitude_db"][i].get<double>(), 1e-6);
-    EXPECT_NEAR(curve.phase_deg[i], side["phase_deg"][i].get<double>(), 1e-6);
+    EXPECT_NEAR(curve.frequency_hz[i], f[i], 1e-6);
+    EXPECT_NEAR(curve.magnitude_db[i], side.magnitude_db[i], 1e-6);
+    EXPECT_NEAR(curve.phase_deg[i], side.phase_deg[i], 1e-6);
   }
+  // The swapped configuration says where its channel arrived.
+  EXPECT_NE(find_file(files, "exports/odd_swapped/left.frd")->text.find("left channel driven (arrives on right)"), std::string::npos);
 }
 
 TEST(Exports, CsvHasItsHeaderAndLeavesMissingValuesEmpty) {
-  json report = sample_report();
-  report["configurations"][0]["measurements"]["sweep"]["left"]["magnitude_db"][3] = nullptr;
-  const auto files = export_files(report);
+  record::RunRecord report = sample_record();
+  sweep_of(report, 0, 0).magnitude_db[3] = record::kNaN;  // written as null
+  const auto files = exports_of(report);
   const auto csv = lines_of(find_file(files, "exports/good/left.csv")->text);
   ASSERT_GT(csv.size(), 5u);
   EXPECT_EQ(csv[0], "frequency_hz,magnitude_db,phase_deg");
@@ -70,7 +79,7 @@ TEST(Exports, CsvHasItsHeaderAndLeavesMissingValuesEmpty) {
 }
 
 TEST(Exports, HarmonicsAreEmptyWhereNotListed) {
-  const auto files = export_files(sample_report());
+  const auto files = exports_of(sample_record());
   const auto csv = lines_of(find_file(files, "exports/good/left_harmonics.csv")->text);
   ASSERT_GT(csv.size(), 2u);
   EXPECT_EQ(csv[0], "frequency_hz,h2_db,h3_db,h4_db,h5_db");
@@ -106,9 +115,9 @@ TEST(Exports, ParseFrdAcceptsCommonVariantsAndNamesTheLineOfAnError) {
 // The measured output impedance as .zma, read back by the bench's own .zma reader (the one that loads
 // headphone curves): every point, to the printed precision.
 TEST(Exports, OutputImpedanceZmaReadsBackWithReadZma) {
-  json report = sample_report();
-  report["configurations"][1]["measurements"]["impedance"] = impedance_measurement();
-  const auto files = export_files(report);
+  record::RunRecord report = sample_record();
+  report.configurations[1].steps.push_back(step_record("impedance", impedance_result(log_axis()), 8.5, 8));
+  const auto files = exports_of(report);
   EXPECT_EQ(files.size(), 14u);  // 12 response files plus one .zma per channel
   const ExportFile* zma = find_file(files, "exports/odd_swapped/left_output_impedance.zma");
   ASSERT_NE(zma, nullptr);
@@ -116,10 +125,10 @@ TEST(Exports, OutputImpedanceZmaReadsBackWithReadZma) {
   const fs::path file = scratch() / "left_output_impedance.zma";
   spit(file, zma->text);
   const auto points = plan::read_zma(file);
-  const json& side = report["configurations"][1]["measurements"]["impedance"]["channels"]["left"];
-  const auto f = side["frequency_hz"].get<std::vector<double>>();
-  const auto z = side["impedance_ohm"].get<std::vector<double>>();
-  const auto p = side["phase_deg"].get<std::vector<double>>();
+  const record::ImpedanceCurve& side = std::get<record::ImpedanceResult>(*report.configurations[1].steps.back().result).channels[0];
+  const auto& f = side.frequency_hz;
+  const auto& z = side.impedance_ohm;
+  const auto& p = side.phase_deg;
   ASSERT_EQ(points.size(), f.size());
   for (std::size_t i = 0; i < f.size(); ++i) {
     EXPECT_NEAR(points[i].frequency_hz, f[i], 1e-6);
@@ -127,15 +136,15 @@ TEST(Exports, OutputImpedanceZmaReadsBackWithReadZma) {
     EXPECT_NEAR(points[i].phase_deg, p[i], 1e-6);
   }
   // A port measured on its own exports under its name.
-  report["configurations"][1]["measurements"]["impedance"]["ports"]["headphone_out"]["channels"] =
-      report["configurations"][1]["measurements"]["impedance"]["channels"];
-  const auto with_port = export_files(report);
+  auto& impedance = std::get<record::ImpedanceResult>(*report.configurations[1].steps.back().result);
+  impedance.ports.push_back({"headphone_out", impedance.channels, 10});
+  const auto with_port = exports_of(report);
   EXPECT_EQ(with_port.size(), 16u);
   ASSERT_NE(find_file(with_port, "exports/odd_swapped/headphone_out_right_output_impedance.zma"), nullptr);
   spit(file, find_file(with_port, "exports/odd_swapped/headphone_out_right_output_impedance.zma")->text);
   EXPECT_EQ(plan::read_zma(file).size(), f.size());
   // No impedance measured: no .zma.
-  for (const auto& e : export_files(sample_report())) EXPECT_NE(e.relative.extension(), ".zma") << e.relative;
+  for (const auto& e : exports_of(sample_record())) EXPECT_NE(e.relative.extension(), ".zma") << e.relative;
 }
 
 }  // namespace

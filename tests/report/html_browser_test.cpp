@@ -1,7 +1,7 @@
 // Tier 3: headless Chromium loads the HTML report of a real run (profiles/plans/faults.toml through
 // `bench run`): every configuration section and plot is in the DOM, the page renders (a screenshot well
 // above a blank page's), no console error, no network request. The same run's junit.xml and exports are
-// checked against its report.json, and rebuilding every output is timed.
+// checked against its record (report.json as read_record reads it), and rebuilding every output is timed.
 //
 // Label "browser"; one process (not one per test), so the run is made once. Never skips: without
 // chromium or xmllint every test fails and says to run ./bench.sh test, which installs them.
@@ -16,9 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "bench/core/error.hpp"
 #include "bench/report/exports.hpp"
 #include "bench/report/html.hpp"
 #include "bench/report/outputs.hpp"
+#include "bench/report/record_json.hpp"
 #include "report_test_support.hpp"
 
 namespace bench::report::test {
@@ -45,9 +47,9 @@ class BrowserReport : public ::testing::Test {
       return;
     }
     try {
-      report_ = json::parse(slurp(run_ / "report.json"));
-    } catch (const std::exception& e) {
-      setup_error_ = std::string("report.json of the run does not parse: ") + e.what();
+      record_ = read_record(run_);
+    } catch (const InputError& e) {
+      setup_error_ = std::string("report.json of the run cannot be read: ") + e.what();
     }
   }
 
@@ -73,12 +75,12 @@ class BrowserReport : public ::testing::Test {
 
   static std::vector<std::string> fixture_ids() {
     std::vector<std::string> ids;
-    for (const auto& c : report_["configurations"]) ids.push_back(c["fixture"]["id"].get<std::string>());
+    for (const auto& c : record_.configurations) ids.push_back(c.fixture.id);
     return ids;
   }
 
   static inline fs::path dir_, run_;
-  static inline json report_;
+  static inline record::RunRecord record_;
   static inline std::string setup_error_;
   static inline double run_seconds_ = 0;
 };
@@ -95,7 +97,7 @@ TEST_F(BrowserReport, DomHoldsEveryConfigurationSectionAndPlot) {
   for (auto it = std::sregex_iterator(dom.begin(), dom.end(), section_re); it != std::sregex_iterator(); ++it, ++i) {
     ASSERT_LT(i, ids.size());
     EXPECT_EQ((*it)[3].str(), ids[i]);
-    EXPECT_EQ((*it)[1].str(), report_["configurations"][i]["outcome"].get<std::string>()) << ids[i];
+    EXPECT_EQ((*it)[1].str(), record::to_string(record_.configurations[i].outcome)) << ids[i];
     sections.push_back((*it)[2]);
   }
   EXPECT_EQ(sections.size(), ids.size());
@@ -232,7 +234,7 @@ TEST_F(BrowserReport, HtmlReferencesNothingOutsideTheFile) {
 TEST_F(BrowserReport, JunitOfTheRunValidatesAndMatchesTheReport) {
   EXPECT_EQ(xmllint_schema_errors(run_ / "junit.xml", dir_), "");
   const auto counts = junit_counts(slurp(run_ / "junit.xml"));
-  const auto& configurations = report_["configurations"];
+  const auto& configurations = record_.configurations;
   ASSERT_EQ(counts.size(), configurations.size() + 1);
   std::size_t pass = 0, fail = 0, error = 0, tests = 0, failures = 0, errors = 0;
   for (std::size_t i = 0; i < configurations.size(); ++i) {
@@ -251,22 +253,27 @@ TEST_F(BrowserReport, JunitOfTheRunValidatesAndMatchesTheReport) {
   EXPECT_EQ(counts[0].tests, tests);
   EXPECT_EQ(counts[0].failures, failures);
   EXPECT_EQ(counts[0].errors, errors);
-  EXPECT_EQ(pass, report_["summary"]["pass"].get<std::size_t>());
-  EXPECT_EQ(fail, report_["summary"]["fail"].get<std::size_t>());
-  EXPECT_EQ(error, report_["summary"]["error"].get<std::size_t>());
+  EXPECT_EQ(pass, record_.counts()[0]);
+  EXPECT_EQ(fail, record_.counts()[1]);
+  EXPECT_EQ(error, record_.counts()[2]);
 }
 
 TEST_F(BrowserReport, ExportsOfTheRunReadBackToTheReportCurves) {
   std::size_t curves = 0;
-  for (const auto& c : report_["configurations"]) {
-    const fs::path dir = run_ / "exports" / export_directory_name(c["fixture"]["id"].get<std::string>());
-    for (const auto& [side, data] : c["measurements"]["sweep"].items()) {
+  for (const auto& c : record_.configurations) {
+    const fs::path dir = run_ / "exports" / export_directory_name(c.fixture.id);
+    const record::SweepsResult* sweeps = c.result<record::SweepsResult>();
+    ASSERT_NE(sweeps, nullptr) << c.fixture.id;
+    for (std::size_t ch = 0; ch < 2; ++ch) {
+      if (!sweeps->channels[ch]) continue;
+      const record::SweepChannel& data = *sweeps->channels[ch];
+      const std::string side = record::kChannelNames[ch];
       const FrdCurve frd = parse_frd(slurp(dir / (side + ".frd")), (dir / (side + ".frd")).string());
-      ASSERT_EQ(frd.frequency_hz.size(), data["frequency_hz"].size()) << dir << " " << side;
+      ASSERT_EQ(frd.frequency_hz.size(), data.frequency_hz.size()) << dir << " " << side;
       for (std::size_t i = 0; i < frd.frequency_hz.size(); ++i) {
-        EXPECT_NEAR(frd.frequency_hz[i], data["frequency_hz"][i].get<double>(), 1e-6);
-        EXPECT_NEAR(frd.magnitude_db[i], data["magnitude_db"][i].get<double>(), 1e-6);
-        EXPECT_NEAR(frd.phase_deg[i], data["phase_deg"][i].get<double>(), 1e-6);
+        EXPECT_NEAR(frd.frequency_hz[i], data.frequency_hz[i], 1e-6);
+        EXPECT_NEAR(frd.magnitude_db[i], data.magnitude_db[i], 1e-6);
+        EXPECT_NEAR(frd.phase_deg[i], data.phase_deg[i], 1e-6);
       }
       EXPECT_TRUE(fs::is_regular_file(dir / (side + ".csv")));
       EXPECT_TRUE(fs::is_regular_file(dir / (side + "_harmonics.csv")));
@@ -278,7 +285,7 @@ TEST_F(BrowserReport, ExportsOfTheRunReadBackToTheReportCurves) {
 
 TEST_F(BrowserReport, RebuildingEveryOutputIsFastAndGivesTheSameFiles) {
   const auto t0 = std::chrono::steady_clock::now();
-  const json report = read_report(run_);
+  const record::RunRecord report = read_record(run_);
   const fs::path again = dir_ / "rebuilt";
   fs::create_directories(again);
   (void)write_all(again, report);

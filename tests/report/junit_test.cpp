@@ -1,5 +1,5 @@
 // junit.xml: valid against our XSD of the common Jenkins/Surefire subset (checked by xmllint), and its
-// counts are those of report.json.
+// counts are those of the record (as report.json gives it back).
 #include "bench/report/junit.hpp"
 
 #include <gtest/gtest.h>
@@ -11,7 +11,9 @@ namespace {
 
 TEST(JunitXml, ValidatesAgainstTheSchema) {
   const fs::path dir = scratch();
-  write_junit(dir, sample_report());
+  write_junit(dir, through_report_json(sample_record()));
+  EXPECT_EQ(xmllint_schema_errors(dir / "junit.xml", dir), "");
+  write_junit(dir, through_report_json(full_record()));
   EXPECT_EQ(xmllint_schema_errors(dir / "junit.xml", dir), "");
 }
 
@@ -31,11 +33,11 @@ TEST(JunitXml, TheSchemaRejectsWhatCiToolsWouldNotRead) {
   }
 }
 
-TEST(JunitXml, CountsEqualThoseOfTheReport) {
-  const json report = sample_report();
+TEST(JunitXml, CountsEqualThoseOfTheRecord) {
+  const record::RunRecord report = through_report_json(sample_record());
   const std::string xml = junit_xml(report);
   const auto counts = junit_counts(xml);
-  const auto& configurations = report["configurations"];
+  const auto& configurations = report.configurations;
   ASSERT_EQ(counts.size(), configurations.size() + 1) << xml;
   JunitCounts total;
   std::size_t pass = 0, fail = 0, error = 0;
@@ -56,13 +58,13 @@ TEST(JunitXml, CountsEqualThoseOfTheReport) {
   EXPECT_EQ(counts[0].failures, total.failures);
   EXPECT_EQ(counts[0].errors, total.errors);
   // Configuration outcomes: a suite with errors is an ERROR configuration, else with failures a FAIL.
-  EXPECT_EQ(pass, report["summary"]["pass"].get<std::size_t>());
-  EXPECT_EQ(fail, report["summary"]["fail"].get<std::size_t>());
-  EXPECT_EQ(error, report["summary"]["error"].get<std::size_t>());
+  EXPECT_EQ(pass, report.counts()[0]);
+  EXPECT_EQ(fail, report.counts()[1]);
+  EXPECT_EQ(error, report.counts()[2]);
 }
 
 TEST(JunitXml, NamesCarryQualifiersAndClassnamesThePlanAndFixture) {
-  const std::string xml = junit_xml(sample_report());
+  const std::string xml = junit_xml(through_report_json(sample_record()));
   EXPECT_NE(xml.find("<testsuites name=\"sample\""), std::string::npos);
   EXPECT_NE(xml.find("<testsuite name=\"odd/swapped\""), std::string::npos);
   EXPECT_NE(xml.find("<testcase name=\"level_dbv [left, -10 dBFS]\" classname=\"sample.good\""), std::string::npos) << xml;
@@ -75,19 +77,30 @@ TEST(JunitXml, NamesCarryQualifiersAndClassnamesThePlanAndFixture) {
             std::string::npos)
       << xml;
   EXPECT_NE(xml.find("<testcase name=\"noise_dbv_a\" classname=\"sample.broken\"><error message=\"not measured"), std::string::npos);
+  // A step that could not measure is a testcase of its own, named after the step.
+  EXPECT_NE(xml.find("<testcase name=\"step noise\" classname=\"sample.broken\"><error message=\"the reference ADC clipped on its left channel\""),
+            std::string::npos)
+      << xml;
+  // A check recorded without a limit passes and says so.
+  EXPECT_NE(xml.find("<testcase name=\"crosstalk_db [right-&gt;left]\" classname=\"sample.good\"><system-out>recorded without a limit: value n/a; "
+                     "limit no limit: not measured: no limit</system-out>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find(">value -26.0000 dB; limit &lt;= -70.00 dB</failure>"), std::string::npos) << "a failure's details: value, unit, limit";
 }
 
 TEST(JunitXml, EscapesMarkupInMessages) {
-  const std::string xml = junit_xml(sample_report());
+  const std::string xml = junit_xml(through_report_json(sample_record()));
   EXPECT_EQ(xml.find("<script>"), std::string::npos);
   EXPECT_NE(xml.find("message=\"left &amp; right are &lt;swapped&gt;: check the &quot;plug&quot; order\""), std::string::npos) << xml;
 }
 
 TEST(JunitXml, ARunThatStoppedEarlyIsAnError) {
-  json report = sample_report();
-  report["aborted"] = "the interface disappeared";
+  record::RunRecord report = sample_record();
+  report.aborted = "the interface disappeared";
+  report = through_report_json(report);
   const auto counts = junit_counts(junit_xml(report));
-  ASSERT_EQ(counts.size(), report["configurations"].size() + 2);
+  ASSERT_EQ(counts.size(), report.configurations.size() + 2);
   EXPECT_EQ(counts.back().name, "run");
   EXPECT_EQ(counts.back().errors, 1u);
   const fs::path dir = scratch();

@@ -1,8 +1,13 @@
 #pragma once
 
-// Shared helpers of the report tests: a small bench.report/1 document built here with known values
-// (one passing, one failing and one errored configuration, text that needs escaping, a check without a
-// limit), scratch directories, files and processes.
+// Shared helpers of the report tests: run records built here as typed values with known numbers, and
+// written with the real writer (record_json.hpp) wherever a test needs report.json; scratch directories,
+// files and processes; JUnit counting.
+//
+// sample_record(): one passing, one failing and one errored configuration, text that needs escaping, a
+// check without a limit, a step that could not measure. full_record(): every optional part of the record
+// filled in (every step kind's result with every field, an impedance result with a headphone and a port,
+// every limit form, retried takes, relays, a run stopped early, a re-analysis), on short curves.
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -19,10 +24,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/plan/catalogue.hpp"
+#include "bench/record/record.hpp"
+#include "bench/report/record_json.hpp"
+#include "bench/report/schema.hpp"
+
 namespace bench::report::test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using record::Outcome;
 
 /// The repository root: this file is tests/report/report_test_support.hpp.
 inline fs::path repo_root() { return fs::path(__FILE__).parent_path().parent_path().parent_path(); }
@@ -89,135 +100,342 @@ inline std::size_t count(const std::string& hay, const std::string& needle) {
   return n;
 }
 
-/// A log-spaced axis, 24 points per octave from 20 Hz to 20 kHz.
-inline std::vector<double> log_axis() {
+/// A log-spaced axis from 20 Hz to 20 kHz, `per_octave` points per octave.
+inline std::vector<double> log_axis(int per_octave = 24) {
   std::vector<double> f;
-  for (double v = 20; v <= 20000 * 1.0001; v *= std::pow(2.0, 1.0 / 24)) f.push_back(v);
+  for (double v = 20; v <= 20000 * 1.0001; v *= std::pow(2.0, 1.0 / per_octave)) f.push_back(v);
   return f;
 }
 
-/// A sweep result for one driven channel: gain -6 dB + 0.1*sin(index), phase -index degrees, harmonics
-/// H2..H5 at -(80 + 10*(n-2)) dB listed up to 20 kHz / n.
-inline json sweep_side(const std::string& arrived_on, double gain_db = -6) {
-  const auto f = log_axis();
-  std::vector<double> mag, phase, xt;
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    mag.push_back(gain_db + 0.1 * std::sin(static_cast<double>(i)));
-    phase.push_back(-static_cast<double>(i) - 0.1234567);
-    xt.push_back(-120 + 10 * std::log10(f[i] / 20));
-  }
-  json harmonics = json::array();
-  for (int n = 2; n <= 5; ++n) {
-    std::vector<double> hf, hl;
-    for (double v : f)
-      if (v * n < 20000) hf.push_back(v), hl.push_back(-(80.0 + 10 * (n - 2)));
-    harmonics.push_back({{"order", n}, {"frequency_hz", hf}, {"level_db", hl}});
-  }
-  return {{"arrived_on", arrived_on}, {"latency_samples", 12.5}, {"polarity", "normal"}, {"frequency_hz", f},
-          {"magnitude_db", mag},      {"phase_deg", phase},       {"crosstalk_db", xt},    {"harmonics", harmonics}};
-}
+// ---- building records ----
 
-inline json check(const std::string& name, json value, const std::string& unit, json limit, const std::string& outcome,
-                  const std::string& explanation, const std::string& channel = "", const std::string& load = "", double level_dbfs = NAN) {
-  json k = {{"name", name}, {"value", value}, {"unit", unit}, {"limit", limit}, {"outcome", outcome}, {"explanation", explanation}};
-  if (!channel.empty()) k["channel"] = channel;
-  if (!load.empty()) k["load"] = load;
-  if (!std::isnan(level_dbfs)) k["level_dbfs"] = level_dbfs;
+/// A check as the sequencer makes it: the catalogue's unit, made by step `step`.
+inline record::Check make_check(const std::string& name, const std::string& step, record::Value value, record::LimitRecord limit, Outcome outcome,
+                                const std::string& explanation, const std::string& channel = "", const std::string& load = "",
+                                std::optional<double> level_dbfs = std::nullopt) {
+  record::Check k;
+  k.name = name;
+  k.step = step;
+  k.value = std::move(value);
+  k.unit = std::string(plan::check(name).unit);
+  k.limit = std::move(limit);
+  k.outcome = outcome;
+  k.explanation = explanation;
+  if (!channel.empty()) k.channel = channel;
+  if (!load.empty()) k.load = load;
+  k.level_dbfs = level_dbfs;
   return k;
 }
 
-inline json measurements() {
-  json steps = json::array();
-  for (int i = 0; i < 10; ++i)
-    for (const char* ch : {"left", "right"})
-      steps.push_back({{"channel", ch}, {"stimulus_dbfs", -40 + 4 * i}, {"output_dbv", -30 + 4 * i}, {"thd_n_db", -70 - 2 * i + (i > 7 ? 40 : 0)}});
-  json hum = json::array();
-  for (int k = 1; k <= 5; ++k) hum.push_back({{"frequency_hz", 50.0 * k}, {"level_dbv", -120.0 - k}});
-  return {{"sweep", {{"left", sweep_side("left")}, {"right", sweep_side("right")}}},
-          {"crosstalk",
-           {{"left", json::array({{{"frequency_hz", 85}, {"crosstalk_db", -110}}, {{"frequency_hz", 1035}, {"crosstalk_db", -105}}})},
-            {"right", json::array({{{"frequency_hz", 85}, {"crosstalk_db", -111}}})}}},
-          {"level", {{"stimulus_dbfs", -10}, {"source_dbv", 3.8}, {"expected_dbv", 9.56}, {"level_dbv", {9.5, 9.6}}}},
-          {"thd",
-           json::array({{{"channel", "left"}, {"stimulus_dbfs", -6}, {"output_dbv", 13.5}, {"thd_db", -99}, {"thd_n_db", -98}},
-                        {{"channel", "right"}, {"stimulus_dbfs", -6}, {"output_dbv", 13.5}, {"thd_db", -97}, {"thd_n_db", -96}}})},
-          {"max_output", {{"r300", {{"nominal_ohm", 300}, {"steps", steps}, {"max_output_vrms", {7.9, 7.9}}}}}},
-          {"noise",
-           {{"left", {{"noise_dbv", -95}, {"noise_dbv_a", -97}, {"mains_hz", 50}, {"hum", hum}}},
-            {"right", {{"noise_dbv", -95}, {"noise_dbv_a", -97.5}, {"mains_hz", 50}, {"hum", hum}}}}}};
+inline record::LimitRecord limit_max(double v) {
+  record::LimitRecord l;
+  l.max = v;
+  return l;
+}
+inline record::LimitRecord limit_min(double v) {
+  record::LimitRecord l;
+  l.min = v;
+  return l;
+}
+inline record::LimitRecord limit_tolerance(double expected, double tolerance) {
+  record::LimitRecord l;
+  l.expected = expected;
+  l.tolerance = tolerance;
+  return l;
+}
+inline record::LimitRecord limit_word(const std::string& word) {
+  record::LimitRecord l;
+  l.expected = word;
+  return l;
 }
 
-/// measurements.impedance as the sequencer writes it: |Z| = 2 + 0.01*i ohm at point i of log_axis(),
-/// phase 0.5 - 0.01*i degrees, one headphone "hp_a" with a predicted change of 0.001*i dB.
-inline json impedance_measurement() {
-  const auto f = log_axis();
-  std::vector<double> z, phase, change;
+/// A sweep for one driven channel: gain `gain_db` + 0.1*sin(index), phase -index - 0.1234567 degrees, a
+/// swept crosstalk curve, harmonics H2..H5 at -(80 + 10*(n-2)) dB listed up to 20 kHz / n.
+inline record::SweepChannel sweep_channel(int arrived_on, const std::vector<double>& f, double gain_db = -6) {
+  record::SweepChannel c;
+  c.arrived_on = arrived_on;
+  c.latency_samples = 12.5;
+  c.frequency_hz = f;
   for (std::size_t i = 0; i < f.size(); ++i) {
-    z.push_back(2 + 0.01 * static_cast<double>(i));
-    phase.push_back(0.5 - 0.01 * static_cast<double>(i));
-    change.push_back(0.001 * static_cast<double>(i));
+    c.magnitude_db.push_back(gain_db + 0.1 * std::sin(static_cast<double>(i)));
+    c.phase_deg.push_back(-static_cast<double>(i) - 0.1234567);
+    c.crosstalk_db.push_back(-120 + 10 * std::log10(f[i] / 20));
   }
-  json channels = json::object(), hp = json::object();
-  for (const char* side : {"left", "right"}) {
-    channels[side] = {{"frequency_hz", f}, {"impedance_ohm", z}, {"phase_deg", phase}, {"uncertainty_ohm", std::vector<double>(f.size(), 0.02)},
-                      {"at_1khz", {{"impedance_ohm", 2.5}, {"phase_deg", 0.1}, {"uncertainty_ohm", 0.02}}}};
-    hp[side] = {{"predicted_change_db", change}, {"measured_change_db", change}, {"deviation_db", change.back()}};
+  for (int n = 2; n <= 5; ++n) {
+    record::HarmonicCurve h;
+    h.order = n;
+    for (double v : f)
+      if (v * n < 20000) h.frequency_hz.push_back(v), h.level_db.push_back(-(80.0 + 10 * (n - 2)));
+    c.harmonics.push_back(std::move(h));
   }
-  return {{"channels", channels}, {"headphones", {{"hp_a", {{"name", "Headphone A"}, {"nominal_ohm", 32}, {"channels", hp}}}}}};
+  return c;
 }
 
-/// Three configurations: "good" passes (one check without a limit), "odd/<fault>" fails with text that
-/// needs escaping, "broken" could not be measured (an "errors" entry, an errored check, no measurements).
-inline json sample_report() {
-  json good_checks = json::array({
-      check("channel_map", "L->L, R->R", "", {{"expected", "L->L, R->R"}}, "pass", "each output arrives on its own channel"),
-      check("frequency_response_deviation_db", 0.2, "dB", {{"max", 0.5}}, "pass", "largest deviation 0.2 dB", "left"),
-      check("frequency_response_deviation_db", 0.2, "dB", {{"max", 0.5}}, "pass", "largest deviation 0.2 dB", "right"),
-      check("level_dbv", 9.5, "dBV", {{"expected", 9.56}, {"tolerance", 1.0}}, "pass", "as expected", "left", "", -10),
-      check("max_output_vrms", 7.9, "Vrms", {{"min", 1.0}}, "pass", "7.9 Vrms into 300 ohm", "left", "r300"),
-      check("crosstalk_db", nullptr, "dB", nullptr, "info", "not measured: no limit", "right->left"),
-  });
-  json odd_checks = json::array({
-      check("channel_map", "L->R, R->L", "", {{"expected", "L->L, R->R"}}, "fail", "left & right are <swapped>: check the \"plug\" order"),
-      check("hum_dbv", -54.06, "dBV", {{"max", -100}}, "fail", "strongest mains line -54.1 dBV at 50 Hz: <script>alert('x')</script>", "left"),
-      check("thd_db", -99, "dB", {{"max", -70}}, "pass", "THD 0.001 %", "left", "", -6),
-      check("thd_db", -26, "dB", {{"max", -70}}, "fail", "near the output limit", "left", "", -20),
-  });
-  json broken_checks = json::array({
-      check("noise_dbv_a", nullptr, "dBV(A)", nullptr, "error", "not measured: the reference ADC clipped"),
-      check("level_dbv", 9.5, "dBV", {{"expected", 9.56}, {"tolerance", 1.0}}, "pass", "as expected", "left", "", -10),
-  });
-  json odd_measurements = measurements();
-  odd_measurements["sweep"]["left"]["arrived_on"] = "right";
-  odd_measurements["sweep"]["right"]["arrived_on"] = "left";
-  auto fixture = [](const std::string& id, const std::string& name) {
-    return json{{"id", id}, {"name", name}, {"source_port", "line_out"}, {"source_connector", "trs"}, {"destination_input", "balanced_in"},
-                {"destination_connector", "trs"}, {"balanced", true}, {"expected_level_change_db", 0.0}, {"cable", "2x TRS"},
-                {"instruction", "connect <A> to B & C"}};
+/// An impedance curve on `f`: |Z| = 2 + 0.01*i ohm at point i, phase 0.5 - 0.01*i degrees, 0.02 ohm uncertainty.
+inline record::ImpedanceCurve impedance_curve(const std::vector<double>& f, double offset_ohm = 0) {
+  record::ImpedanceCurve c;
+  c.frequency_hz = f;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    c.impedance_ohm.push_back(2 + offset_ohm + 0.01 * static_cast<double>(i));
+    c.phase_deg.push_back(0.5 - 0.01 * static_cast<double>(i));
+    c.uncertainty_ohm.push_back(0.02);
+  }
+  c.at_1khz_ohm = 2.5 + offset_ohm, c.at_1khz_phase_deg = 0.1, c.at_1khz_uncertainty_ohm = 0.02;
+  c.band_min_ohm = 2 + offset_ohm, c.band_max_ohm = c.impedance_ohm.empty() ? 0 : c.impedance_ohm.back();
+  return c;
+}
+
+/// The impedance step's result: the curves above, one headphone "hp_a" (predicted change 0.001*i dB) and,
+/// with `port`, the interface's line_out measured on its own (430 ohm).
+inline record::ImpedanceResult impedance_result(const std::vector<double>& f, bool port = false) {
+  record::ImpedanceResult r;
+  r.method = "sweeps into each load (in parallel with the reference ADC's input), complex least squares per frequency";
+  r.sweep_f1_hz = 10, r.sweep_f2_hz = 22800, r.sweep_duration_s = 1, r.sweep_level_dbfs = -10;
+  r.adc_input_impedance_ohm = 100000;
+  r.loads = {{"open", "Open circuit (no load)", plan::Load::Kind::kOpen, std::nullopt, 0, 100000},
+             {"r33", "33 ohm resistor, 1 %", plan::Load::Kind::kResistor, 33.0, 1, 32.98911359251447}};
+  r.channels = {impedance_curve(f), impedance_curve(f)};
+  record::HeadphoneLoading hp;
+  hp.load = "hp_a", hp.name = "Headphone A", hp.nominal_ohm = 32;
+  for (auto& ch : hp.channels) {
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      ch.predicted_change_db.push_back(0.001 * static_cast<double>(i));
+      ch.predicted_phase_deg.push_back(-0.01 * static_cast<double>(i));
+      ch.measured_change_db.push_back(0.001 * static_cast<double>(i) + 0.0001);
+      ch.predicted_as_connected_change_db.push_back(0.001 * static_cast<double>(i) - 0.0001);
+    }
+    ch.deviation_db = ch.predicted_change_db.empty() ? 0 : ch.predicted_change_db.back();
+    ch.measured_deviation_db = 0.33, ch.agreement_db = 0.003, ch.damping_factor_1khz = 15.06, ch.damping_factor_min = 15.0;
+    ch.damping_factor_min_frequency_hz = 2313.9, ch.rule_of_eighths = true;
+  }
+  r.headphones.push_back(hp);
+  if (port) r.ports.push_back({"line_out", {impedance_curve(f, 428), impedance_curve(f, 428)}, 430});
+  r.source_loading = {"line_out", "balanced_trs", 430.0007506952426, port, 20000, 1, -0.18476773853016534};
+  return r;
+}
+
+inline record::StepRecord step_record(const std::string& kind, std::optional<record::StepResult> result, double audio_s, std::size_t takes) {
+  record::StepRecord s;
+  s.id = s.kind = kind;
+  s.audio_s = audio_s;
+  s.takes = takes;
+  s.result = std::move(result);
+  return s;
+}
+
+/// The steps of a configuration that measured everything but the impedance: clock, sweeps (the channels
+/// arriving swapped with `swapped`), crosstalk, level, distortion, max_output into r300 (ten steps per
+/// channel, the last two over the threshold) and noise with five hum lines.
+inline std::vector<record::StepRecord> measured_steps(const std::vector<double>& f, bool swapped = false) {
+  std::vector<record::StepRecord> steps;
+  record::ClockResult clock;
+  clock.tone_hz = 997, clock.tolerance_ppm = 1000, clock.correction_threshold_ppm = 0.1, clock.drift_ppm = 0.01;
+  clock.measured_hz = 997.00000997, clock.channel = 0, clock.corrected = false;
+  steps.push_back(step_record("clock", clock, 1.35, 1));
+  record::SweepsResult sweeps;
+  sweeps.channels = {sweep_channel(swapped ? 1 : 0, f), sweep_channel(swapped ? 0 : 1, f)};
+  steps.push_back(step_record("sweeps", sweeps, 4.7, 2));
+  record::CrosstalkResult crosstalk;
+  crosstalk.from[0] = {{85, -110}, {1035, -105}};
+  crosstalk.from[1] = {{85, -111}};
+  steps.push_back(step_record("crosstalk", crosstalk, 2.7, 2));
+  record::LevelResult level;
+  level.stimulus_dbfs = -10, level.source_dbv = 3.8, level.expected_dbv = 9.56, level.expected_chain_gain_db = 5.76;
+  level.source_loading_db = -0.18, level.cable_db = 0, level.amp_gain_db = 6, level.output_loading_db = -0.06;
+  level.level_dbv = {9.5, 9.6};
+  steps.push_back(step_record("level", level, 1.35, 1));
+  record::DistortionResult distortion;
+  distortion.points = {{0, -6, 13.5, -99, -98}, {1, -6, 13.5, -97, -96}};
+  steps.push_back(step_record("distortion", distortion, 2.7, 2));
+  record::MaxOutputResult max_output;
+  record::MaxOutputLoad r300;
+  r300.load = "r300", r300.nominal_ohm = 300;
+  for (int i = 0; i < 10; ++i)
+    for (int ch = 0; ch < 2; ++ch) r300.steps.push_back({ch, -40.0 + 4 * i, -30.0 + 4 * i, -70.0 - 2 * i + (i > 7 ? 40 : 0)});
+  r300.max_output_vrms = {7.9, 7.9};
+  max_output.loads.push_back(r300);
+  steps.push_back(step_record("max_output", max_output, 27, 20));
+  record::NoiseResult noise;
+  for (std::size_t ch = 0; ch < 2; ++ch) {
+    record::NoiseChannel n;
+    n.noise_dbv = -95, n.noise_dbv_a = ch == 0 ? -97 : -97.5, n.mains_hz = 50;
+    for (int k = 1; k <= 5; ++k) n.hum.push_back({50.0 * k, -120.0 - k});
+    noise.channels[ch] = n;
+  }
+  steps.push_back(step_record("noise", noise, 2.35, 1));
+  return steps;
+}
+
+inline record::FixtureRecord fixture_record(const std::string& id, const std::string& name) {
+  record::FixtureRecord f;
+  f.id = id, f.name = name, f.file = "fixtures/" + id + ".toml";
+  f.cable = "2x TRS", f.source_port = "line_out", f.destination_input = "balanced_in";
+  f.instruction = "connect <A> to B & C";
+  f.source_connector = plan::Connector::kTrs, f.destination_connector = plan::Connector::kTrs;
+  f.balanced = true, f.expected_level_change_db = 0;
+  f.wiring = {{0, false, false}, {1, false, false}};
+  f.conductors = {"tip = hot", "ring = cold", "sleeve = ground"};
+  return f;
+}
+
+/// The plan's sequence as the record keeps it: one step per kind, with the run's settings.
+inline std::vector<record::PlannedStep> planned_steps(const plan::MeasurementSettings& settings, bool impedance) {
+  std::vector<record::PlannedStep> steps;
+  for (const auto& kind : plan::step_kinds()) {
+    if (kind.kind == "impedance" && !impedance) continue;
+    steps.push_back({std::string(kind.kind), std::string(kind.kind), {}, {}, settings});
+  }
+  return steps;
+}
+
+/// Three configurations: "good" passes (one check without a limit), "odd/swapped" fails with text that
+/// needs escaping, "broken" could not be measured (an "errors" entry, a noise step that could not measure,
+/// an errored check, no results but its clock).
+inline record::RunRecord sample_record() {
+  const auto f = log_axis();
+  record::RunRecord r;
+  r.bench_version = "0.2.0";
+  r.created_utc = "2025-01-01T00:00:00Z";
+  r.backend = "sim";
+  r.seed = 1;
+  r.plan = {"sample", "Sample <plan> & co", "profiles/plans/sample.toml"};
+  r.interface = {"scarlett_2i2", "Focusrite Scarlett 2i2 (simulated)", "profiles/interfaces/scarlett_2i2.toml"};
+  r.amp = {"desktop_amp", "Desktop amplifier", "profiles/amps/desktop_amp.toml"};
+  r.adc = {"reference_adc", "Reference ADC", "profiles/adcs/reference_adc.toml"};
+  r.limits = {"qa_default", "QA default", "profiles/limits/qa_default.toml"};
+  r.loads = {{"r300", "300 ohm resistor, 1 %", "profiles/loads/r300.toml", plan::Load::Kind::kResistor, 300.0, 1}};
+  r.settings.reference_load = "r300";
+  r.adc_fullscale_vrms = 20;
+  r.default_steps = true;
+  r.steps = planned_steps(r.settings, false);
+  r.definitions = {{"levels", "AES17 <dBFS>"}, {"thd_n_db", std::string(plan::check("thd_n_db").definition)}};
+
+  record::ConfigurationRecord good;
+  good.fixture = fixture_record("good", "Good cable");
+  good.outcome = Outcome::kPass;
+  good.checks = {
+      make_check("channel_map", "sweeps", std::string("L->L, R->R"), limit_word("L->L, R->R"), Outcome::kPass, "each output arrives on its own channel"),
+      make_check("frequency_response_deviation_db", "sweeps", 0.2, limit_max(0.5), Outcome::kPass, "largest deviation 0.2 dB", "left"),
+      make_check("frequency_response_deviation_db", "sweeps", 0.2, limit_max(0.5), Outcome::kPass, "largest deviation 0.2 dB", "right"),
+      make_check("level_dbv", "level", 9.5, limit_tolerance(9.56, 1.0), Outcome::kPass, "as expected", "left", "", -10.0),
+      make_check("max_output_vrms", "max_output", 7.9, limit_min(1.0), Outcome::kPass, "7.9 Vrms into 300 ohm", "left", "r300"),
+      make_check("crosstalk_db", "crosstalk", record::kNaN, {}, Outcome::kInfo, "not measured: no limit", "right->left"),
   };
-  return {{"schema", "bench.report/1"},
-          {"bench_version", "0.1.0"},
-          {"created_utc", "2025-01-01T00:00:00Z"},
-          {"backend", "sim"},
-          {"seed", 1},
-          {"plan", {{"id", "sample"}, {"name", "Sample <plan> & co"}, {"file", "profiles/plans/sample.toml"}}},
-          {"settings",
-           {{"reference_load", "r300"},
-            {"sample_rate_hz", 48000},
-            {"test_level_dbfs", -10},
-            {"tone", {{"frequency_hz", 997}, {"duration_s", 1}}},
-            {"max_output", {{"thd_n_percent", 1.0}, {"start_dbfs", -40}, {"step_db", 1}}},
-            {"definitions", {{"levels", "AES17 <dBFS>"}}}}},
-          {"outcome", "error"},
-          {"summary", {{"configurations", 3}, {"pass", 1}, {"fail", 1}, {"error", 1}}},
-          {"configurations",
-           json::array({{{"fixture", fixture("good", "Good cable")}, {"outcome", "pass"}, {"errors", json::array()}, {"checks", good_checks},
-                         {"measurements", measurements()}, {"captures", json::array({"captures/good/noise.wav"})}},
-                        {{"fixture", fixture("odd/swapped", "FAULT: swapped <L/R>")}, {"outcome", "fail"}, {"errors", json::array()},
-                         {"checks", odd_checks}, {"measurements", odd_measurements}, {"captures", json::array()}},
-                        {{"fixture", "broken"}, {"outcome", "error"},
-                         {"errors", json::array({"noise: the reference ADC clipped on its left channel: lower the level"})},
-                         {"checks", broken_checks}, {"measurements", json::object()}, {"captures", json::array()}}})}};
+  good.steps = measured_steps(f);
+  good.captures = {"captures/good/noise.wav"};
+
+  record::ConfigurationRecord odd;
+  odd.fixture = fixture_record("odd/swapped", "FAULT: swapped <L/R>");
+  odd.outcome = Outcome::kFail;
+  odd.checks = {
+      make_check("channel_map", "sweeps", std::string("L->R, R->L"), limit_word("L->L, R->R"), Outcome::kFail,
+                 "left & right are <swapped>: check the \"plug\" order"),
+      make_check("hum_dbv", "noise", -54.06, limit_max(-100), Outcome::kFail, "strongest mains line -54.1 dBV at 50 Hz: <script>alert('x')</script>",
+                 "left"),
+      make_check("thd_db", "distortion", -99.0, limit_max(-70), Outcome::kPass, "THD 0.001 %", "left", "", -6.0),
+      make_check("thd_db", "distortion", -26.0, limit_max(-70), Outcome::kFail, "near the output limit", "left", "", -20.0),
+  };
+  odd.steps = measured_steps(f, true);
+
+  record::ConfigurationRecord broken;
+  broken.fixture = fixture_record("broken", "");
+  broken.outcome = Outcome::kError;
+  broken.errors = {"noise: the reference ADC clipped on its left channel: lower the level"};
+  broken.checks = {
+      make_check("noise_dbv_a", "noise", record::kNaN, {}, Outcome::kError, "not measured: the reference ADC clipped"),
+      make_check("level_dbv", "level", 9.5, limit_tolerance(9.56, 1.0), Outcome::kPass, "as expected", "left", "", -10.0),
+  };
+  broken.steps = {measured_steps(f).front()};
+  record::StepRecord noise = step_record("noise", std::nullopt, 2.35, 1);
+  noise.error = "the reference ADC clipped on its left channel";
+  broken.steps.push_back(noise);
+
+  r.configurations = {good, odd, broken};
+  r.outcome = Outcome::kError;
+  return r;
+}
+
+/// Every optional part of the record filled in, on short curves (one point per octave).
+inline record::RunRecord full_record() {
+  record::RunRecord r = sample_record();
+  const auto f = log_axis(1);
+  r.plan.name = "Full <record> & \"quotes\"";
+  r.default_steps = false;
+  r.loads.push_back({"hp_a", "Headphone A", "profiles/loads/hp_a.toml", plan::Load::Kind::kHeadphone, 30.120429040112818, 0});
+  r.impedance_loads = {{"open", "Open circuit (no load)", "profiles/loads/open.toml", plan::Load::Kind::kOpen, std::nullopt, 0},
+                       {"r33", "33 ohm resistor, 1 %", "profiles/loads/r33.toml", plan::Load::Kind::kResistor, 33.0, 1}};
+  r.settings.impedance_loads = {"open", "r33"};
+  r.settings.impedance_ports = {"line_out"};
+  r.settings.thd_levels_dbfs = {-1, -20, -0.1};
+  r.steps = planned_steps(r.settings, true);
+  r.steps[1].settings.sweep_duration_s = 3.25;  // the sweeps step gives itself a longer sweep and a limit
+  r.steps[1].overridden = {"sweep_duration_s"};
+  r.steps[1].limits_overridden = {"frequency_response_deviation_db"};
+  r.definitions.insert(r.definitions.begin(), std::pair<std::string, std::string>("audio_s", "seconds of audio a step played"));
+  for (auto& c : r.configurations) {
+    for (auto& s : c.steps) {
+      if (auto* sweeps = s.result ? std::get_if<record::SweepsResult>(&*s.result) : nullptr)
+        for (std::size_t ch = 0; ch < 2; ++ch) sweeps->channels[ch] = sweep_channel(sweeps->channels[ch]->arrived_on, f);
+    }
+  }
+  record::ConfigurationRecord& good = r.configurations[0];
+  auto& clock = std::get<record::ClockResult>(*good.steps[0].result);
+  clock.explanation = "the ADC's clock matches the interface's";
+  clock.corrected = true;
+  // Numbers JSON must carry exactly, and some it cannot (NaN reads back as NaN).
+  auto& sweep = *std::get<record::SweepsResult>(*good.steps[1].result).channels[0];
+  sweep.inverted = true;
+  sweep.magnitude_db[1] = record::kNaN;
+  sweep.phase_deg[2] = -0.0;
+  sweep.phase_deg[3] = 5e-324;
+  sweep.crosstalk_db[1] = 1.0 / 3.0;
+  sweep.latency_samples = -0.0006606105418261223;
+  std::get<record::MaxOutputResult>(*good.steps[5].result).loads[0].at_full_scale = {true, false};
+  good.steps.push_back(step_record("impedance", impedance_result(f, true), 8.5, 8));
+  good.checks.push_back(make_check("output_impedance_ohm", "impedance", 2.5, limit_max(5.0), Outcome::kPass, "|Z_out| 2.50 ohm at 1 kHz", "left"));
+  good.checks.push_back(make_check("damping_factor", "impedance", 15.0, limit_min(8.0), Outcome::kPass, "damping factor 15.0", "left", "hp_a"));
+  good.checks.push_back(make_check("clock_drift_ppm", "clock", 0.01, {}, Outcome::kInfo, "0.010 ppm"));
+  record::LimitRecord tolerance_only;
+  tolerance_only.tolerance = 1.0;
+  good.checks.push_back(make_check("gain_db", "level", 5.75, tolerance_only, Outcome::kPass, "as expected", "left"));
+  record::LimitRecord both;
+  both.min = -1, both.max = 1;
+  good.checks.push_back(make_check("channel_balance_db", "level", 0.1, both, Outcome::kPass, "within 0.1 dB"));
+  good.checks.push_back(make_check("polarity", "sweeps", std::monostate{}, limit_word("normal"), Outcome::kError, "no signal", "right"));
+  good.retried_takes = {{"sweeps/left", 2, {"input overflow (xrun) at 1.25 s", "frame count 95998 of 96000"}}};
+  good.relays = {{"load r33", {1}, 1, "QAAMZ", 0.05}, {"cable path", {}, 0, "QAAMZ", 0.05}};
+  good.fixture.wiring = {{0, true, false}, {-1, false, true}};
+  good.fixture.source_connector = plan::Connector::kStereoTrs;
+  good.fixture.destination_connector = plan::Connector::kRca;
+  good.fixture.balanced = false;
+  good.fixture.expected_level_change_db = -6.02;
+  r.configurations[2].steps.push_back(step_record("impedance", std::nullopt, 0, 0));
+  r.configurations[2].steps.back().error = "no signal arrives: the step cannot measure";
+  r.aborted = "the interface disappeared: reconnect it and run the plan again";
+  r.reanalysis_of = record::ReanalysisOf{"reports/2025-01-01T000000Z_sample", 190, 189};
+  r.seed = 18446744073709551615ull;
+  return r;
+}
+
+/// The record's document as the writer makes it, checked against the schema.
+inline json document_of(const record::RunRecord& r) {
+  json doc = to_json(r);
+  const auto errors = schema_errors(doc);
+  EXPECT_TRUE(errors.empty()) << "the writer wrote a document its schema refuses: " << errors.front();
+  return doc;
+}
+
+/// The record as report.json gives it back: written, dumped as text, parsed and read with the real reader.
+/// Every derived output in these tests is made from such a record.
+inline record::RunRecord through_report_json(const record::RunRecord& r) {
+  return record_from_json(json::parse(document_of(r).dump(2)), "report.json");
+}
+
+/// Writes `dir`/report.json with the real writer.
+inline void write_report(const fs::path& dir, const record::RunRecord& r) {
+  fs::create_directories(dir);
+  (void)document_of(r);
+  write_record(dir, r);
 }
 
 }  // namespace bench::report::test
@@ -270,19 +488,20 @@ inline std::vector<JunitCounts> junit_counts(const std::string& xml) {
   return out;
 }
 
-/// What report.json says the JUnit counts of a configuration must be: every check and every "errors"
-/// entry is a test; failed checks are failures; errored checks and "errors" entries are errors.
-inline JunitCounts expected_counts(const json& configuration) {
+/// What the record says the JUnit counts of a configuration must be: every check, every "errors" entry
+/// and every step that could not measure is a test; failed checks are failures; errored checks, "errors"
+/// entries and step errors are errors.
+inline JunitCounts expected_counts(const record::ConfigurationRecord& configuration) {
   JunitCounts c;
-  c.name = configuration["fixture"].is_object() ? configuration["fixture"].value("id", "") : configuration["fixture"].get<std::string>();
-  for (const auto& k : configuration["checks"]) {
+  c.name = configuration.fixture.id;
+  for (const auto& k : configuration.checks) {
     ++c.tests;
-    const std::string o = k.value("outcome", "");
-    c.failures += o == "fail";
-    c.errors += o == "error";
+    c.failures += k.outcome == Outcome::kFail;
+    c.errors += k.outcome == Outcome::kError;
   }
-  c.tests += configuration["errors"].size();
-  c.errors += configuration["errors"].size();
+  const std::size_t bench_errors = configuration.all_errors().size();
+  c.tests += bench_errors;
+  c.errors += bench_errors;
   return c;
 }
 
