@@ -64,8 +64,8 @@ bool ask_operator(const std::string& instruction) {
 void print_summary(const record::RunRecord& r, const std::filesystem::path& dir) {
   std::string sequence;
   for (const auto& s : r.steps) sequence += (sequence.empty() ? "" : ", ") + (s.id == s.kind ? s.id : s.id + " (" + s.kind + ")");
-  std::printf("\n%s: %s (%s)\n  sequence%s: %s\n", r.plan.id.c_str(), r.plan.name.c_str(), r.backend.c_str(),
-              r.default_steps ? " (default)" : "", sequence.c_str());
+  std::printf("\n%s: %s (%s)\n  sequence: %s%s\n", r.plan.id.c_str(), r.plan.name.c_str(), r.backend.c_str(), sequence.c_str(),
+              r.default_steps ? " (the default sequence)" : "");
   for (const auto& c : r.configurations) {
     std::string upper = record::to_string(c.outcome);
     for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

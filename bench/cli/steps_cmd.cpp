@@ -19,6 +19,16 @@ using nlohmann::json;
 
 std::string code(std::string_view s) { return "`" + std::string(s) + "`"; }
 
+// A Markdown table cell: '|' would end the cell.
+std::string cell(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '|') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
 template <class Items, class F>
 std::string joined(const Items& items, F&& each, const char* empty = "none") {
   std::string s;
@@ -36,22 +46,22 @@ std::vector<plan::LimitForm> forms_of(const plan::CheckSpec& c) {
 std::string markdown() {
   std::string o = "### Step kinds\n\n| kind | what it measures | settings it reads | needs | checks |\n|---|---|---|---|---|\n";
   for (const auto& k : plan::step_kinds()) {
-    o += "| " + code(k.kind) + " | " + std::string(k.description) + " | " + joined(k.settings, code) + " | " +
-         joined(k.needs, [](const plan::Need& n) { return code(n.kind) + (n.required ? " (required: " : " (if there: ") + std::string(n.what) + ")"; }) +
+    o += "| " + code(k.kind) + " | " + cell(k.description) + " | " + joined(k.settings, code) + " | " +
+         joined(k.needs, [](const plan::Need& n) { return code(n.kind) + (n.required ? " (required: " : " (if there: ") + cell(n.what) + ")"; }) +
          " | " + joined(k.checks, code) + " |\n";
   }
   o += "\n### Checks\n\n| check | unit | limit forms | better | given | definition |\n|---|---|---|---|---|---|\n";
   for (const auto& c : plan::checks()) {
     o += "| " + code(c.name) + " | " + (c.unit.empty() ? std::string("word") : std::string(c.unit)) + " | " +
          joined(forms_of(c), [](plan::LimitForm f) { return code(plan::to_string(f)); }, "none: recorded only") + " | " +
-         std::string(plan::to_string(c.better)) + " | " + std::string(c.where) + " | " + std::string(c.definition) + " |\n";
+         std::string(plan::to_string(c.better)) + " | " + cell(c.where) + " | " + cell(c.definition) + " |\n";
   }
   o += "\n### Settings\n\n| setting | unit | default | allowed | in a step | meaning |\n|---|---|---|---|---|---|\n";
   for (const auto& s : plan::settings()) {
     const std::string range = plan::range_text(s);
     o += "| " + code(s.name) + " | " + (s.unit.empty() ? std::string("ids") : std::string(s.unit)) + " | " + code(plan::default_text(s)) + " | " +
          (range.empty() ? std::string("see meaning") : range) + " | " + (s.per_step ? "yes" : "no: plan-wide") + " | " +
-         std::string(s.description) + " |\n";
+         cell(s.description) + " |\n";
   }
   return o;
 }

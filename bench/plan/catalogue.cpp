@@ -112,7 +112,7 @@ std::vector<std::string_view> with_roll(std::initializer_list<std::string_view> 
   return v;
 }
 
-const Need kClock{"clock", false, "the ADC's clock against the interface's: captures are resampled onto the interface's clock"};
+const Need kClock{"clock", false, "the clock drift its captures are corrected by (beyond tolerance: ERROR)"};
 
 const std::vector<StepKindSpec>& kinds() {
   static const std::vector<StepKindSpec> k = {

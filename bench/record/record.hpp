@@ -37,7 +37,7 @@ enum class Outcome { kPass, kFail, kError, kInfo };
 /// Worst of two outcomes: ERROR over FAIL over PASS; INFO never changes anything.
 [[nodiscard]] Outcome worst(Outcome a, Outcome b);
 
-/// A check's value: a number (NaN when it could not be measured), a word, or nothing.
+/// A check's value: a finite number, a word, or nothing (it could not be measured; written as null).
 using Value = std::variant<std::monostate, double, std::string>;
 
 /// The limit a check was judged against, as the limit set gave it.

@@ -187,11 +187,7 @@ record::Check check_from(const json& j) {
     c.value = v.get<std::string>();
   } else if (v.is_number()) {
     c.value = v.get<double>();
-  } else {
-    // null: a word check has no word; a number could not be measured (NaN, as the record holds it).
-    const plan::CheckSpec* spec = plan::find_check(c.name);
-    if (!spec || spec->better != plan::Better::kMatch) c.value = record::kNaN;
-  }
+  }  // null: nothing could be measured (the record holds no value, as the sequence's checks do)
   c.unit = j.at("unit").get<std::string>();
   c.limit = limit_from(j.at("limit"));
   c.outcome = record::outcome_from(j.at("outcome").get<std::string>()).value_or(record::Outcome::kError);

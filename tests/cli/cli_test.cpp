@@ -285,6 +285,55 @@ TEST(CliTopLevel, HelpExitsZeroAndListsTheSubcommandsAndExitCodes) {
   EXPECT_TRUE(r.err.empty()) << r;
 }
 
+// `bench steps` is the catalogue in Markdown, and README's tables of steps, checks and settings are that
+// output, verbatim, between its markers: the documentation cannot drift from the code.
+TEST(CliSteps, ReadmeTablesAreTheOutput) {
+  const Outcome r = bench(scratch_dir(), {"steps"});
+  ASSERT_TRUE(r.exited);
+  EXPECT_EQ(r.code, 0) << r;
+  EXPECT_TRUE(r.err.empty()) << r;
+  const fs::path readme = fs::path(__FILE__).parent_path().parent_path().parent_path() / "README.md";
+  const std::string text = slurp(readme);
+  const std::string begin = "<!-- bench steps: begin -->\n", end = "<!-- bench steps: end -->";
+  const auto a = text.find(begin), b = text.find(end);
+  ASSERT_NE(a, std::string::npos) << readme << " lacks the marker " << begin;
+  ASSERT_NE(b, std::string::npos) << readme << " lacks the marker " << end;
+  EXPECT_EQ(text.substr(a + begin.size(), b - a - begin.size()), r.out)
+      << "README's step, check and setting tables differ from `bench steps`: paste its output between the markers";
+}
+
+// --json: every step kind, check and setting, with what a program needs (units, defaults, ranges, needs).
+TEST(CliSteps, JsonListsEveryKindCheckAndSetting) {
+  const json doc = parse_stdout(bench(scratch_dir(), {"steps", "--json"}));
+  EXPECT_EQ(doc.at("schema"), "bench.steps/1");
+  std::vector<std::string> kinds;
+  for (const auto& k : doc.at("step_kinds")) kinds.push_back(k.at("kind"));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion", "max_output", "noise", "impedance"}));
+  bool crosstalk_needs_sweeps = false;
+  for (const auto& k : doc.at("step_kinds"))
+    if (k.at("kind") == "crosstalk")
+      for (const auto& n : k.at("needs")) crosstalk_needs_sweeps = crosstalk_needs_sweeps || (n.at("kind") == "sweeps" && n.at("required") == true);
+  EXPECT_TRUE(crosstalk_needs_sweeps);
+  bool thd = false;
+  for (const auto& c : doc.at("checks"))
+    if (c.at("name") == "thd_n_db") {
+      thd = true;
+      EXPECT_EQ(c.at("unit"), "dB");
+      EXPECT_EQ(c.at("better"), "lower is better");
+      EXPECT_EQ(c.at("limit_forms"), json::array({"min", "max"}));
+    }
+  EXPECT_TRUE(thd);
+  bool tone = false;
+  for (const auto& st : doc.at("settings"))
+    if (st.at("name") == "tone_duration_s") {
+      tone = true;
+      EXPECT_EQ(st.at("unit"), "s");
+      EXPECT_EQ(st.at("default"), 1);
+      EXPECT_EQ(st.at("max"), 600);
+    }
+  EXPECT_TRUE(tone);
+}
+
 TEST(CliTopLevel, SubcommandHelpExitsZero) {
   const fs::path dir = scratch_dir();
   const std::vector<std::pair<std::vector<std::string>, const char*>> cases = {

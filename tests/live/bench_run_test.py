@@ -79,8 +79,26 @@ def interface_ports():
 
 
 def report(out):
+    """The run's report.json, after `bench report` has read it (it checks the record against the shipped
+    bench.report/2 schema and refuses anything else) and rebuilt its outputs."""
+    checked = run_bench(dict(os.environ), "report", out, timeout_s=60)
+    if checked.returncode != 0:
+        raise AssertionError(f"{out}/report.json does not read back: {checked.stderr.strip()}")
     with open(os.path.join(out, "report.json")) as f:
         return json.load(f)
+
+
+def result(configuration, kind):
+    """The result of the configuration's first step of that kind (bench.report/2: steps[].result)."""
+    for step in configuration["steps"]:
+        if step["kind"] == kind:
+            return step["result"]
+    raise AssertionError(f"{configuration['fixture']['id']}: no step of kind {kind}")
+
+
+def errors(configuration):
+    """The configuration's own errors and every step's."""
+    return configuration["errors"] + [s["error"] for s in configuration["steps"] if "error" in s]
 
 
 def failed_checks(configuration):
@@ -128,7 +146,7 @@ class LiveMatchesSim(OnPrivateServer):
             doc = report(live_dir)
             (c,) = doc["configurations"]
             port = interface_ports()[c["fixture"]["source_port"]]
-            arrived = c["measurements"]["sweep"]["left"]["arrived_on"]
+            arrived = result(c, "sweeps")["left"]["arrived_on"]
             loop = iodelay(self.server, f"{client}:in_{port[0] + 1}",
                            f"{client}:out_{1 if arrived == 'left' else 2}", seconds=2.0)[-1]
         sim = sim_run(fixture, sim_dir)
@@ -141,7 +159,7 @@ class LiveMatchesSim(OnPrivateServer):
         live, sim, loop = self.measure(fixture)
         self.assertTrue(live["backend"].startswith("rtaudio/jack"), live["backend"])
         (lc,), (sc,) = live["configurations"], sim["configurations"]
-        self.assertEqual(lc["errors"], [], lc["errors"])
+        self.assertEqual(errors(lc), [], errors(lc))
         self.assertEqual(lc["outcome"], sc["outcome"], f"{fixture}: live {failed_checks(lc)}, sim {failed_checks(sc)}")
         self.assertEqual(failed_checks(lc), failed_checks(sc), "\n".join(
             f"{side}: {k['name']} {k.get('channel', '')} {k.get('level_dbfs', '')} = {k['value']} {k['outcome']}: "
@@ -155,8 +173,8 @@ class LiveMatchesSim(OnPrivateServer):
         hum = any(k["name"] == "hum_dbv" and k["outcome"] == "fail" for k in sc["checks"])
         near_mains = lambda f: hum and any(abs(f / (50 * k) - 1) < 0.04 for k in (1, 2, 3))  # noqa: E731
         worst = 0.0
-        for side, s in sc["measurements"]["sweep"].items():
-            l = lc["measurements"]["sweep"][side]
+        for side, s in result(sc, "sweeps").items():
+            l = result(lc, "sweeps")[side]
             self.assertEqual((l["arrived_on"], l["polarity"]), (s["arrived_on"], s["polarity"]), side)
             self.assertEqual(l["frequency_hz"], s["frequency_hz"])
             for f, a, b in zip(s["frequency_hz"], l["magnitude_db"], s["magnitude_db"]):
@@ -169,15 +187,15 @@ class LiveMatchesSim(OnPrivateServer):
             # previous period's input. Within half a sample.
             self.assertAlmostEqual(l["latency_samples"] - s["latency_samples"], loop + PERIOD, delta=0.5,
                                    msg=f"{fixture} {side}: bench {l['latency_samples']}, sim {s['latency_samples']}")
-        thd = {(t["channel"], t["stimulus_dbfs"]): t["thd_n_db"] for t in sc["measurements"]["thd"]}
-        self.assertEqual(len(thd), len(lc["measurements"]["thd"]))
+        thd = {(t["channel"], t["stimulus_dbfs"]): t["thd_n_db"] for t in result(sc, "distortion")["points"]}
+        self.assertEqual(len(thd), len(result(lc, "distortion")["points"]))
         worst_thd = 0.0
-        for t in lc["measurements"]["thd"]:
+        for t in result(lc, "distortion")["points"]:
             key = (t["channel"], t["stimulus_dbfs"])
             self.assertIn(key, thd)
             worst_thd = max(worst_thd, abs(t["thd_n_db"] - thd[key]))
             self.assertAlmostEqual(t["thd_n_db"], thd[key], delta=THD_N_TOLERANCE_DB, msg=f"{fixture} THD+N {key}")
-        latencies = [v["latency_samples"] for v in lc["measurements"]["sweep"].values()]
+        latencies = [v["latency_samples"] for v in result(lc, "sweeps").values()]
         print(f"  {fixture}: {lc['outcome']}, worst FR difference {worst:.4f} dB, THD+N {worst_thd:.3f} dB, "
               f"latency {latencies} samples",
               file=sys.stderr)
@@ -210,7 +228,7 @@ class LiveFaults(OnPrivateServer):
             r = live_run(self.server, "dut-stall", self.FIXTURE, out)
         self.assertEqual(r.returncode, 0, r.stderr[-3000:])
         (c,) = report(out)["configurations"]
-        retried = c["measurements"].get("retried_takes", [])
+        retried = c["retried_takes"]
         self.assertGreaterEqual(len(retried), 1, "no take was retried:\n" + r.stderr[-3000:])
         for t in retried:
             self.assertGreaterEqual(t["attempts"], 2)
@@ -228,8 +246,8 @@ class LiveFaults(OnPrivateServer):
         self.assertEqual(r.returncode, 3, r.stderr[-3000:])
         (c,) = report(out)["configurations"]
         self.assertEqual(c["outcome"], "error")
-        self.assertTrue(any("every one of 2 attempts was spoiled" in e and "xrun" in e for e in c["errors"]),
-                        c["errors"])
+        self.assertTrue(any("every one of 2 attempts was spoiled" in e and "xrun" in e for e in errors(c)),
+                        errors(c))
         self.assertTrue(os.path.isdir(os.path.join(out, "captures")))
 
     def test_drift_is_measured_and_corrected(self):
@@ -244,16 +262,16 @@ class LiveFaults(OnPrivateServer):
             self.assertEqual(r.returncode, 0, r.stderr[-3000:])
             results[ppm] = report(out)["configurations"][0]
         for ppm in (150, -150):
-            clock = results[ppm]["measurements"]["clock"]
+            clock = result(results[ppm], "clock")
             print(f"\n  drift: injected {ppm} ppm, measured {clock['drift_ppm']:.4f} ppm", file=sys.stderr)
             self.assertAlmostEqual(clock["drift_ppm"], ppm, delta=1.0)
             self.assertTrue(clock["corrected"])
             for side in ("left", "right"):
-                a, b = results[ppm]["measurements"]["sweep"][side], results[0]["measurements"]["sweep"][side]
+                a, b = result(results[ppm], "sweeps")[side], result(results[0], "sweeps")[side]
                 for f, x, y in zip(a["frequency_hz"], a["magnitude_db"], b["magnitude_db"]):
                     if 20 <= f <= 20000:
                         self.assertAlmostEqual(x, y, delta=0.05, msg=f"{ppm} ppm, {side} at {f:.1f} Hz")
-            for t, u in zip(results[ppm]["measurements"]["thd"], results[0]["measurements"]["thd"]):
+            for t, u in zip(result(results[ppm], "distortion")["points"], result(results[0], "distortion")["points"]):
                 self.assertAlmostEqual(t["thd_n_db"], u["thd_n_db"], delta=1.0, msg=f"{ppm} ppm THD+N")
 
     def check_partial(self, r, out, what):

@@ -220,7 +220,7 @@ TEST(Compare, AMaximumOutputAtTheInterfacesFullScaleIsAtLeast) {
 TEST(Compare, NotMeasuredOnOneSideSaysWhere) {
   const fs::path dir = scratch();
   const auto runs = two_runs(dir, run_of({configuration("chain", {make_check("noise_dbv_a", "noise", -97.0, limit_max(-90), Outcome::kPass, "", "left")})}),
-                             run_of({configuration("chain", {make_check("noise_dbv_a", "noise", record::kNaN, {}, Outcome::kError, "", "left")})}));
+                             run_of({configuration("chain", {make_check("noise_dbv_a", "noise", record::Value{}, {}, Outcome::kError, "", "left")})}));
   const Comparison cmp = compare_runs(runs);
   const json* k = find_compared(group_of(cmp, "chain"), "noise_dbv_a", "left");
   ASSERT_NE(k, nullptr);

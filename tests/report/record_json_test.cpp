@@ -44,7 +44,7 @@ TEST(RecordJson, TheSampleRecordComesBackAndAnEmptyOneToo) {
   }
 }
 
-TEST(RecordJson, NonFiniteNumbersAreNullAndReadBackAsNaN) {
+TEST(RecordJson, NonFiniteNumbersAreNullAndReadBackAsNaNOrNoValue) {
   record::RunRecord r = sample_record();
   auto& sweep = *std::get<record::SweepsResult>(*r.configurations[0].steps[1].result).channels[0];
   sweep.magnitude_db[0] = std::numeric_limits<double>::infinity();
@@ -56,12 +56,13 @@ TEST(RecordJson, NonFiniteNumbersAreNullAndReadBackAsNaN) {
   const json& magnitude = doc["configurations"][0]["steps"][1]["result"]["left"]["magnitude_db"];
   EXPECT_TRUE(magnitude[0].is_null() && magnitude[1].is_null() && magnitude[2].is_null()) << magnitude.dump().substr(0, 80);
   EXPECT_TRUE(doc["profiles"]["loads"][1]["nominal_ohm"].is_null());
-  EXPECT_TRUE(doc["configurations"][0]["checks"][5]["value"].is_null());  // crosstalk_db: NaN
+  EXPECT_TRUE(doc["configurations"][0]["checks"][5]["value"].is_null());  // crosstalk_db: not measured
   const record::RunRecord back = through_report_json(r);
   const auto& read = std::get<record::SweepsResult>(*back.configurations[0].steps[1].result).channels[0]->magnitude_db;
   EXPECT_TRUE(std::isnan(read[0]) && std::isnan(read[1]) && std::isnan(read[2]));
   EXPECT_FALSE(back.loads[1].nominal_ohm.has_value());
-  EXPECT_TRUE(std::isnan(std::get<double>(back.configurations[0].checks[5].value)));
+  // A check that could not be measured holds no value, and reads back so.
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(back.configurations[0].checks[5].value));
   // A word check without a word reads back as no value, not as a number.
   record::RunRecord words = sample_record();
   words.configurations[0].checks[0].value = std::monostate{};
@@ -173,7 +174,7 @@ TEST(ReadPriorRun, ReadsWhatReanalyzeNeedsOfAFirstLayoutRecord) {
   EXPECT_EQ(prior.checks[0][3].load, "r32");
   EXPECT_EQ(prior.checks[0][3].limit.min, 1.0);
   const record::Check& noise = prior.checks[1][0];
-  EXPECT_TRUE(std::isnan(std::get<double>(noise.value)));
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(noise.value));
   EXPECT_EQ(noise.outcome, Outcome::kError);
   EXPECT_EQ(noise.unit, "dBV(A)");
   // A check read back from the /1 record is the same as the check a re-analysis makes again.

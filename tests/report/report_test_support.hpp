@@ -319,7 +319,7 @@ inline record::RunRecord sample_record() {
       make_check("frequency_response_deviation_db", "sweeps", 0.2, limit_max(0.5), Outcome::kPass, "largest deviation 0.2 dB", "right"),
       make_check("level_dbv", "level", 9.5, limit_tolerance(9.56, 1.0), Outcome::kPass, "as expected", "left", "", -10.0),
       make_check("max_output_vrms", "max_output", 7.9, limit_min(1.0), Outcome::kPass, "7.9 Vrms into 300 ohm", "left", "r300"),
-      make_check("crosstalk_db", "crosstalk", record::kNaN, {}, Outcome::kInfo, "not measured: no limit", "right->left"),
+      make_check("crosstalk_db", "crosstalk", record::Value{}, {}, Outcome::kInfo, "not measured: no limit", "right->left"),
   };
   good.steps = measured_steps(f);
   good.captures = {"captures/good/noise.wav"};
@@ -342,7 +342,7 @@ inline record::RunRecord sample_record() {
   broken.outcome = Outcome::kError;
   broken.errors = {"noise: the reference ADC clipped on its left channel: lower the level"};
   broken.checks = {
-      make_check("noise_dbv_a", "noise", record::kNaN, {}, Outcome::kError, "not measured: the reference ADC clipped"),
+      make_check("noise_dbv_a", "noise", record::Value{}, {}, Outcome::kError, "not measured: the reference ADC clipped"),
       make_check("level_dbv", "level", 9.5, limit_tolerance(9.56, 1.0), Outcome::kPass, "as expected", "left", "", -10.0),
   };
   broken.steps = {measured_steps(f).front()};

@@ -11,7 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/plan/catalogue.hpp"
 #include "bench/plan/load.hpp"
+#include "bench/report/record_json.hpp"
+#include "bench/report/schema.hpp"
 #include "session_test_support.hpp"
 
 namespace bench::session::test {
@@ -50,6 +53,14 @@ Proc bench(const std::string& args, const fs::path& dir) {
   return o;
 }
 
+// The run's report.json as the record, after checking it against the shipped schema (read_record checks
+// it too, and refuses it with one line; this says which place first).
+record::RunRecord read_valid(const fs::path& run) {
+  const auto errors = report::schema_errors(json::parse(slurp(run / "report.json")));
+  EXPECT_TRUE(errors.empty()) << run << ": " << errors.front();
+  return report::read_record(run);
+}
+
 // A fresh scratch directory per test.
 fs::path scratch() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -67,29 +78,23 @@ TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
   const fs::path run = dir / "run";
   const Proc o = bench("run " + quote(plan_file("faults").string()) + " --out " + quote(run.string()), dir);
   EXPECT_EQ(o.exit_code, 1) << o.err;
-  const fs::path report = run / "report.json";
-  ASSERT_TRUE(fs::exists(report)) << o.err;
-  json doc;
-  ASSERT_NO_THROW(doc = json::parse(slurp(report)));
-  EXPECT_EQ(doc.value("schema", ""), "bench.report/1");
-  EXPECT_EQ(doc.value("outcome", ""), "fail");
-  ASSERT_TRUE(doc.contains("configurations") && doc["configurations"].is_array());
-  EXPECT_EQ(doc["configurations"].size(), 6u);
+  ASSERT_TRUE(fs::exists(run / "report.json")) << o.err;
+  const record::RunRecord doc = read_valid(run);
+  EXPECT_EQ(doc.outcome, record::Outcome::kFail);
+  EXPECT_EQ(doc.configurations.size(), 6u);
   std::size_t captures = 0;
-  for (const auto& c : doc["configurations"]) {
-    ASSERT_TRUE(c.contains("fixture") && c.contains("outcome") && c.contains("checks")) << c.dump().substr(0, 300);
-    const std::string id = c["fixture"].is_object() ? c["fixture"].value("id", "") : c["fixture"].dump();
-    SCOPED_TRACE(id);
-    EXPECT_EQ(c["outcome"], id == "line_trs_to_amp_trs" ? "pass" : "fail");
-    ASSERT_TRUE(c["checks"].is_array());
-    EXPECT_FALSE(c["checks"].empty());
-    for (const auto& k : c["checks"])
-      for (const char* key : {"name", "value", "unit", "limit", "outcome", "explanation"})
-        EXPECT_TRUE(k.contains(key)) << "check lacks " << key << ": " << k.dump();
-    ASSERT_TRUE(c.contains("captures") && c["captures"].is_array());
-    EXPECT_FALSE(c["captures"].empty());
-    for (const auto& cap : c["captures"]) {
-      const fs::path wav = run / cap.get<std::string>();
+  for (const auto& c : doc.configurations) {
+    SCOPED_TRACE(c.fixture.id);
+    EXPECT_EQ(c.outcome, c.fixture.id == "line_trs_to_amp_trs" ? record::Outcome::kPass : record::Outcome::kFail);
+    EXPECT_FALSE(c.checks.empty());
+    // Every check names the step that made it, one of the plan's sequence, and carries the catalogue's unit.
+    for (const auto& k : c.checks) {
+      EXPECT_NE(c.step(k.step), nullptr) << describe(k);
+      EXPECT_EQ(k.unit, plan::check(k.name).unit) << describe(k);
+    }
+    EXPECT_FALSE(c.captures.empty());
+    for (const auto& cap : c.captures) {
+      const fs::path wav = run / cap;
       ++captures;
       EXPECT_EQ(wav.extension(), ".wav") << wav;
       EXPECT_TRUE(fs::is_regular_file(wav)) << wav;
@@ -106,14 +111,20 @@ TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
   const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
   EXPECT_EQ(re.exit_code, 1) << re.err;
   ASSERT_TRUE(fs::exists(dir / "re" / "report.json")) << re.err;
-  const json again = json::parse(slurp(dir / "re" / "report.json"));
-  ASSERT_EQ(again["configurations"].size(), doc["configurations"].size());
-  for (std::size_t i = 0; i < doc["configurations"].size(); ++i)
-    EXPECT_EQ(again["configurations"][i]["checks"], doc["configurations"][i]["checks"]) << i;
-  EXPECT_EQ(again["reanalysis_of"]["identical_checks"], again["reanalysis_of"]["checks"]);
+  const record::RunRecord again = read_valid(dir / "re");
+  ASSERT_EQ(again.configurations.size(), doc.configurations.size());
+  for (std::size_t i = 0; i < doc.configurations.size(); ++i) {
+    ASSERT_EQ(again.configurations[i].checks.size(), doc.configurations[i].checks.size()) << i;
+    for (std::size_t k = 0; k < doc.configurations[i].checks.size(); ++k)
+      EXPECT_TRUE(report::same_check(again.configurations[i].checks[k], doc.configurations[i].checks[k]))
+          << describe(again.configurations[i].checks[k]) << "\n" << describe(doc.configurations[i].checks[k]);
+  }
+  ASSERT_TRUE(again.reanalysis_of.has_value());
+  EXPECT_GT(again.reanalysis_of->checks, 0u);
+  EXPECT_EQ(again.reanalysis_of->identical_checks, again.reanalysis_of->checks);
 
   // A capture gone: the bench cannot measure (exit 3), says which file, and keeps the partial report.
-  const std::string lost = doc["configurations"][2]["captures"][0].get<std::string>();
+  const std::string lost = doc.configurations[2].captures[0];
   fs::remove(run / lost);
   const Proc broken = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re2").string()), dir);
   EXPECT_EQ(broken.exit_code, 3) << broken.err;
@@ -128,9 +139,9 @@ TEST(BenchRunCli, DemoPlanExitsZero) {
   const Proc o = bench("run " + quote(plan_file("demo").string()) + " --out " + quote(run.string()), dir);
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   ASSERT_TRUE(fs::exists(run / "report.json"));
-  const json doc = json::parse(slurp(run / "report.json"));
-  EXPECT_EQ(doc.value("outcome", ""), "pass");
-  EXPECT_EQ(doc["summary"].value("pass", 0), 5);
+  const record::RunRecord doc = read_valid(run);
+  EXPECT_EQ(doc.outcome, record::Outcome::kPass);
+  EXPECT_EQ(doc.counts()[0], 5u);
   fs::remove_all(dir);
 }
 
@@ -142,18 +153,20 @@ TEST(BenchRunCli, HighImpedancePlanFailsAndExportsTheImpedance) {
   const Proc o = bench("run " + quote(plan_file("impedance_high_z").string()) + " --out " + quote(run.string()), dir);
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
   EXPECT_NE(o.out.find("fail: loading_deviation_db left into hp_dynamic_32"), std::string::npos) << o.out;
-  const json doc = json::parse(slurp(run / "report.json"));
-  const json& m = doc["configurations"][0]["measurements"]["impedance"];
-  EXPECT_NEAR(m["channels"]["left"]["at_1khz"]["impedance_ohm"].get<double>(), 47.0, 0.02 * 47);
+  const record::RunRecord doc = read_valid(run);
+  const auto* m = doc.configurations.at(0).result<record::ImpedanceResult>();
+  ASSERT_NE(m, nullptr);
+  EXPECT_NEAR(m->channels[0].at_1khz_ohm, 47.0, 0.02 * 47);
   const auto points = plan::read_zma(run / "exports" / "line_trs_to_amp_trs" / "left_output_impedance.zma");
-  EXPECT_EQ(points.size(), m["channels"]["left"]["frequency_hz"].size());
+  EXPECT_EQ(points.size(), m->channels[0].frequency_hz.size());
   EXPECT_TRUE(fs::exists(run / "captures" / "line_trs_to_amp_trs" / "impedance_r33.wav"));
   // The impedance takes are kept like every other: bench reanalyze gives the same checks, bit for bit.
   const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
   EXPECT_EQ(re.exit_code, 1) << re.err;
-  const json again = json::parse(slurp(dir / "re" / "report.json"));
-  EXPECT_EQ(again["configurations"][0]["checks"], doc["configurations"][0]["checks"]);
-  EXPECT_EQ(again["reanalysis_of"]["identical_checks"], again["reanalysis_of"]["checks"]);
+  const record::RunRecord again = read_valid(dir / "re");
+  ASSERT_TRUE(again.reanalysis_of.has_value());
+  EXPECT_EQ(again.reanalysis_of->identical_checks, again.reanalysis_of->checks);
+  EXPECT_EQ(again.reanalysis_of->checks, doc.configurations.at(0).checks.size());
   fs::remove_all(dir);
 }
 
@@ -217,17 +230,74 @@ TEST(BenchRunCli, FixtureOptionMeasuresOnlyThatConfigurationAndReanalyzeFollows)
   // faults/inverted_right alone: the one configuration, failing on polarity only (the fixture's fault).
   const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture faults/inverted_right --out " + quote(run.string()), dir);
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
-  const json doc = json::parse(slurp(run / "report.json"));
-  ASSERT_EQ(doc["configurations"].size(), 1u);
-  EXPECT_EQ(doc["configurations"][0]["fixture"].value("id", ""), "faults/inverted_right");
-  EXPECT_EQ(doc["summary"].value("fail", 0), 1);
+  const record::RunRecord doc = read_valid(run);
+  ASSERT_EQ(doc.configurations.size(), 1u);
+  EXPECT_EQ(doc.configurations[0].fixture.id, "faults/inverted_right");
+  EXPECT_EQ(doc.counts()[1], 1u);
   // Re-analysed from its captures: the same one configuration, not every fixture of the plan.
   const Proc r = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "again").string()), dir);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "identical")) << r.out;
-  const json redone = json::parse(slurp(dir / "again" / "report.json"));
-  EXPECT_EQ(redone["configurations"].size(), 1u);
-  EXPECT_EQ(redone["reanalysis_of"]["checks"], redone["reanalysis_of"]["identical_checks"]);
+  const record::RunRecord redone = read_valid(dir / "again");
+  EXPECT_EQ(redone.configurations.size(), 1u);
+  ASSERT_TRUE(redone.reanalysis_of.has_value());
+  EXPECT_EQ(redone.reanalysis_of->checks, redone.reanalysis_of->identical_checks);
+  fs::remove_all(dir);
+}
+
+// --step runs part of the sequence, in the plan's order; reanalyze follows the same steps; a part that
+// leaves out a step another one needs is a usage error naming the step to add.
+TEST(BenchRunCli, StepOptionRunsThoseStepsAndReanalyzeFollows) {
+  const fs::path dir = scratch();
+  const fs::path run = dir / "run";
+  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture line_trs_to_amp_trs --step noise --step sweeps --out " +
+                           quote(run.string()),
+                       dir);
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_TRUE(contains(o.out, "sequence: sweeps, noise")) << o.out;
+  const record::RunRecord doc = read_valid(run);
+  ASSERT_EQ(doc.steps.size(), 2u);
+  EXPECT_EQ(doc.steps[0].id, "sweeps");
+  EXPECT_EQ(doc.steps[1].id, "noise");
+  ASSERT_EQ(doc.configurations.size(), 1u);
+  const auto& c = doc.configurations[0];
+  ASSERT_EQ(c.steps.size(), 2u);
+  for (const auto& k : c.checks) EXPECT_TRUE(k.step == "sweeps" || k.step == "noise") << describe(k);
+  EXPECT_EQ(c.steps[0].takes, 2u);  // one sweep per channel
+  EXPECT_EQ(c.steps[1].takes, 1u);  // the silence
+  const Proc r = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "again").string()), dir);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const record::RunRecord redone = read_valid(dir / "again");
+  ASSERT_EQ(redone.steps.size(), 2u);
+  ASSERT_TRUE(redone.reanalysis_of.has_value());
+  EXPECT_EQ(redone.reanalysis_of->checks, c.checks.size());
+  EXPECT_EQ(redone.reanalysis_of->identical_checks, redone.reanalysis_of->checks);
+
+  const Proc lacking = bench("run " + quote(plan_file("live").string()) + " --step crosstalk --out " + quote((dir / "b").string()), dir);
+  EXPECT_EQ(lacking.exit_code, 2) << lacking.err;
+  EXPECT_EQ(lines(lacking.err), 1u) << lacking.err;
+  EXPECT_TRUE(contains(lacking.err, "--step crosstalk")) << lacking.err;
+  EXPECT_TRUE(contains(lacking.err, "add --step sweeps")) << lacking.err;
+  EXPECT_FALSE(fs::exists(dir / "b"));
+  fs::remove_all(dir);
+}
+
+// quick.toml shows its own sequence: in the console, in report.json and in index.html.
+TEST(BenchRunCli, QuickPlanShowsItsOwnSequence) {
+  const fs::path dir = scratch();
+  const fs::path run = dir / "run";
+  const Proc o = bench("run " + quote(plan_file("quick").string()) + " --out " + quote(run.string()), dir);
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_TRUE(contains(o.out, "sequence: clock, sweeps, thd_n (distortion), noise")) << o.out;
+  const record::RunRecord doc = read_valid(run);
+  EXPECT_FALSE(doc.default_steps);
+  ASSERT_EQ(doc.steps.size(), 4u);
+  EXPECT_EQ(doc.steps[2].id, "thd_n");
+  EXPECT_EQ(doc.steps[2].kind, "distortion");
+  EXPECT_EQ(doc.steps[2].limits_overridden, std::vector<std::string>{"thd_n_db"});
+  const std::string html = slurp(run / "index.html");
+  for (const char* id : {"clock", "sweeps", "thd_n", "noise"}) EXPECT_TRUE(contains(html, id)) << id;
+  EXPECT_FALSE(contains(html, "max_output")) << "a step the plan does not run appears in its report";
   fs::remove_all(dir);
 }
 

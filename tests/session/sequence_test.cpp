@@ -4,6 +4,7 @@
 // configuration makes that configuration ERROR while the others are measured.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -71,10 +72,12 @@ TEST(PlanSequence, AStepsOwnSettingsAndLimitsApplyToItAlone) {
   EXPECT_NEAR(audio("clock"), 0.3 + roll, 1e-3);
   EXPECT_NEAR(audio("thd_n"), 0.5 + roll, 1e-3);
   EXPECT_NEAR(audio("noise"), 0.5 + roll, 1e-3);
+  // A synchronized sweep lasts L*ln(f2/f1) with L = round(f1*T/ln(f2/f1))/f1 (Novak): from 10 Hz to
+  // 24 kHz in T = 1 s that is 0.1 s * ln(2400) = 0.778 s, one take per channel.
   ASSERT_NE(c.step("sweeps"), nullptr);
   EXPECT_EQ(c.step("sweeps")->takes, 2u);
-  EXPECT_GT(audio("sweeps"), 2 * (0.9 + roll));
-  EXPECT_LT(audio("sweeps"), 2 * (1.1 + roll));
+  const double rate_l_s = std::round(10 * 1.0 / std::log(2400.0)) / 10;
+  EXPECT_NEAR(audio("sweeps"), 2 * (rate_l_s * std::log(2400.0) + roll), 2.0 / run.plan.settings.sample_rate_hz);
 }
 
 TEST(PlanSequence, AStepThatNeedsAResultNoEarlierStepMadeIsAnErrorWithItsReason) {
