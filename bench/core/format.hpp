@@ -11,6 +11,9 @@ namespace bench {
 /// NaN reads "n/a", infinities "inf" and "-inf".
 [[nodiscard]] std::string fixed(double v, int digits);
 
+/// `v` with `digits` significant digits, as printf's "%.*g": significant(0.001234, 3) == "0.00123".
+[[nodiscard]] std::string significant(double v, int digits);
+
 /// `v` with up to 10 significant digits and no trailing zeros, as in TOML: 48000, 0.5, 1e-06.
 [[nodiscard]] std::string number_text(double v);
 

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
+
+#include "bench/core/format.hpp"
 
 namespace bench::plan {
 namespace {
@@ -112,7 +113,7 @@ std::vector<std::string_view> with_roll(std::initializer_list<std::string_view> 
   return v;
 }
 
-const Need kClock{"clock", false, "the clock drift its captures are corrected by (beyond tolerance: ERROR)"};
+const Need kClock{"clock", false, "the clock drift (to correct its captures; beyond tolerance it is ERROR)"};
 
 const std::vector<StepKindSpec>& kinds() {
   static const std::vector<StepKindSpec> k = {
@@ -166,13 +167,6 @@ const std::vector<StepKindSpec>& kinds() {
        {"output_impedance_ohm", "loading_deviation_db", "damping_factor", "source_loading_db"}},
   };
   return k;
-}
-
-std::string number_text(double v) {
-  std::ostringstream out;
-  out.precision(10);
-  out << v;
-  return out.str();
 }
 
 }  // namespace

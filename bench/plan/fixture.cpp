@@ -62,7 +62,7 @@ Fixture load_fixture(const fs::path& file) {
   f.ground_loop_hum_dbv = r.optional_number("ground_loop_hum_dbv", kNoiseDb);
   f.mains_hz = r.number_or("mains_hz", f.mains_hz, above(0, 1000));
   if (f.mains_hz != 50 && f.mains_hz != 60)
-    r.fail_at(r.find("mains_hz"), "mains_hz", format_number(f.mains_hz) + " is not a mains frequency",
+    r.fail_at(r.find("mains_hz"), "mains_hz", number_text(f.mains_hz) + " is not a mains frequency",
               "use 50 or 60");
   f.instruction = r.string("instruction");
   if (r.has("conductors"))

@@ -91,7 +91,7 @@ Limit read_one_limit(const Reader& r, const CheckSpec& spec) {
          "set " + accepted_forms_text(spec) + ", or remove the check");
   if (limit.min && limit.max && *limit.min > *limit.max)
     r.fail_at(r.find("min"), "min",
-              "min = " + format_number(*limit.min) + " is above max = " + format_number(*limit.max),
+              "min = " + number_text(*limit.min) + " is above max = " + number_text(*limit.max),
               "make min <= max");
   return limit;
 }

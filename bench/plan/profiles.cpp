@@ -83,7 +83,7 @@ std::vector<double> read_sample_rates(const Reader& r) {
   std::vector<double> rates = r.numbers("sample_rates_hz", kSampleRateHz, "[44100, 48000]");
   for (std::size_t i = 1; i < rates.size(); ++i)
     if (std::count(rates.begin(), rates.end(), rates[i]) > 1)
-      r.fail_at(r.find("sample_rates_hz"), "sample_rates_hz", format_number(rates[i]) + " is listed twice",
+      r.fail_at(r.find("sample_rates_hz"), "sample_rates_hz", number_text(rates[i]) + " is listed twice",
                 "list each sample rate once");
   return rates;
 }
@@ -162,8 +162,8 @@ AmpProfile load_amp(const fs::path& file) {
     p.lowpass_hz = sim->number_or("lowpass_hz", p.lowpass_hz, closed(1000, 1e6));
     if (p.highpass_hz >= p.lowpass_hz)
       sim->fail_at(sim->find("highpass_hz"), "highpass_hz",
-                   format_number(p.highpass_hz) +
-                       " Hz is not below lowpass_hz = " + format_number(p.lowpass_hz) + " Hz",
+                   number_text(p.highpass_hz) +
+                       " Hz is not below lowpass_hz = " + number_text(p.lowpass_hz) + " Hz",
                    "make highpass_hz < lowpass_hz");
     p.rail_vpeak = sim->number_or("rail_vpeak", p.rail_vpeak, above(0, 1000));
     p.noise_dbv = sim->number_or("noise_dbv", p.noise_dbv, kNoiseDb);

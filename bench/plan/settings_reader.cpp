@@ -30,9 +30,9 @@ std::string_view id_list_example(const SettingSpec& spec) {
 
 // A minimum as a fix states it: rounded up to 3 significant digits, so that the printed value passes.
 std::string minimum_text(double minimum_s) {
-  if (!(minimum_s > 0)) return format_number(minimum_s);
+  if (!(minimum_s > 0)) return number_text(minimum_s);
   const double step = std::pow(10.0, std::floor(std::log10(minimum_s)) - 2);
-  return format_number(std::ceil(minimum_s / step - 1e-9) * step);
+  return number_text(std::ceil(minimum_s / step - 1e-9) * step);
 }
 
 // One duration the analysis needs a minimum of.
@@ -59,11 +59,11 @@ void check_duration(const SettingsSource& src, const DurationCheck& c) {
   const std::string at_least = "use at least " + minimum_text(c.minimum_s) + " s " + c.why;
   const std::string shorter = " is shorter than " + c.what;
   if (gives_duration || given_input == c.inputs.end())
-    src.table.fail_at(src.table.find(c.key), c.key, format_number(c.value_s) + " s" + shorter, at_least);
+    src.table.fail_at(src.table.find(c.key), c.key, number_text(c.value_s) + " s" + shorter, at_least);
   const std::string_view input = *given_input;
   src.table.fail_at(
       src.table.find(input), input,
-      "with this " + std::string(input) + ", " + std::string(c.key) + " = " + format_number(c.value_s) +
+      "with this " + std::string(input) + ", " + std::string(c.key) + " = " + number_text(c.value_s) +
           " s (" + (src.is_step() ? "the plan's" : "the default") + ")" + shorter,
       "set " + std::string(c.key) + " to at least " + minimum_text(c.minimum_s) + " s " + c.why);
 }
@@ -76,19 +76,19 @@ void check_durations(const SettingsSource& src, const MeasurementSettings& s) {
             s.tone_duration_s,
             D::min_tone_s(),
             "a tone can be analysed",
-            std::string("(").append(format_number(D::kToneSettleS)).append(" s settling, two ")
-                .append(format_number(D::kToneRampS * 1000)).append(" ms fades, ")
-                .append(format_number(D::kMinToneAnalysisS)).append(" s analysed)"),
+            std::string("(").append(number_text(D::kToneSettleS)).append(" s settling, two ")
+                .append(number_text(D::kToneRampS * 1000)).append(" ms fades, ")
+                .append(number_text(D::kMinToneAnalysisS)).append(" s analysed)"),
             {}});
   check_duration(src, {"noise_duration_s",
                        s.noise_duration_s,
                        D::min_noise_s(),
                        "a silence can be analysed",
-                       std::string("(").append(format_number(D::kNoiseSettleS)).append(" s settling, ")
-                           .append(format_number(D::kMinNoiseAnalysisS)).append(" s analysed)"),
+                       std::string("(").append(number_text(D::kNoiseSettleS)).append(" s settling, ")
+                           .append(number_text(D::kMinNoiseAnalysisS)).append(" s analysed)"),
                        {}});
   const auto sweep_what = [](std::string_view sweep, double f1_hz, double f2_hz) {
-    return std::string(sweep) + " from " + format_number(f1_hz) + " Hz to " + format_number(f2_hz) +
+    return std::string(sweep) + " from " + number_text(f1_hz) + " Hz to " + number_text(f2_hz) +
            " Hz can be";
   };
   const std::string sweep_why = "(0.5*ln(f2/f1)/f1: a synchronized sweep holds at least one cycle of f1)";
@@ -230,24 +230,24 @@ void check_settings(const SettingsSource& src, const MeasurementSettings& s, con
   if (s.sweep_f1_hz >= s.sweep_f2_hz && involved({"sweep_f1_hz", "sweep_f2_hz"})) {
     if (src.gives("sweep_f1_hz") || !src.gives("sweep_f2_hz"))
       r.fail_at(r.find("sweep_f1_hz"), "sweep_f1_hz",
-                format_number(s.sweep_f1_hz) + " is not below sweep_f2_hz = " + format_number(s.sweep_f2_hz) +
+                number_text(s.sweep_f1_hz) + " is not below sweep_f2_hz = " + number_text(s.sweep_f2_hz) +
                     (src.gives("sweep_f2_hz") ? "" : from),
                 "make sweep_f1_hz < sweep_f2_hz");
     r.fail_at(
         r.find("sweep_f2_hz"), "sweep_f2_hz",
-        format_number(s.sweep_f2_hz) + " is not above sweep_f1_hz = " + format_number(s.sweep_f1_hz) + from,
+        number_text(s.sweep_f2_hz) + " is not above sweep_f1_hz = " + number_text(s.sweep_f1_hz) + from,
         "make sweep_f1_hz < sweep_f2_hz");
   }
   if (s.sweep_f2_hz > nyquist_hz && involved({"sweep_f2_hz"}))
     r.fail_at(r.find("sweep_f2_hz"), "sweep_f2_hz",
-              format_number(s.sweep_f2_hz) + " Hz is above half the sample rate (" +
-                  format_number(nyquist_hz) + " Hz at sample_rate_hz = " + format_number(s.sample_rate_hz) +
+              number_text(s.sweep_f2_hz) + " Hz is above half the sample rate (" +
+                  number_text(nyquist_hz) + " Hz at sample_rate_hz = " + number_text(s.sample_rate_hz) +
                   ")",
-              "lower sweep_f2_hz to at most " + format_number(nyquist_hz) + " or raise sample_rate_hz");
+              "lower sweep_f2_hz to at most " + number_text(nyquist_hz) + " or raise sample_rate_hz");
   if (s.tone_frequency_hz >= nyquist_hz && involved({"tone_frequency_hz"}))
     r.fail_at(r.find("tone_frequency_hz"), "tone_frequency_hz",
-              format_number(s.tone_frequency_hz) + " Hz is not below half the sample rate (" +
-                  format_number(nyquist_hz) + " Hz)",
+              number_text(s.tone_frequency_hz) + " Hz is not below half the sample rate (" +
+                  number_text(nyquist_hz) + " Hz)",
               "lower tone_frequency_hz or raise sample_rate_hz");
   if (std::none_of(loads.begin(), loads.end(), [&](const Load& l) { return l.id == s.reference_load; }) &&
       involved({"reference_load"})) {
@@ -266,11 +266,11 @@ void cross_validate_settings(const Reader& settings, const MeasurementSettings& 
   const auto supported = [&](const std::vector<double>& rates) {
     return std::find(rates.begin(), rates.end(), s.sample_rate_hz) != rates.end();
   };
-  const std::string rate = format_number(s.sample_rate_hz);
+  const std::string rate = number_text(s.sample_rate_hz);
   const toml::node* rate_node = settings.find("sample_rate_hz");
   const auto rates_text = [](const std::vector<double>& rates) {
     std::vector<std::string> t;
-    for (double r : rates) t.push_back(format_number(r));
+    for (double r : rates) t.push_back(number_text(r));
     return join(t);
   };
   if (!supported(interface.sample_rates_hz))

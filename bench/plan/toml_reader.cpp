@@ -31,13 +31,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::string format_number(double v) {
-  std::ostringstream out;
-  out.precision(10);
-  out << v;
-  return out.str();
-}
-
 std::string in_quotes(std::string_view s) {
   return "\"" + std::string(s) + "\"";
 }
@@ -107,8 +100,8 @@ std::string leaf(std::string_view key) {
 }
 
 std::string Range::text(std::string_view name) const {
-  return "allowed range is " + format_number(lo) + (lo_open ? " < " : " <= ") + std::string(name) +
-         (hi_open ? " < " : " <= ") + format_number(hi);
+  return "allowed range is " + number_text(lo) + (lo_open ? " < " : " <= ") + std::string(name) +
+         (hi_open ? " < " : " <= ") + number_text(hi);
 }
 
 toml::table parse_toml(const fs::path& file) {
@@ -184,7 +177,7 @@ double Reader::number_value(const toml::node& node, std::string_view key, const 
     v = f->get();
   else
     fail_at(&node, key, "expected a number, found " + type_name(node), "write a number such as 1 or 0.5");
-  if (!range.contains(v)) fail_at(&node, key, format_number(v) + " is out of range", range.text(leaf(key)));
+  if (!range.contains(v)) fail_at(&node, key, number_text(v) + " is out of range", range.text(leaf(key)));
   return v;
 }
 

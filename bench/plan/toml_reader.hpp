@@ -16,13 +16,12 @@
 #include <utility>
 #include <vector>
 
+#include "bench/core/format.hpp"
+
 namespace bench::plan::detail {
 
 /// Key names of a table (the allowed ones, or choices for a suggestion).
 using Keys = std::vector<std::string_view>;
-
-/// A number as messages print it (up to 10 significant digits, no trailing zeros).
-[[nodiscard]] std::string format_number(double v);
 
 /// s in double quotes.
 [[nodiscard]] std::string in_quotes(std::string_view s);

@@ -55,18 +55,18 @@ std::vector<ImpedancePoint> read_zma(const fs::path& file) {
            "cannot read " + in_quotes(text.substr(first)) + " as frequency, magnitude and phase",
            "write three numbers per line (Hz, ohm, degrees), or start a comment with * # or ;");
     if (p.frequency_hz <= 0)
-      fail(file, line, "", "frequency " + format_number(p.frequency_hz) + " Hz is not positive",
+      fail(file, line, "", "frequency " + number_text(p.frequency_hz) + " Hz is not positive",
            "frequencies must be above 0 Hz");
     if (p.magnitude_ohm <= 0)
-      fail(file, line, "", "magnitude " + format_number(p.magnitude_ohm) + " ohm is not positive",
+      fail(file, line, "", "magnitude " + number_text(p.magnitude_ohm) + " ohm is not positive",
            "magnitudes must be above 0 ohm");
     if (std::abs(p.phase_deg) > 180)
-      fail(file, line, "", "phase " + format_number(p.phase_deg) + " degrees is out of range",
+      fail(file, line, "", "phase " + number_text(p.phase_deg) + " degrees is out of range",
            "phases must lie within -180..180 degrees");
     if (!points.empty() && p.frequency_hz <= points.back().frequency_hz)
       fail(file, line, "",
-           "frequency " + format_number(p.frequency_hz) + " Hz does not ascend (previous " +
-               format_number(points.back().frequency_hz) + " Hz)",
+           "frequency " + number_text(p.frequency_hz) + " Hz does not ascend (previous " +
+               number_text(points.back().frequency_hz) + " Hz)",
            "sort the points by strictly ascending frequency");
     points.push_back(p);
   }

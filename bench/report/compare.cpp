@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "bench/core/error.hpp"
+#include "bench/core/format.hpp"
 #include "bench/core/version.hpp"
 #include "bench/plan/catalogue.hpp"
 #include "bench/report/text.hpp"
@@ -21,15 +22,6 @@ using nlohmann::json;
 
 // Points of the frequency response compared as numbers (the plots show the whole curves).
 constexpr double kResponsePoints[] = {20.0, 1000.0, 20000.0};
-
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string difference_unit(const std::string& unit) {
   if (unit.rfind("dB", 0) == 0) return "dB";  // dBV, dBV(A), dB: a difference of levels is in dB

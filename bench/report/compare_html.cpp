@@ -169,7 +169,7 @@ std::string text_of(const json& j, const char* key) { return j.contains(key) && 
 std::string compared_value(const json& v, const std::string& unit) {
   if (v.is_null()) return "n/a";
   if (v.is_string()) return v.get<std::string>();
-  std::string s = number_text(v.get<double>());
+  std::string s = figure_text(v.get<double>());
   return unit.empty() ? s : s + " " + unit;
 }
 

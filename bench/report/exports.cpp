@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "bench/core/error.hpp"
+#include "bench/core/format.hpp"
 #include "bench/report/text.hpp"
 #include "bench/report/write_text.hpp"
 
@@ -18,11 +19,7 @@ namespace {
 using record::kChannelNames;
 
 // Six decimals: 1e-6 dB and 1e-6 degrees, far below any measurement's uncertainty.
-void append_number(std::string& out, double v) {
-  char b[48];
-  std::snprintf(b, sizeof b, "%.6f", v);
-  out += b;
-}
+void append_number(std::string& out, double v) { out += bench::fixed(v, 6); }
 
 std::string frd(const std::string& title, const std::vector<double>& f, const std::vector<double>& m, const std::vector<double>& p) {
   std::string o = "* " + one_line(title) + "\n";

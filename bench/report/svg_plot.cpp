@@ -1,5 +1,7 @@
 #include "bench/report/svg_plot.hpp"
 
+#include "bench/core/format.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,11 +15,7 @@ namespace {
 constexpr double kLeft = 64, kRight = 16, kTop = 28, kBottom = 44;  // margins of the plot area, px
 constexpr double kLegendRow = 18;
 
-std::string px(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f", v);
-  return b;
-}
+std::string px(double v) { return bench::fixed(v, 1); }
 
 struct Range {
   double lo = 0, hi = 1;
@@ -126,10 +124,8 @@ struct LegendItem {
 
 std::string tick_label(double v, double step, bool si) {
   if (si && std::abs(v) >= 1000) {
-    char b[32];
     const double k = v / 1000;
-    std::snprintf(b, sizeof b, "%.*fk", k == std::round(k) ? 0 : (k * 10 == std::round(k * 10) ? 1 : 2), k);
-    return b;
+    return bench::fixed(k, k == std::round(k) ? 0 : (k * 10 == std::round(k * 10) ? 1 : 2)) + "k";
   }
   int decimals = 0;
   if (si) {

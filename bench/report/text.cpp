@@ -1,34 +1,27 @@
 #include "bench/report/text.hpp"
 
+#include "bench/core/format.hpp"
+
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 
 namespace bench::report {
 
 std::string fixed(double v, int digits) {
-  if (std::isnan(v)) return "n/a";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f", digits, v);
-  std::string s = b;
+  std::string s = bench::fixed(v, digits);
   // "-0.00" reads as a sign that is not there.
   if (s.front() == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
   return s;
 }
 
-std::string number_text(double v, int digits) {
+std::string figure_text(double v, int digits) {
   // Small figures (volts, ratios) keep three significant digits.
-  if (std::isfinite(v) && v != 0 && std::abs(v) < 0.01) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.3g", v);
-    return b;
-  }
+  if (std::isfinite(v) && v != 0 && std::abs(v) < 0.01) return significant(v, 3);
   return fixed(v, digits);
 }
 
 std::string value_text(const record::Value& value, int digits) {
-  if (const double* v = std::get_if<double>(&value)) return number_text(*v, digits);
+  if (const double* v = std::get_if<double>(&value)) return figure_text(*v, digits);
   if (const std::string* w = std::get_if<std::string>(&value)) return *w;
   return "n/a";
 }
@@ -36,12 +29,12 @@ std::string value_text(const record::Value& value, int digits) {
 std::string limit_text(const record::LimitRecord& limit) {
   std::string s;
   auto add = [&](const std::string& part) { s += (s.empty() ? "" : ", ") + part; };
-  const std::string tolerance = limit.tolerance ? " +- " + number_text(*limit.tolerance) : std::string();
-  if (const double* e = std::get_if<double>(&limit.expected)) add(number_text(*e) + tolerance);
+  const std::string tolerance = limit.tolerance ? " +- " + figure_text(*limit.tolerance) : std::string();
+  if (const double* e = std::get_if<double>(&limit.expected)) add(figure_text(*e) + tolerance);
   else if (const std::string* w = std::get_if<std::string>(&limit.expected)) add(*w + tolerance);
-  else if (limit.tolerance) add("+- " + number_text(*limit.tolerance));
-  if (limit.min) add(">= " + number_text(*limit.min));
-  if (limit.max) add("<= " + number_text(*limit.max));
+  else if (limit.tolerance) add("+- " + figure_text(*limit.tolerance));
+  if (limit.min) add(">= " + figure_text(*limit.min));
+  if (limit.max) add("<= " + figure_text(*limit.max));
   return s.empty() ? "no limit" : s;
 }
 

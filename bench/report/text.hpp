@@ -14,8 +14,8 @@ namespace bench::report {
 [[nodiscard]] std::string fixed(double v, int digits);
 /// A number for people: `digits` decimals, or three significant digits for small figures (0 < |v| < 0.01:
 /// volts, ratios); "n/a" for NaN.
-[[nodiscard]] std::string number_text(double v, int digits = 2);
-/// A check's value for people: numbers as number_text, words as they are, "n/a" for nothing.
+[[nodiscard]] std::string figure_text(double v, int digits = 2);
+/// A check's value for people: numbers as figure_text, words as they are, "n/a" for nothing.
 [[nodiscard]] std::string value_text(const record::Value& value, int digits = 2);
 /// A check's limit for people in ASCII: ">= 1.00", "<= -60.00", "-5.46 +- 1.00", "L->L, R->R", "no limit".
 [[nodiscard]] std::string limit_text(const record::LimitRecord& limit);

@@ -230,7 +230,7 @@ std::vector<StepErrorCase> step_error_cases() {
         "step \"noise\""}},
       {"optional_clock_after",
        base_with_steps("[[steps]]\nkind = \"sweeps\"\n\n[[steps]]\nkind = \"clock\"\n"),
-       {".toml:14: steps[0]: step \"sweeps\" uses the ADC's clock",
+       {".toml:14: steps[0]: step \"sweeps\" uses the clock drift (to correct its captures",
         "but step \"clock\" comes after it (line 17)"}},
       {"limit_for_a_check_of_another_kind",
        steps_with("[steps.limits.thd_n_db]", "[steps.limits.level_dbv]"),
