@@ -52,6 +52,23 @@ build_sanitized() {
 }
 SANITIZE_OPT="-Og -g1"
 
+# Lists the tracked C++ files whose layout differs from .clang-format (clang-format --dry-run): none, or
+# each with the fix.
+format_check() {
+  local files
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    mapfile -t files < <(git ls-files '*.cpp' '*.hpp')
+  else
+    mapfile -t files < <(find bench tests benchmarks -name '*.cpp' -o -name '*.hpp')
+  fi
+  local bad
+  bad=$(clang-format --dry-run "${files[@]}" 2>&1 | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: warning: code should be clang-formatted.*/\1/p' | sort -u)
+  [[ -z "$bad" ]] && return 0
+  echo "bench.sh: these files differ from .clang-format; run clang-format -i on them:"
+  echo "$bad" | sed 's/^/  /'
+  return 1
+}
+
 phase() {  # phase MESSAGE: what runs next, and the time since the start (CI keeps to 20 minutes)
   echo "bench.sh: [$(printf '%d:%02d' $((SECONDS / 60)) $((SECONDS % 60)))] $*"
 }
@@ -68,6 +85,9 @@ case "$cmd" in
   test)
     phase "Debian packages (deps.txt)"
     install_deps
+    # One layout for every C++ file (.clang-format); a file that differs fails the run, naming it.
+    phase "clang-format (every tracked .cpp and .hpp)"
+    format_check || status_format=1
     # Each test runs once, in the build it is for. Release tree: the programs, and the tests that drive
     # them as a user would (live: jackd + bench-dutsim + bench run; usb: umockdev; browser: Chromium;
     # bench: the benchmark smoke run). Sanitizer tree: the unit tests (label "unit"), under ASan+UBSan
@@ -81,7 +101,7 @@ case "$cmd" in
     phase "live tests (ctest -L live) in the background, log in build/live-tests.log"
     ctest --test-dir build --output-on-failure -j2 -L live --timeout 600 >build/live-tests.log 2>&1 &
     live_pid=$!
-    status=0
+    status=${status_format:-0}
     phase "ctest -L 'usb|browser|bench' (Release)"
     ctest --test-dir build --output-on-failure -j"$JOBS" -L 'usb|browser|bench' --timeout 600 || status=1
     phase "sanitizer build (unit_tests, ASan+UBSan)"

@@ -54,8 +54,8 @@ const SweepCase& sweep_case() {
     constexpr Eigen::Index kDelay = 100;
     for (Eigen::Index i = 0; i < s.stimulus.size(); ++i) {
       const double v = s.stimulus[i];
-      s.capture(i + kDelay, 0) = 0.5 * v + 0.002 * v * v;     // left: -6 dB, a little second harmonic
-      s.capture(i + kDelay + 3, 1) = -0.7 * v;                // right: inverted, 3 samples later
+      s.capture(i + kDelay, 0) = 0.5 * v + 0.002 * v * v;  // left: -6 dB, a little second harmonic
+      s.capture(i + kDelay + 3, 1) = -0.7 * v;             // right: inverted, 3 samples later
     }
     for (Eigen::Index i = 0; i < frames; ++i) s.capture(i, 0) += noise(rng), s.capture(i, 1) += noise(rng);
     s.options.f1_hz = s.spec.f1_hz;
@@ -79,7 +79,9 @@ double run_sweep_analysis(const SweepCase& c) {
   return latency;
 }
 
-double maxrss_mib(const rusage& u) { return static_cast<double>(u.ru_maxrss) / 1024.0; }  // KiB on Linux
+double maxrss_mib(const rusage& u) {
+  return static_cast<double>(u.ru_maxrss) / 1024.0;
+}  // KiB on Linux
 
 struct PeakRss {
   double process_mib = 0;  // the child's whole-process peak RSS (inputs, libraries, analysis)
@@ -158,7 +160,7 @@ const Signal& sine_capture() {
     for (Eigen::Index i = 0; i < kSamples; ++i) {
       const double t = static_cast<double>(i) / kFs;
       s[i] = a * std::sin(2 * kPi * kF * t + 0.3) + a * 1e-5 * std::sin(2 * 2 * kPi * kF * t)  // H2 -100 dB
-             + a * 3e-6 * std::sin(3 * 2 * kPi * kF * t + 1.0)                                  // H3 -110 dB
+             + a * 3e-6 * std::sin(3 * 2 * kPi * kF * t + 1.0)                                 // H3 -110 dB
              + 1e-4 + noise(rng);
     }
     return s;

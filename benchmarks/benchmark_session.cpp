@@ -21,7 +21,9 @@ class CountingEndpoint final : public bench::session::Endpoint {
  public:
   explicit CountingEndpoint(bench::session::Endpoint& inner) : inner_(inner) {}
   [[nodiscard]] std::string describe() const override { return inner_.describe(); }
-  void configure(const bench::plan::Fixture& f, const bench::plan::Load& l) override { inner_.configure(f, l); }
+  void configure(const bench::plan::Fixture& f, const bench::plan::Load& l) override {
+    inner_.configure(f, l);
+  }
   [[nodiscard]] bench::dsp::Frames play_and_record(const bench::dsp::Frames& stimulus) override {
     frames_ += static_cast<double>(stimulus.rows());
     return inner_.play_and_record(stimulus);
@@ -55,7 +57,10 @@ void BM_DemoSession(benchmark::State& state) {
   state.counters["target_percent"] = 5.0;
   state.SetLabel("target <= 5 % of the stimulus time (>= 20x real time)");
 }
-BENCHMARK(BM_DemoSession)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);  // one session is 6 s; use --benchmark_repetitions for spread
+BENCHMARK(BM_DemoSession)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);  // one session is 6 s; use --benchmark_repetitions for spread
 
 }  // namespace
 

@@ -14,9 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "bench/io/rtaudio/live_audio.hpp"
 #include "bench/signal/sweep.hpp"
@@ -26,7 +25,8 @@ namespace {
 double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 }  // namespace
@@ -38,12 +38,18 @@ int main(int argc, char** argv) {
   unsigned period = 256;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--device") device = v;
-    else if (k == "--api") api = v;
-    else if (k == "--takes") takes = std::stoi(v);
-    else if (k == "--sweep-s") sweep_s = std::stod(v);
-    else if (k == "--rate") rate = std::stod(v);
-    else if (k == "--period") period = static_cast<unsigned>(std::stoul(v));
+    if (k == "--device")
+      device = v;
+    else if (k == "--api")
+      api = v;
+    else if (k == "--takes")
+      takes = std::stoi(v);
+    else if (k == "--sweep-s")
+      sweep_s = std::stod(v);
+    else if (k == "--rate")
+      rate = std::stod(v);
+    else if (k == "--period")
+      period = static_cast<unsigned>(std::stoul(v));
     else {
       std::fprintf(stderr, "live_takes: error: unknown option %s\n", k.c_str());
       return 2;
@@ -77,8 +83,13 @@ int main(int argc, char** argv) {
     }
     const double cpu = cpu_seconds() - cpu0;
     const double audio_s = static_cast<double>(takes) * static_cast<double>(out.rows()) / rate;
-    const nlohmann::json j = {{"takes", takes}, {"spoiled", spoiled}, {"problems", problems}, {"period_frames", audio.period_frames()},
-                              {"audio_s", audio_s}, {"cpu_s", cpu}, {"cpu_s_per_audio_s", cpu / audio_s}};
+    const nlohmann::json j = {{"takes", takes},
+                              {"spoiled", spoiled},
+                              {"problems", problems},
+                              {"period_frames", audio.period_frames()},
+                              {"audio_s", audio_s},
+                              {"cpu_s", cpu},
+                              {"cpu_s_per_audio_s", cpu / audio_s}};
     std::printf("%s\n", j.dump().c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "live_takes: error: %s\n", e.what());

@@ -20,10 +20,12 @@ void check_capture(const Eigen::Ref<const dsp::Signal>& x, const std::string& wh
     if (a >= kClipThreshold) ++clipped;
   }
   if (clipped > 0)
-    throw MeasurementError(what + " is clipped (" + std::to_string(clipped) +
-                           " samples at full scale): lower the output level or the ADC gain and measure again");
+    throw MeasurementError(
+        what + " is clipped (" + std::to_string(clipped) +
+        " samples at full scale): lower the output level or the ADC gain and measure again");
   if (peak == 0.0 && !silence_ok)
-    throw MeasurementError(what + " is silent (all samples zero): check the cabling, the channel map and the output level");
+    throw MeasurementError(
+        what + " is silent (all samples zero): check the cabling, the channel map and the output level");
 }
 
 }  // namespace bench::analysis

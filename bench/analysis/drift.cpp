@@ -8,10 +8,11 @@
 
 namespace bench::analysis {
 
-DriftEstimate estimate_clock_drift(const Eigen::Ref<const dsp::Frames>& capture, Eigen::Index start, Eigen::Index length,
-                                   double fs, double played_hz) {
+DriftEstimate estimate_clock_drift(const Eigen::Ref<const dsp::Frames>& capture, Eigen::Index start,
+                                   Eigen::Index length, double fs, double played_hz) {
   if (start < 0 || length <= 0 || start + length > capture.rows())
-    throw MeasurementError("clock drift: the tone's analysis window lies outside the capture (" + std::to_string(capture.rows()) + " frames)");
+    throw MeasurementError("clock drift: the tone's analysis window lies outside the capture (" +
+                           std::to_string(capture.rows()) + " frames)");
   DriftEstimate best;
   double best_amplitude = -1;
   SineAnalysisOptions o;
@@ -30,7 +31,8 @@ DriftEstimate estimate_clock_drift(const Eigen::Ref<const dsp::Frames>& capture,
     }
   }
   if (best_amplitude <= 0)
-    throw MeasurementError("clock drift: no channel carries the " + std::to_string(played_hz) + " Hz clock tone");
+    throw MeasurementError("clock drift: no channel carries the " + std::to_string(played_hz) +
+                           " Hz clock tone");
   best.played_hz = played_hz;
   best.drift_ppm = (best.measured_hz / played_hz - 1) * 1e6;
   return best;

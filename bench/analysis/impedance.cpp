@@ -1,7 +1,6 @@
 #include "bench/analysis/impedance.hpp"
 
 #include <Eigen/QR>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -15,7 +14,9 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kPerturbation = 1e-6;  // relative step of the tolerance derivative
 
-bool finite(Complex z) { return std::isfinite(z.real()) && std::isfinite(z.imag()); }
+bool finite(Complex z) {
+  return std::isfinite(z.real()) && std::isfinite(z.imag());
+}
 
 Complex admittance(Complex z) {
   if (!finite(z)) return 0.0;  // open circuit
@@ -76,12 +77,15 @@ TheveninPoint solve_thevenin(std::span<const Complex> load_impedance_ohm, std::s
   p.open_voltage = x[0];
   p.output_impedance_ohm = x[1];
   const ComplexVector r = a * x - b;
-  p.residual = n > 2 ? std::sqrt(r.squaredNorm() / static_cast<double>(n)) / std::max(std::abs(x[0]), 1e-300) : 0.0;
+  p.residual =
+      n > 2 ? std::sqrt(r.squaredNorm() / static_cast<double>(n)) / std::max(std::abs(x[0]), 1e-300) : 0.0;
   return p;
 }
 
 OutputImpedance solve_output_impedance(const std::vector<LoadedResponse>& loads) {
-  if (loads.empty()) throw MeasurementError("output impedance: no loads measured: list at least two in settings.impedance_loads");
+  if (loads.empty())
+    throw MeasurementError(
+        "output impedance: no loads measured: list at least two in settings.impedance_loads");
   const Eigen::Index frequencies = loads.front().response.size();
   for (const auto& l : loads)
     if (l.response.size() != frequencies || l.load_impedance_ohm.size() != frequencies)
@@ -118,13 +122,15 @@ OutputImpedance solve_output_impedance(const std::vector<LoadedResponse>& loads)
   return out;
 }
 
-LoadingPrediction predict_loading(const std::vector<double>& frequency_hz, const ComplexVector& output_impedance_ohm,
-                                  const ComplexVector& load_impedance_ohm, double band_low_hz, double band_high_hz,
-                                  double reference_hz) {
+LoadingPrediction predict_loading(const std::vector<double>& frequency_hz,
+                                  const ComplexVector& output_impedance_ohm,
+                                  const ComplexVector& load_impedance_ohm, double band_low_hz,
+                                  double band_high_hz, double reference_hz) {
   const auto n = static_cast<Eigen::Index>(frequency_hz.size());
   if (n == 0 || output_impedance_ohm.size() != n || load_impedance_ohm.size() != n)
-    throw InputError("loading prediction: the frequency axis, output impedance and load impedance need the same, "
-                     "non-zero length");
+    throw InputError(
+        "loading prediction: the frequency axis, output impedance and load impedance need the same, "
+        "non-zero length");
   for (std::size_t i = 1; i < frequency_hz.size(); ++i)
     if (!(frequency_hz[i] > frequency_hz[i - 1]) || !(frequency_hz[0] > 0))
       throw InputError("loading prediction: frequencies must be positive and ascending");
@@ -150,8 +156,8 @@ LoadingPrediction predict_loading(const std::vector<double>& frequency_hz, const
     if (df < p.damping_factor_min) p.damping_factor_min = df, p.damping_factor_min_hz = f;
   }
   if (!(hi >= lo))
-    throw InputError("loading prediction: no frequency of the axis lies in the band " + std::to_string(band_low_hz) +
-                     " Hz to " + std::to_string(band_high_hz) + " Hz");
+    throw InputError("loading prediction: no frequency of the axis lies in the band " +
+                     std::to_string(band_low_hz) + " Hz to " + std::to_string(band_high_hz) + " Hz");
   p.deviation_db = hi - lo;
   const double z_out_ref = std::abs(at_log_frequency(frequency_hz, output_impedance_ohm, reference_hz));
   const double z_load_ref = std::abs(at_log_frequency(frequency_hz, load_impedance_ohm, reference_hz));
@@ -160,12 +166,14 @@ LoadingPrediction predict_loading(const std::vector<double>& frequency_hz, const
   return p;
 }
 
-std::vector<double> change_db(const std::vector<double>& frequency_hz, const ComplexVector& h, double reference_hz) {
+std::vector<double> change_db(const std::vector<double>& frequency_hz, const ComplexVector& h,
+                              double reference_hz) {
   if (frequency_hz.empty() || h.size() != static_cast<Eigen::Index>(frequency_hz.size()))
     throw InputError("response change: the frequency axis and the response need the same, non-zero length");
   const Complex ref = at_log_frequency(frequency_hz, h, reference_hz);
   std::vector<double> out(frequency_hz.size());
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = 20 * std::log10(std::abs(h[static_cast<Eigen::Index>(i)] / ref));
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = 20 * std::log10(std::abs(h[static_cast<Eigen::Index>(i)] / ref));
   return out;
 }
 
@@ -186,7 +194,9 @@ Complex band_mean(const std::vector<double>& frequency_hz, const ComplexVector& 
   int count = 0;
   std::size_t nearest = 0;
   for (std::size_t i = 0; i < frequency_hz.size(); ++i) {
-    if (std::abs(std::log(frequency_hz[i] / centre_hz)) < std::abs(std::log(frequency_hz[nearest] / centre_hz))) nearest = i;
+    if (std::abs(std::log(frequency_hz[i] / centre_hz)) <
+        std::abs(std::log(frequency_hz[nearest] / centre_hz)))
+      nearest = i;
     if (frequency_hz[i] >= centre_hz / half && frequency_hz[i] <= centre_hz * half)
       sum += values[static_cast<Eigen::Index>(i)], ++count;
   }

@@ -31,8 +31,8 @@ struct LoadedResponse {
 /// The Thevenin source found at one frequency.
 struct TheveninPoint {
   Complex output_impedance_ohm;
-  Complex open_voltage;         ///< in the unit of the responses
-  double residual = 0;          ///< RMS of the fit's residuals re |open_voltage| (0 with two loads)
+  Complex open_voltage;  ///< in the unit of the responses
+  double residual = 0;   ///< RMS of the fit's residuals re |open_voltage| (0 with two loads)
 };
 
 /// Solves V_L = V_open * Z_L / (Z_L + Z_out) for V_open and Z_out at one frequency, from n >= 2 loads
@@ -84,8 +84,9 @@ struct LoadingPrediction {
 /// an empty band or a non-ascending axis. [any thread, allocates]
 [[nodiscard]] LoadingPrediction predict_loading(const std::vector<double>& frequency_hz,
                                                 const ComplexVector& output_impedance_ohm,
-                                                const ComplexVector& load_impedance_ohm, double band_low_hz = 20,
-                                                double band_high_hz = 20000, double reference_hz = 1000);
+                                                const ComplexVector& load_impedance_ohm,
+                                                double band_low_hz = 20, double band_high_hz = 20000,
+                                                double reference_hz = 1000);
 
 /// 20*log10 |h(f) / h(reference_hz)| per frequency of the ascending axis, h at the reference
 /// interpolated linearly in log frequency between its neighbours (held at the ends). Throws

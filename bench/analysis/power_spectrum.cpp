@@ -23,10 +23,12 @@ PowerSpectrum::PowerSpectrum(const Eigen::Ref<const dsp::Signal>& x, double samp
   bin_hz_ = sample_rate_hz / static_cast<double>(m);
 }
 
-std::pair<double, double> PowerSpectrum::band_power(double lo_hz, double hi_hz, dsp::Weighting weighting,
-                                                    const std::vector<std::pair<double, double>>& skip) const {
+std::pair<double, double> PowerSpectrum::band_power(
+    double lo_hz, double hi_hz, dsp::Weighting weighting,
+    const std::vector<std::pair<double, double>>& skip) const {
   const auto first = static_cast<Eigen::Index>(std::ceil(lo_hz / bin_hz_));
-  const auto last = std::min<Eigen::Index>(static_cast<Eigen::Index>(std::floor(hi_hz / bin_hz_)), power_.size() - 1);
+  const auto last =
+      std::min<Eigen::Index>(static_cast<Eigen::Index>(std::floor(hi_hz / bin_hz_)), power_.size() - 1);
   double sum = 0;
   Eigen::Index kept = 0, total = 0;
   const Eigen::Index begin = std::max<Eigen::Index>(first, 0);
@@ -49,9 +51,10 @@ std::pair<double, double> PowerSpectrum::band_power(double lo_hz, double hi_hz, 
 
 double PowerSpectrum::tone_power(double frequency_hz) const {
   const double centre = frequency_hz / bin_hz_;
-  const auto first = std::max<Eigen::Index>(0, static_cast<Eigen::Index>(std::ceil(centre - tone_half_width_bins())));
-  const auto last = std::min<Eigen::Index>(power_.size() - 1,
-                                           static_cast<Eigen::Index>(std::floor(centre + tone_half_width_bins())));
+  const auto first =
+      std::max<Eigen::Index>(0, static_cast<Eigen::Index>(std::ceil(centre - tone_half_width_bins())));
+  const auto last = std::min<Eigen::Index>(
+      power_.size() - 1, static_cast<Eigen::Index>(std::floor(centre + tone_half_width_bins())));
   return first > last ? 0.0 : power_.segment(first, last - first + 1).sum();
 }
 

@@ -24,8 +24,9 @@ class PowerSpectrum {
 
   /// Mean-square power of everything in [lo_hz, hi_hz], weighted, skipping the given frequency ranges.
   /// Returns {power, fraction of the band's bins that were kept}.
-  [[nodiscard]] std::pair<double, double> band_power(double lo_hz, double hi_hz, dsp::Weighting weighting,
-                                                     const std::vector<std::pair<double, double>>& skip = {}) const;
+  [[nodiscard]] std::pair<double, double> band_power(
+      double lo_hz, double hi_hz, dsp::Weighting weighting,
+      const std::vector<std::pair<double, double>>& skip = {}) const;
 
   /// Mean-square power of a tone at frequency_hz: the bins within its main lobe.
   [[nodiscard]] double tone_power(double frequency_hz) const;

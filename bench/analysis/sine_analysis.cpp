@@ -38,7 +38,8 @@ struct Params {
 };
 
 // Linear three-parameter fit at fixed w over [begin, end).
-Params fit3(const Eigen::Ref<const dsp::Signal>& x, Eigen::Index begin, Eigen::Index end, double w, double centre) {
+Params fit3(const Eigen::Ref<const dsp::Signal>& x, Eigen::Index begin, Eigen::Index end, double w,
+            double centre) {
   double cc = 0, cs = 0, c1 = 0, ss = 0, s1 = 0, xc = 0, xs = 0, x1 = 0;
   for_each_phase(begin, end, w, centre, [&](Eigen::Index i, double c, double s) {
     cc += c * c, cs += c * s, c1 += c, ss += s * s, s1 += s;
@@ -51,11 +52,12 @@ Params fit3(const Eigen::Ref<const dsp::Signal>& x, Eigen::Index begin, Eigen::I
 }
 
 // One Gauss-Newton step of the four-parameter fit over [begin, end); returns the frequency change.
-double gauss_newton_step(const Eigen::Ref<const dsp::Signal>& x, Eigen::Index begin, Eigen::Index end, double centre,
-                         Params& p) {
+double gauss_newton_step(const Eigen::Ref<const dsp::Signal>& x, Eigen::Index begin, Eigen::Index end,
+                         double centre, Params& p) {
   Eigen::Matrix4d m = Eigen::Matrix4d::Zero();
   Eigen::Vector4d rhs = Eigen::Vector4d::Zero();
-  double cc = 0, cs = 0, c1 = 0, cd = 0, ss = 0, s1 = 0, sd = 0, d1 = 0, dd = 0, xc = 0, xs = 0, x1 = 0, xd = 0;
+  double cc = 0, cs = 0, c1 = 0, cd = 0, ss = 0, s1 = 0, sd = 0, d1 = 0, dd = 0, xc = 0, xs = 0, x1 = 0,
+         xd = 0;
   for_each_phase(begin, end, p.w, centre, [&](Eigen::Index i, double c, double s) {
     const double t = static_cast<double>(i) - centre;
     const double d = t * (p.b * c - p.a * s);  // d(model)/dw
@@ -79,7 +81,8 @@ double initial_frequency(const Eigen::Ref<const dsp::Signal>& x, double fs, cons
   const Eigen::Index len = std::min<Eigen::Index>(x.size(), 1 << 16);
   const Eigen::Index start = (x.size() - len) / 2;
   const dsp::Signal w = dsp::hann(static_cast<std::size_t>(len));
-  const dsp::Signal seg = (x.segment(start, len).array() - x.segment(start, len).mean()).matrix().cwiseProduct(w);
+  const dsp::Signal seg =
+      (x.segment(start, len).array() - x.segment(start, len).mean()).matrix().cwiseProduct(w);
   const dsp::Spectrum spec = dsp::rfft(seg, static_cast<std::size_t>(len));
   const double bin = fs / static_cast<double>(len);
   double lo = 2 * bin, hi = fs / 2 - 2 * bin;
@@ -110,9 +113,11 @@ void validate(const SineAnalysisOptions& o, double fs) {
                      " is empty: give LOW:HIGH in Hz with LOW below HIGH");
   if (o.band_hi_hz > fs / 2)
     throw InputError("--bandwidth upper edge " + std::to_string(o.band_hi_hz) + " Hz is above Nyquist (" +
-                     std::to_string(fs / 2) + " Hz): use a higher sample rate or a narrower band (e.g. 20:20000)");
+                     std::to_string(fs / 2) +
+                     " Hz): use a higher sample rate or a narrower band (e.g. 20:20000)");
   if (o.frequency_hz && !(*o.frequency_hz > 0 && *o.frequency_hz < fs / 2))
-    throw InputError("--frequency " + std::to_string(*o.frequency_hz) + " Hz must be above 0 and below Nyquist");
+    throw InputError("--frequency " + std::to_string(*o.frequency_hz) +
+                     " Hz must be above 0 and below Nyquist");
   if (o.mains_hz != 0 && o.mains_hz != 50 && o.mains_hz != 60)
     throw InputError("--mains " + std::to_string(o.mains_hz) + " Hz: use 50, 60 or auto");
   if (o.max_harmonic < 2 || o.max_harmonic > 50) throw InputError("highest harmonic must be 2 to 50");
@@ -178,10 +183,12 @@ std::vector<HumLine> hum_lines(const PowerSpectrum& spectrum, double mains_hz, d
   return lines_for(mains);
 }
 
-SineResult analyze_sine(const Eigen::Ref<const dsp::Signal>& capture, double fs, const SineAnalysisOptions& o) {
+SineResult analyze_sine(const Eigen::Ref<const dsp::Signal>& capture, double fs,
+                        const SineAnalysisOptions& o) {
   validate(o, fs);
   if (capture.size() < static_cast<Eigen::Index>(0.05 * fs))
-    throw MeasurementError("the tone capture lasts " + std::to_string(static_cast<double>(capture.size()) / fs) +
+    throw MeasurementError("the tone capture lasts " +
+                           std::to_string(static_cast<double>(capture.size()) / fs) +
                            " s: record at least 0.05 s (1 s or more for noise figures)");
   const SineFit fit = fit_sine(capture, fs, initial_frequency(capture, fs, o));
   const dsp::Signal residual = subtract_fit(capture, fs, fit);
@@ -194,7 +201,8 @@ SineResult analyze_sine(const Eigen::Ref<const dsp::Signal>& capture, double fs,
   const double fundamental_power = fit.amplitude * fit.amplitude / 2;
   const double residual_ms = residual.squaredNorm() / static_cast<double>(residual.size());
   if (!(fundamental_power > 2 * residual_ms) || r.fundamental_dbfs < -160)
-    throw MeasurementError("no tone found in the capture (the strongest tone at " + std::to_string(fit.frequency_hz) +
+    throw MeasurementError("no tone found in the capture (the strongest tone at " +
+                           std::to_string(fit.frequency_hz) +
                            " Hz is not above the rest): check the cabling, the channel and the output level");
 
   std::vector<std::pair<double, double>> skip;
@@ -214,7 +222,8 @@ SineResult analyze_sine(const Eigen::Ref<const dsp::Signal>& capture, double fs,
   const double residual_band = spectrum.band_power(o.band_lo_hz, o.band_hi_hz, o.weighting).first;
   const bool in_band = fit.frequency_hz >= o.band_lo_hz && fit.frequency_hz <= o.band_hi_hz;
   const double signal_band =
-      (in_band ? fundamental_power * dsp::weighting_power_gain(o.weighting, fit.frequency_hz) : 0.0) + residual_band;
+      (in_band ? fundamental_power * dsp::weighting_power_gain(o.weighting, fit.frequency_hz) : 0.0) +
+      residual_band;
   const double thd_n = std::sqrt(residual_band / signal_band);
   r.thd_n_db = dsp::amplitude_db(thd_n);
   r.thd_n_percent = 100 * thd_n;

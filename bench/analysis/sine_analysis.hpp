@@ -14,8 +14,8 @@ struct SineAnalysisOptions {
   double band_lo_hz = 20;              ///< measurement band: brick-wall in the frequency domain
   double band_hi_hz = 20000;           ///< AES17 standard 20 kHz; 22400 and 80000 are the usual options
   dsp::Weighting weighting = dsp::Weighting::kNone;  ///< applies to THD+N and noise, not to THD
-  int max_harmonic = 10;               ///< THD uses H2..max_harmonic inside the band
-  double mains_hz = 0;                 ///< 50 or 60; 0 picks whichever carries more hum
+  int max_harmonic = 10;                             ///< THD uses H2..max_harmonic inside the band
+  double mains_hz = 0;                               ///< 50 or 60; 0 picks whichever carries more hum
 };
 
 /// A harmonic of the fundamental.
@@ -35,14 +35,14 @@ struct HumLine {
 /// Everything one capture channel yields under a steady sine.
 struct SineResult {
   double fundamental_hz = 0;
-  double fundamental_dbfs = 0;   ///< peak level re full scale (AES17)
-  double dc_offset_fs = 0;       ///< DC in full-scale units
-  double thd_db = 0;             ///< sqrt(sum V_n^2) / V_1, n = 2..max_harmonic inside the band
+  double fundamental_dbfs = 0;  ///< peak level re full scale (AES17)
+  double dc_offset_fs = 0;      ///< DC in full-scale units
+  double thd_db = 0;            ///< sqrt(sum V_n^2) / V_1, n = 2..max_harmonic inside the band
   double thd_percent = 0;
-  double thd_n_db = 0;           ///< RMS of everything but the fundamental in band / RMS of the band signal
+  double thd_n_db = 0;  ///< RMS of everything but the fundamental in band / RMS of the band signal
   double thd_n_percent = 0;
-  double sinad_db = 0;           ///< -thd_n_db
-  double noise_dbfs = 0;         ///< residual without harmonics and hum lines, in band, weighted as asked
+  double sinad_db = 0;    ///< -thd_n_db
+  double noise_dbfs = 0;  ///< residual without harmonics and hum lines, in band, weighted as asked
   double mains_hz = 0;
   std::vector<HarmonicLevel> harmonics;
   std::vector<HumLine> hum;
@@ -68,14 +68,15 @@ struct SineFit {
                                double initial_frequency_hz);
 
 /// x minus the fitted sine and DC.
-[[nodiscard]] dsp::Signal subtract_fit(const Eigen::Ref<const dsp::Signal>& x, double sample_rate_hz, const SineFit& fit);
+[[nodiscard]] dsp::Signal subtract_fit(const Eigen::Ref<const dsp::Signal>& x, double sample_rate_hz,
+                                       const SineFit& fit);
 
 /// Validates the options against the sample rate; throws bench::InputError naming the option.
 void validate(const SineAnalysisOptions& options, double sample_rate_hz);
 
 /// The hum lines of a residual spectrum; picks 50 or 60 Hz when mains_hz is 0.
 class PowerSpectrum;
-[[nodiscard]] std::vector<HumLine> hum_lines(const PowerSpectrum& spectrum, double mains_hz, double band_hi_hz,
-                                             double* chosen_mains_hz);
+[[nodiscard]] std::vector<HumLine> hum_lines(const PowerSpectrum& spectrum, double mains_hz,
+                                             double band_hi_hz, double* chosen_mains_hz);
 
 }  // namespace bench::analysis

@@ -46,12 +46,13 @@ struct Segment {
   [[nodiscard]] std::complex<double> at(double f) const { return dsp::interpolate_bins(bins, bin_hz, f); }
 };
 
-Segment take_segment(const dsp::Signal& h, double reference, Eigen::Index before, Eigen::Index after, double fs,
-                     double taper_fraction) {
+Segment take_segment(const dsp::Signal& h, double reference, Eigen::Index before, Eigen::Index after,
+                     double fs, double taper_fraction) {
   const auto n = h.size();
   const auto centre = static_cast<Eigen::Index>(std::llround(reference));
   const Eigen::Index len = before + after;
-  const dsp::Signal w = dsp::tukey(static_cast<std::size_t>(len), static_cast<std::size_t>(taper_fraction * static_cast<double>(before)),
+  const dsp::Signal w = dsp::tukey(static_cast<std::size_t>(len),
+                                   static_cast<std::size_t>(taper_fraction * static_cast<double>(before)),
                                    static_cast<std::size_t>(taper_fraction * static_cast<double>(after)));
   dsp::Signal seg(len);
   for (Eigen::Index m = 0; m < len; ++m) {
@@ -59,7 +60,8 @@ Segment take_segment(const dsp::Signal& h, double reference, Eigen::Index before
     if (idx < 0) idx += n;
     seg[m] = h[idx] * w[m];
   }
-  const std::size_t size = dsp::good_fft_size(static_cast<std::size_t>(kSegmentPadding * static_cast<double>(len)));
+  const std::size_t size =
+      dsp::good_fft_size(static_cast<std::size_t>(kSegmentPadding * static_cast<double>(len)));
   Segment s;
   s.bins = dsp::rfft(seg, size);
   s.bin_hz = fs / static_cast<double>(size);
@@ -86,17 +88,21 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
       capture_frames_(capture_frames) {
   const double nyquist = fs_ / 2;
   if (!(options_.f1_hz > 0 && options_.f1_hz < options_.f2_hz))
-    throw InputError("sweep band " + std::to_string(options_.f1_hz) + " to " + std::to_string(options_.f2_hz) +
-                     " Hz is empty: --f1 must be above 0 and below --f2");
+    throw InputError("sweep band " + std::to_string(options_.f1_hz) + " to " +
+                     std::to_string(options_.f2_hz) + " Hz is empty: --f1 must be above 0 and below --f2");
   if (options_.f2_hz > nyquist)
-    throw InputError("--f2 " + std::to_string(options_.f2_hz) + " Hz is above Nyquist (" + std::to_string(nyquist) +
-                     " Hz) of the " + std::to_string(fs_) + " Hz files");
-  if (stimulus_frames_ < 64) throw InputError("the stimulus has only " + std::to_string(stimulus_frames_) + " frames: use a real sweep");
+    throw InputError("--f2 " + std::to_string(options_.f2_hz) + " Hz is above Nyquist (" +
+                     std::to_string(nyquist) + " Hz) of the " + std::to_string(fs_) + " Hz files");
+  if (stimulus_frames_ < 64)
+    throw InputError("the stimulus has only " + std::to_string(stimulus_frames_) +
+                     " frames: use a real sweep");
   if (capture_frames_ < stimulus_frames_)
-    throw InputError("the capture (" + std::to_string(capture_frames_) + " frames) is shorter than the stimulus (" +
-                     std::to_string(stimulus_frames_) + " frames): record the whole sweep plus the latency");
+    throw InputError("the capture (" + std::to_string(capture_frames_) +
+                     " frames) is shorter than the stimulus (" + std::to_string(stimulus_frames_) +
+                     " frames): record the whole sweep plus the latency");
   if (options_.max_harmonic < 1 || options_.max_harmonic > 9)
-    throw InputError("highest harmonic " + std::to_string(options_.max_harmonic) + " is out of range: use 1 to 9");
+    throw InputError("highest harmonic " + std::to_string(options_.max_harmonic) +
+                     " is out of range: use 1 to 9");
   if (!(options_.fade_s >= 0)) throw InputError("the sweep's fade must be 0 s or more");
   if (options_.points_per_octave < 1 || options_.points_per_octave > 1000)
     throw InputError("points per octave must be 1 to 1000");
@@ -114,7 +120,8 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
     const double f = static_cast<double>(k) * fs_ / static_cast<double>(n_);
     if (f >= options_.f1_hz && f <= options_.f2_hz) max_power = std::max(max_power, std::norm(x[k]));
   }
-  if (max_power == 0) throw MeasurementError("the stimulus has no energy between --f1 and --f2: check the sweep band");
+  if (max_power == 0)
+    throw MeasurementError("the stimulus has no energy between --f1 and --f2: check the sweep band");
   inverse_.resize(x.size());
   const double floor = 1e-14 * max_power;  // guards only against exact zeros; in band |X|^2 is far above it
   for (Eigen::Index k = 0; k < x.size(); ++k) {
@@ -169,7 +176,8 @@ SweepResult SweepAnalyzer::analyze(const Eigen::Ref<const dsp::Signal>& capture)
   return r;
 }
 
-SweepResult SweepAnalyzer::analyze_at(const Eigen::Ref<const dsp::Signal>& capture, double latency_samples) const {
+SweepResult SweepAnalyzer::analyze_at(const Eigen::Ref<const dsp::Signal>& capture,
+                                      double latency_samples) const {
   const dsp::Signal h = impulse_response(capture);
   SweepResult r;
   r.latency_samples = latency_samples;
@@ -178,7 +186,8 @@ SweepResult SweepAnalyzer::analyze_at(const Eigen::Ref<const dsp::Signal>& captu
   return r;
 }
 
-void SweepAnalyzer::linear_and_harmonics(const dsp::Signal& h, double latency, SweepResult& r, bool harmonics) const {
+void SweepAnalyzer::linear_and_harmonics(const dsp::Signal& h, double latency, SweepResult& r,
+                                         bool harmonics) const {
   const auto n = static_cast<Eigen::Index>(n_);
   const double l_samples = options_.rate_l_s * fs_;
   const int top = options_.max_harmonic;
@@ -189,7 +198,8 @@ void SweepAnalyzer::linear_and_harmonics(const dsp::Signal& h, double latency, S
   const auto before = std::max<Eigen::Index>(16, static_cast<Eigen::Index>(gap / 2));
   const double room_after = static_cast<double>(n) - harmonic_reach - 2.0 * static_cast<double>(before);
   const auto after = std::max<Eigen::Index>(
-      16, static_cast<Eigen::Index>(std::min(std::max({gap / 2, 0.1 * fs_, 4.0 / options_.f1_hz * fs_}), room_after)));
+      16, static_cast<Eigen::Index>(
+              std::min(std::max({gap / 2, 0.1 * fs_, 4.0 / options_.f1_hz * fs_}), room_after)));
   const Segment linear = take_segment(h, latency, before, after, fs_, 0.25);
 
   const auto grid = dsp::log_frequency_grid(options_.f1_hz, options_.f2_hz, options_.points_per_octave);

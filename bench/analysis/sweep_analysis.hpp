@@ -14,7 +14,7 @@ struct SweepAnalysisOptions {
   int points_per_octave = 48;     ///< density of the output frequency axis
   double smoothing_fraction = 0;  ///< 1/N-octave smoothing of magnitudes (0 = none, 3 = 1/3 octave)
   int max_harmonic = 9;           ///< highest harmonic order separated (2..9)
-  double fade_s = 0;              ///< the stimulus's end fade; harmonics are not read where it bends the level
+  double fade_s = 0;  ///< the stimulus's end fade; harmonics are not read where it bends the level
 };
 
 /// Absolute gain capture/stimulus: 0 dB is unity. Phase in degrees with the latency removed.
@@ -35,9 +35,9 @@ struct HarmonicResponse {
 
 /// Everything one capture channel yields.
 struct SweepResult {
-  double latency_samples = 0;  ///< delay of the impulse response's peak, sub-sample resolution
-  bool inverted = false;       ///< the impulse response's peak is negative
-  double peak_to_noise_db = 0; ///< impulse peak over the noise in the empty part of the response
+  double latency_samples = 0;   ///< delay of the impulse response's peak, sub-sample resolution
+  bool inverted = false;        ///< the impulse response's peak is negative
+  double peak_to_noise_db = 0;  ///< impulse peak over the noise in the empty part of the response
   FrequencyResponse response;
   std::vector<HarmonicResponse> harmonics;
 };
@@ -49,15 +49,16 @@ struct SweepResult {
 /// sweep is found in the capture.
 class SweepAnalyzer {
  public:
-  SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, double sample_rate_hz, std::size_t capture_frames,
-                SweepAnalysisOptions options);
+  SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, double sample_rate_hz,
+                std::size_t capture_frames, SweepAnalysisOptions options);
 
   [[nodiscard]] SweepResult analyze(const Eigen::Ref<const dsp::Signal>& capture) const;
 
   /// Analyses a capture whose latency is already known (e.g. the undriven channel of a crosstalk
   /// measurement, from the driven one): no peak search and no "no sweep found" refusal, so a response
   /// buried in noise is still read. Harmonics are not separated.
-  [[nodiscard]] SweepResult analyze_at(const Eigen::Ref<const dsp::Signal>& capture, double latency_samples) const;
+  [[nodiscard]] SweepResult analyze_at(const Eigen::Ref<const dsp::Signal>& capture,
+                                       double latency_samples) const;
 
   /// The full regularised impulse response of a capture (length fft_size(); harmonic responses wrap
   /// to the end). For plots and tests.

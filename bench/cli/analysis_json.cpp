@@ -8,14 +8,17 @@
 namespace bench::cli {
 namespace {
 
-constexpr const char* kDbfsConvention = "AES17: 0 dBFS is a sine whose peaks reach full scale; noise in dBFS is 10*log10(2 * mean square)";
+constexpr const char* kDbfsConvention =
+    "AES17: 0 dBFS is a sine whose peaks reach full scale; noise in dBFS is 10*log10(2 * mean square)";
 constexpr double kDbuReferenceVrms = 0.7745966692;  // sqrt(0.6): 1 mW into 600 ohm
 
 // JSON has no infinity: a level of exactly zero power is written as null.
-nlohmann::json finite(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+nlohmann::json finite(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
 
-void add_volts(nlohmann::json& j, const char* dbfs_key, const std::string& stem, std::optional<double> fullscale_vrms,
-               bool with_dbu) {
+void add_volts(nlohmann::json& j, const char* dbfs_key, const std::string& stem,
+               std::optional<double> fullscale_vrms, bool with_dbu) {
   if (!fullscale_vrms || !j[dbfs_key].is_number()) return;
   const double dbv = j[dbfs_key].get<double>() + 20 * std::log10(*fullscale_vrms);
   j[stem + "_dbv"] = dbv;
@@ -36,26 +39,28 @@ nlohmann::json hum_json(const std::vector<analysis::HumLine>& hum, std::optional
 }  // namespace
 
 nlohmann::json analysis_document(const char* kind, double sample_rate_hz, nlohmann::json settings) {
-  return {{"schema", "bench.analysis/1"},
-          {"kind", kind},
-          {"bench_version", kVersion},
-          {"sample_rate_hz", sample_rate_hz},
-          {"settings", std::move(settings)},
-          {"channels", nlohmann::json::array()}};
+  return {{"schema", "bench.analysis/1"},    {"kind", kind},
+          {"bench_version", kVersion},       {"sample_rate_hz", sample_rate_hz},
+          {"settings", std::move(settings)}, {"channels", nlohmann::json::array()}};
 }
 
 nlohmann::json sweep_settings_json(const analysis::SweepAnalysisOptions& o) {
-  return {{"method", "synchronized exponential sweep (Novak et al. 2015), regularised spectral division, zero-padded"},
+  return {{"method",
+           "synchronized exponential sweep (Novak et al. 2015), regularised spectral division, zero-padded"},
           {"f1_hz", o.f1_hz},
           {"f2_hz", o.f2_hz},
           {"rate_l_s", o.rate_l_s},
           {"points_per_octave", o.points_per_octave},
-          {"smoothing", o.smoothing_fraction > 0 ? "1/" + std::to_string(static_cast<int>(o.smoothing_fraction)) + " octave" : "none"},
+          {"smoothing", o.smoothing_fraction > 0
+                            ? "1/" + std::to_string(static_cast<int>(o.smoothing_fraction)) + " octave"
+                            : "none"},
           {"max_harmonic", o.max_harmonic},
           {"fade_s", o.fade_s},
           {"magnitude", "absolute gain capture/stimulus in dB, 0 dB = unity"},
           {"phase", "degrees, wrapped to (-180, 180], latency removed"},
-          {"harmonic_level", "dB re the fundamental at the excitation frequency; listed where n*f < min(f2*exp(-fade_s/L), 0.95*fs/2)"},
+          {"harmonic_level",
+           "dB re the fundamental at the excitation frequency; listed where n*f < min(f2*exp(-fade_s/L), "
+           "0.95*fs/2)"},
           {"dbfs_convention", kDbfsConvention}};
 }
 
@@ -72,21 +77,26 @@ nlohmann::json to_json(const analysis::SweepResult& r) {
           {"polarity", r.inverted ? "inverted" : "normal"},
           {"impulse_peak_to_noise_db", r.peak_to_noise_db},
           {"frequency_response",
-           {{"frequency_hz", r.response.frequency_hz}, {"magnitude_db", mag}, {"phase_deg", r.response.phase_deg}}},
+           {{"frequency_hz", r.response.frequency_hz},
+            {"magnitude_db", mag},
+            {"phase_deg", r.response.phase_deg}}},
           {"harmonics", harmonics}};
 }
 
-nlohmann::json sine_settings_json(const analysis::SineAnalysisOptions& o, std::optional<double> fullscale_vrms) {
-  nlohmann::json j = {{"method", "AES17 THD+N; fundamental and DC removed by a four-parameter least-squares sine fit (IEEE 1241)"},
-                      {"window", "7-term Blackman-Harris, noise bandwidth corrected"},
-                      {"bandwidth_hz", {o.band_lo_hz, o.band_hi_hz}},
-                      {"band_filter", "brick-wall in the frequency domain"},
-                      {"weighting", dsp::to_string(o.weighting)},
-                      {"weighting_applies_to", "thd_n_db, sinad_db, noise_dbfs (not THD)"},
-                      {"max_harmonic", o.max_harmonic},
-                      {"expected_frequency_hz", o.frequency_hz ? nlohmann::json(*o.frequency_hz) : nlohmann::json(nullptr)},
-                      {"mains_hz", o.mains_hz == 0 ? nlohmann::json("auto") : nlohmann::json(o.mains_hz)},
-                      {"dbfs_convention", kDbfsConvention}};
+nlohmann::json sine_settings_json(const analysis::SineAnalysisOptions& o,
+                                  std::optional<double> fullscale_vrms) {
+  nlohmann::json j = {
+      {"method",
+       "AES17 THD+N; fundamental and DC removed by a four-parameter least-squares sine fit (IEEE 1241)"},
+      {"window", "7-term Blackman-Harris, noise bandwidth corrected"},
+      {"bandwidth_hz", {o.band_lo_hz, o.band_hi_hz}},
+      {"band_filter", "brick-wall in the frequency domain"},
+      {"weighting", dsp::to_string(o.weighting)},
+      {"weighting_applies_to", "thd_n_db, sinad_db, noise_dbfs (not THD)"},
+      {"max_harmonic", o.max_harmonic},
+      {"expected_frequency_hz", o.frequency_hz ? nlohmann::json(*o.frequency_hz) : nlohmann::json(nullptr)},
+      {"mains_hz", o.mains_hz == 0 ? nlohmann::json("auto") : nlohmann::json(o.mains_hz)},
+      {"dbfs_convention", kDbfsConvention}};
   j["fullscale_vrms"] = fullscale_vrms ? nlohmann::json(*fullscale_vrms) : nlohmann::json(nullptr);
   return j;
 }
@@ -94,7 +104,9 @@ nlohmann::json sine_settings_json(const analysis::SineAnalysisOptions& o, std::o
 nlohmann::json to_json(const analysis::SineResult& r, std::optional<double> fullscale_vrms) {
   nlohmann::json harmonics = nlohmann::json::array();
   for (const auto& h : r.harmonics)
-    harmonics.push_back({{"order", h.order}, {"frequency_hz", h.frequency_hz}, {"level_db", finite(h.level_db)},
+    harmonics.push_back({{"order", h.order},
+                         {"frequency_hz", h.frequency_hz},
+                         {"level_db", finite(h.level_db)},
                          {"level_dbfs", finite(h.level_dbfs)}});
   nlohmann::json j = {{"fundamental_hz", r.fundamental_hz},
                       {"fundamental_dbfs", finite(r.fundamental_dbfs)},
@@ -113,7 +125,8 @@ nlohmann::json to_json(const analysis::SineResult& r, std::optional<double> full
   return j;
 }
 
-nlohmann::json noise_settings_json(const analysis::NoiseAnalysisOptions& o, std::optional<double> fullscale_vrms) {
+nlohmann::json noise_settings_json(const analysis::NoiseAnalysisOptions& o,
+                                   std::optional<double> fullscale_vrms) {
   return {{"method", "residual RMS after removing DC"},
           {"window", "7-term Blackman-Harris, noise bandwidth corrected"},
           {"bandwidth_hz", {o.band_lo_hz, o.band_hi_hz}},

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "bench/analysis/noise_analysis.hpp"
 #include "bench/analysis/sine_analysis.hpp"
@@ -14,12 +13,15 @@ namespace bench::cli {
 /// ADC's full-scale voltage (Vrms of a 0 dBFS sine) is known.
 [[nodiscard]] nlohmann::json sweep_settings_json(const analysis::SweepAnalysisOptions& o);
 [[nodiscard]] nlohmann::json to_json(const analysis::SweepResult& r);
-[[nodiscard]] nlohmann::json sine_settings_json(const analysis::SineAnalysisOptions& o, std::optional<double> fullscale_vrms);
+[[nodiscard]] nlohmann::json sine_settings_json(const analysis::SineAnalysisOptions& o,
+                                                std::optional<double> fullscale_vrms);
 [[nodiscard]] nlohmann::json to_json(const analysis::SineResult& r, std::optional<double> fullscale_vrms);
-[[nodiscard]] nlohmann::json noise_settings_json(const analysis::NoiseAnalysisOptions& o, std::optional<double> fullscale_vrms);
+[[nodiscard]] nlohmann::json noise_settings_json(const analysis::NoiseAnalysisOptions& o,
+                                                 std::optional<double> fullscale_vrms);
 [[nodiscard]] nlohmann::json to_json(const analysis::NoiseResult& r, std::optional<double> fullscale_vrms);
 
 /// The document head shared by every analysis: schema, kind, version, rate and settings.
-[[nodiscard]] nlohmann::json analysis_document(const char* kind, double sample_rate_hz, nlohmann::json settings);
+[[nodiscard]] nlohmann::json analysis_document(const char* kind, double sample_rate_hz,
+                                               nlohmann::json settings);
 
 }  // namespace bench::cli

@@ -32,11 +32,13 @@ std::pair<double, double> parse_band(const std::string& text) {
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used == 0 || used != s.size()) throw InputError("--bandwidth '" + text + "': give LOW:HIGH in Hz, e.g. 20:20000 or 20:22.4k");
+    if (used == 0 || used != s.size())
+      throw InputError("--bandwidth '" + text + "': give LOW:HIGH in Hz, e.g. 20:20000 or 20:22.4k");
     return v * scale;
   };
   const auto colon = text.find(':');
-  if (colon == std::string::npos) throw InputError("--bandwidth '" + text + "': give LOW:HIGH in Hz, e.g. 20:20000");
+  if (colon == std::string::npos)
+    throw InputError("--bandwidth '" + text + "': give LOW:HIGH in Hz, e.g. 20:20000");
   return {number(text.substr(0, colon)), number(text.substr(colon + 1))};
 }
 
@@ -56,11 +58,14 @@ void emit(const nlohmann::json& doc, const std::string& json_out) {
   }
 }
 
-std::string channel_name(const std::string& file, Eigen::Index c) { return file + " channel " + std::to_string(c); }
+std::string channel_name(const std::string& file, Eigen::Index c) {
+  return file + " channel " + std::to_string(c);
+}
 
 std::optional<double> fullscale(double v) {
   if (v == 0) return std::nullopt;
-  if (!(v > 0 && v < 1000)) throw InputError("--fullscale-vrms " + number_text(v) + ": give the ADC's Vrms at 0 dBFS (above 0)");
+  if (!(v > 0 && v < 1000))
+    throw InputError("--fullscale-vrms " + number_text(v) + ": give the ADC's Vrms at 0 dBFS (above 0)");
   return v;
 }
 
@@ -74,21 +79,26 @@ void run_sweep(const SweepArgs& a) {
   const io::Audio stim = io::read_audio(a.stimulus);
   const io::Audio cap = io::read_audio(a.capture);
   if (stim.sample_rate_hz != cap.sample_rate_hz)
-    throw InputError(a.capture + " is at " + std::to_string(static_cast<int>(cap.sample_rate_hz)) + " Hz but the stimulus " +
-                     a.stimulus + " is at " + std::to_string(static_cast<int>(stim.sample_rate_hz)) +
+    throw InputError(a.capture + " is at " + std::to_string(static_cast<int>(cap.sample_rate_hz)) +
+                     " Hz but the stimulus " + a.stimulus + " is at " +
+                     std::to_string(static_cast<int>(stim.sample_rate_hz)) +
                      " Hz: capture at the stimulus rate or resample one of them");
   if (cap.frames.rows() < stim.frames.rows())
-    throw InputError(a.capture + " (" + std::to_string(cap.frames.rows()) + " frames) is shorter than the stimulus " + a.stimulus +
-                     " (" + std::to_string(stim.frames.rows()) + " frames): record the whole sweep plus the latency");
+    throw InputError(a.capture + " (" + std::to_string(cap.frames.rows()) +
+                     " frames) is shorter than the stimulus " + a.stimulus + " (" +
+                     std::to_string(stim.frames.rows()) +
+                     " frames): record the whole sweep plus the latency");
   analysis::SweepAnalysisOptions o;
   o.points_per_octave = a.ppo;
   o.max_harmonic = a.max_harmonic;
   o.smoothing_fraction = a.smoothing;
   const auto sidecar = io::read_sweep_sidecar(io::sidecar_path(a.stimulus));
   if (sidecar) {
-    o.f1_hz = sidecar->f1_hz, o.f2_hz = sidecar->f2_hz, o.rate_l_s = sidecar->rate_l_s, o.fade_s = sidecar->fade_s;
+    o.f1_hz = sidecar->f1_hz, o.f2_hz = sidecar->f2_hz, o.rate_l_s = sidecar->rate_l_s,
+    o.fade_s = sidecar->fade_s;
     if ((a.f1 > 0 && a.f1 != o.f1_hz) || (a.f2 > 0 && a.f2 != o.f2_hz)) {
-      spdlog::warn("--f1/--f2 differ from the sidecar of {}: using the command line and estimating L", a.stimulus);
+      spdlog::warn("--f1/--f2 differ from the sidecar of {}: using the command line and estimating L",
+                   a.stimulus);
       o.f1_hz = a.f1 > 0 ? a.f1 : o.f1_hz, o.f2_hz = a.f2 > 0 ? a.f2 : o.f2_hz, o.rate_l_s = 0;
     }
   } else {
@@ -100,13 +110,17 @@ void run_sweep(const SweepArgs& a) {
   for (Eigen::Index c = 0; c < stim.frames.cols(); ++c)
     for (Eigen::Index i = 0; i < stim.frames.rows(); ++i)
       if (!std::isfinite(stim.frames(i, c)))
-        throw InputError(channel_name(a.stimulus, c) + " has a NaN or infinite sample: regenerate the stimulus");
-  for (Eigen::Index c = 0; c < cap.frames.cols(); ++c) analysis::check_capture(cap.frames.col(c), channel_name(a.capture, c));
+        throw InputError(channel_name(a.stimulus, c) +
+                         " has a NaN or infinite sample: regenerate the stimulus");
+  for (Eigen::Index c = 0; c < cap.frames.cols(); ++c)
+    analysis::check_capture(cap.frames.col(c), channel_name(a.capture, c));
 
   const bool paired = stim.frames.cols() == cap.frames.cols();
   if (!paired && stim.frames.cols() != 1)
-    spdlog::warn("the stimulus has {} channels and the capture {}: every capture channel is analysed against stimulus channel 0",
-                 stim.frames.cols(), cap.frames.cols());
+    spdlog::warn(
+        "the stimulus has {} channels and the capture {}: every capture channel is analysed against stimulus "
+        "channel 0",
+        stim.frames.cols(), cap.frames.cols());
   const auto frames = static_cast<std::size_t>(cap.frames.rows());
   std::unique_ptr<analysis::SweepAnalyzer> analyzer;
   Eigen::Index analyzer_channel = -1;
@@ -115,10 +129,12 @@ void run_sweep(const SweepArgs& a) {
     const Eigen::Index sc = paired ? c : 0;
     // Channels that carry the same stimulus share one analyser (one stimulus FFT).
     if (!analyzer || (sc != analyzer_channel && stim.frames.col(sc) != stim.frames.col(analyzer_channel))) {
-      analyzer = std::make_unique<analysis::SweepAnalyzer>(stim.frames.col(sc), stim.sample_rate_hz, frames, o);
+      analyzer =
+          std::make_unique<analysis::SweepAnalyzer>(stim.frames.col(sc), stim.sample_rate_hz, frames, o);
       analyzer_channel = sc;
     }
-    if (doc.is_null()) doc = analysis_document("sweep", stim.sample_rate_hz, sweep_settings_json(analyzer->options()));
+    if (doc.is_null())
+      doc = analysis_document("sweep", stim.sample_rate_hz, sweep_settings_json(analyzer->options()));
     analysis::SweepResult r;
     try {
       r = analyzer->analyze(cap.frames.col(c));
@@ -129,7 +145,8 @@ void run_sweep(const SweepArgs& a) {
     ch["channel"] = c;
     ch["stimulus_channel"] = sc;
     doc["channels"].push_back(ch);
-    spdlog::debug("channel {}: latency {:.3f} samples, {}", c, r.latency_samples, r.inverted ? "inverted" : "normal");
+    spdlog::debug("channel {}: latency {:.3f} samples, {}", c, r.latency_samples,
+                  r.inverted ? "inverted" : "normal");
   }
   doc["stimulus"] = a.stimulus;
   doc["capture"] = a.capture;
@@ -195,19 +212,28 @@ void run_noise(const NoiseArgs& a) {
 }  // namespace
 
 void add_analyze(CLI::App& app) {
-  auto* an = app.add_subcommand("analyze", "measure WAV captures; writes bench.analysis/1 JSON (stdout without --json)");
+  auto* an = app.add_subcommand("analyze",
+                                "measure WAV captures; writes bench.analysis/1 JSON (stdout without --json)");
   an->require_subcommand(1);
 
   auto sw = std::make_shared<SweepArgs>();
-  auto* s = an->add_subcommand("sweep", "frequency response, latency, polarity and harmonics from a swept sine");
-  s->add_option("--stimulus", sw->stimulus, "the sweep as played (WAV); its sidecar <stimulus>.json is used if present")->required();
-  s->add_option("--capture", sw->capture, "the recording (WAV, same sample rate, at least as long as the stimulus)")->required();
+  auto* s =
+      an->add_subcommand("sweep", "frequency response, latency, polarity and harmonics from a swept sine");
+  s->add_option("--stimulus", sw->stimulus,
+                "the sweep as played (WAV); its sidecar <stimulus>.json is used if present")
+      ->required();
+  s->add_option("--capture", sw->capture,
+                "the recording (WAV, same sample rate, at least as long as the stimulus)")
+      ->required();
   s->add_option("--f1", sw->f1, "sweep start frequency in Hz (needed without a sidecar)");
   s->add_option("--f2", sw->f2, "sweep end frequency in Hz (needed without a sidecar)");
-  s->add_option("--fade", sw->fade, "the stimulus's end fade in s, without a sidecar (harmonics inside it are not listed)");
+  s->add_option("--fade", sw->fade,
+                "the stimulus's end fade in s, without a sidecar (harmonics inside it are not listed)");
   s->add_option("--points-per-octave", sw->ppo, "frequency axis density")->capture_default_str();
-  s->add_option("--smoothing", sw->smoothing, "1/N-octave smoothing of magnitudes, N (0 = none)")->capture_default_str();
-  s->add_option("--max-harmonic", sw->max_harmonic, "highest harmonic order to separate (1..9)")->capture_default_str();
+  s->add_option("--smoothing", sw->smoothing, "1/N-octave smoothing of magnitudes, N (0 = none)")
+      ->capture_default_str();
+  s->add_option("--max-harmonic", sw->max_harmonic, "highest harmonic order to separate (1..9)")
+      ->capture_default_str();
   s->add_option("--json", sw->json, "write the result to this file instead of stdout");
   s->callback([sw] { run_sweep(*sw); });
 
@@ -215,19 +241,25 @@ void add_analyze(CLI::App& app) {
   auto* t = an->add_subcommand("sine", "level, THD, THD+N, SINAD, noise and hum of a steady tone (AES17)");
   t->add_option("--capture", si->capture, "the recording (WAV)")->required();
   t->add_option("--frequency", si->frequency, "expected tone frequency in Hz (default: the strongest tone)");
-  t->add_option("--bandwidth", si->bandwidth, "measurement band LOW:HIGH in Hz (AES17 20:20000; 20:22.4k, 20:80k)")->capture_default_str();
-  t->add_option("--weighting", si->weighting, "A or none (applies to THD+N and noise)")->capture_default_str();
-  t->add_option("--fullscale-vrms", si->fullscale_vrms, "Vrms of a 0 dBFS sine at the ADC input: adds dBV, dBu and volts");
+  t->add_option("--bandwidth", si->bandwidth,
+                "measurement band LOW:HIGH in Hz (AES17 20:20000; 20:22.4k, 20:80k)")
+      ->capture_default_str();
+  t->add_option("--weighting", si->weighting, "A or none (applies to THD+N and noise)")
+      ->capture_default_str();
+  t->add_option("--fullscale-vrms", si->fullscale_vrms,
+                "Vrms of a 0 dBFS sine at the ADC input: adds dBV, dBu and volts");
   t->add_option("--mains", si->mains, "mains frequency for hum lines: 50, 60 or auto")->capture_default_str();
   t->add_option("--max-harmonic", si->max_harmonic, "highest harmonic in THD")->capture_default_str();
   t->add_option("--json", si->json, "write the result to this file instead of stdout");
   t->callback([si] { run_sine(*si); });
 
   auto no = std::make_shared<NoiseArgs>();
-  auto* n = an->add_subcommand("noise", "residual noise (unweighted and A-weighted) and hum of a silence capture");
+  auto* n =
+      an->add_subcommand("noise", "residual noise (unweighted and A-weighted) and hum of a silence capture");
   n->add_option("--capture", no->capture, "the recording (WAV)")->required();
   n->add_option("--bandwidth", no->bandwidth, "measurement band LOW:HIGH in Hz")->capture_default_str();
-  n->add_option("--fullscale-vrms", no->fullscale_vrms, "Vrms of a 0 dBFS sine at the ADC input: adds dBV and volts");
+  n->add_option("--fullscale-vrms", no->fullscale_vrms,
+                "Vrms of a 0 dBFS sine at the ADC input: adds dBV and volts");
   n->add_option("--mains", no->mains, "mains frequency for hum lines: 50, 60 or auto")->capture_default_str();
   n->add_option("--json", no->json, "write the result to this file instead of stdout");
   n->callback([no] { run_noise(*no); });

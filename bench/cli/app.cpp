@@ -13,12 +13,16 @@
 namespace bench::cli {
 namespace {
 
-void print_error(const std::string& message) { std::fprintf(stderr, "bench: error: %s\n", message.c_str()); }
+void print_error(const std::string& message) {
+  std::fprintf(stderr, "bench: error: %s\n", message.c_str());
+}
 
 }  // namespace
 
 int run(int argc, char** argv) {
-  CLI::App app{"bench: headphone-chain audio test bench (stimulus generation, sweep, THD+N and noise analysis)", "bench"};
+  CLI::App app{
+      "bench: headphone-chain audio test bench (stimulus generation, sweep, THD+N and noise analysis)",
+      "bench"};
   app.set_version_flag("--version", std::string("bench ") + kVersion);
   app.require_subcommand(1);
   bool verbose = false, quiet = false;
@@ -50,7 +54,9 @@ int run(int argc, char** argv) {
     return static_cast<int>(ExitCode::kUsage);
   } catch (const std::exception& e) {
     const ExitCode code = exit_code_for(e);
-    print_error(code == ExitCode::kInternal ? std::string("internal error: ") + e.what() + ": please report it with the command line" : e.what());
+    print_error(code == ExitCode::kInternal
+                    ? std::string("internal error: ") + e.what() + ": please report it with the command line"
+                    : e.what());
     return static_cast<int>(code);
   }
   return exit_code;

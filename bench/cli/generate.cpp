@@ -14,7 +14,8 @@ namespace bench::cli {
 namespace {
 
 dsp::Frames replicate(const dsp::Signal& x, int channels) {
-  if (channels < 1 || channels > 64) throw InputError("--channels " + std::to_string(channels) + ": use 1 to 64");
+  if (channels < 1 || channels > 64)
+    throw InputError("--channels " + std::to_string(channels) + ": use 1 to 64");
   dsp::Frames f(x.size(), channels);
   for (int c = 0; c < channels; ++c) f.col(c) = x;
   return f;
@@ -32,9 +33,12 @@ void add_common(CLI::App* cmd, Common& c, double default_duration) {
   c.duration_s = default_duration;
   cmd->add_option("--rate", c.rate_hz, "sample rate in Hz")->capture_default_str();
   cmd->add_option("--duration", c.duration_s, "duration in seconds")->capture_default_str();
-  cmd->add_option("--channels", c.channels, "number of channels (all carry the same signal)")->capture_default_str();
-  cmd->add_option("--format", c.format, "sample format: float32, float64, pcm24, pcm16")->capture_default_str();
-  cmd->add_option("--out", c.out, "output WAV file (a JSON sidecar <out>.json is written beside it)")->required();
+  cmd->add_option("--channels", c.channels, "number of channels (all carry the same signal)")
+      ->capture_default_str();
+  cmd->add_option("--format", c.format, "sample format: float32, float64, pcm24, pcm16")
+      ->capture_default_str();
+  cmd->add_option("--out", c.out, "output WAV file (a JSON sidecar <out>.json is written beside it)")
+      ->required();
 }
 
 }  // namespace
@@ -55,11 +59,13 @@ void add_generate(CLI::App& app) {
   add_common(s, *sweep, 10);
   s->callback([sweep] {
     const auto format = io::parse_sample_format(sweep->format);
-    const auto spec = stimulus::make_sweep_spec(sweep->f1, sweep->f2, sweep->duration_s, sweep->rate_hz, sweep->level, sweep->fade);
-    io::write_wav(sweep->out, replicate(stimulus::generate_sweep(spec), sweep->channels), spec.sample_rate_hz, format);
+    const auto spec = stimulus::make_sweep_spec(sweep->f1, sweep->f2, sweep->duration_s, sweep->rate_hz,
+                                                sweep->level, sweep->fade);
+    io::write_wav(sweep->out, replicate(stimulus::generate_sweep(spec), sweep->channels), spec.sample_rate_hz,
+                  format);
     io::write_json(io::sidecar_path(sweep->out), io::sweep_sidecar(spec, sweep->channels));
-    spdlog::info("wrote {} ({} frames, {:.6f} s, L = {:.9f} s, {} to {} Hz at {} dBFS)", sweep->out, spec.samples,
-                 spec.duration_s, spec.rate_l_s, spec.f1_hz, spec.f2_hz, spec.level_dbfs);
+    spdlog::info("wrote {} ({} frames, {:.6f} s, L = {:.9f} s, {} to {} Hz at {} dBFS)", sweep->out,
+                 spec.samples, spec.duration_s, spec.rate_l_s, spec.f1_hz, spec.f2_hz, spec.level_dbfs);
   });
 
   struct SineArgs : Common {
@@ -74,10 +80,13 @@ void add_generate(CLI::App& app) {
   add_common(t, *sine, 2);
   t->callback([sine] {
     const auto format = io::parse_sample_format(sine->format);
-    const auto spec = stimulus::make_tone_spec(sine->frequency, sine->level, sine->duration_s, sine->rate_hz, sine->coherent);
-    io::write_wav(sine->out, replicate(stimulus::generate_tone(spec), sine->channels), spec.sample_rate_hz, format);
+    const auto spec = stimulus::make_tone_spec(sine->frequency, sine->level, sine->duration_s, sine->rate_hz,
+                                               sine->coherent);
+    io::write_wav(sine->out, replicate(stimulus::generate_tone(spec), sine->channels), spec.sample_rate_hz,
+                  format);
     io::write_json(io::sidecar_path(sine->out), io::tone_sidecar(spec, sine->channels));
-    spdlog::info("wrote {} ({} frames, {:.6f} Hz at {} dBFS)", sine->out, spec.samples, spec.actual_frequency_hz, spec.level_dbfs);
+    spdlog::info("wrote {} ({} frames, {:.6f} Hz at {} dBFS)", sine->out, spec.samples,
+                 spec.actual_frequency_hz, spec.level_dbfs);
   });
 
   auto silence = std::make_shared<Common>();
@@ -85,10 +94,13 @@ void add_generate(CLI::App& app) {
   add_common(z, *silence, 2);
   z->callback([silence] {
     const auto format = io::parse_sample_format(silence->format);
-    if (!(silence->rate_hz >= 1000 && silence->rate_hz <= 1e6)) throw InputError("--rate: use 1000 to 1000000 Hz");
-    if (!(silence->duration_s > 0 && silence->duration_s <= 3600)) throw InputError("--duration: use more than 0 and at most 3600 s");
+    if (!(silence->rate_hz >= 1000 && silence->rate_hz <= 1e6))
+      throw InputError("--rate: use 1000 to 1000000 Hz");
+    if (!(silence->duration_s > 0 && silence->duration_s <= 3600))
+      throw InputError("--duration: use more than 0 and at most 3600 s");
     const auto frames = static_cast<Eigen::Index>(std::llround(silence->duration_s * silence->rate_hz));
-    io::write_wav(silence->out, replicate(dsp::Signal::Zero(frames), silence->channels), silence->rate_hz, format);
+    io::write_wav(silence->out, replicate(dsp::Signal::Zero(frames), silence->channels), silence->rate_hz,
+                  format);
     io::write_json(io::sidecar_path(silence->out), {{"schema", "bench.stimulus/1"},
                                                     {"kind", "silence"},
                                                     {"sample_rate_hz", silence->rate_hz},

@@ -1,3 +1,5 @@
 #include "bench/cli/app.hpp"
 
-int main(int argc, char** argv) { return bench::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+  return bench::cli::run(argc, argv);
+}

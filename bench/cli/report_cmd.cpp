@@ -21,7 +21,8 @@ void rebuild(const std::filesystem::path& run_dir) {
 
 void add_report(CLI::App& app) {
   auto dir = std::make_shared<std::string>();
-  auto* r = app.add_subcommand("report", "rebuild index.html, junit.xml and exports/ of a run directory from its report.json");
+  auto* r = app.add_subcommand(
+      "report", "rebuild index.html, junit.xml and exports/ of a run directory from its report.json");
   r->add_option("run_dir", *dir, "run directory written by `bench run` (holds report.json)")->required();
   r->callback([dir] { rebuild(*dir); });
 }

@@ -11,15 +11,15 @@
 
 #include "bench/cli/app.hpp"
 #include "bench/core/error.hpp"
+#include "bench/core/format.hpp"
 #include "bench/io/usb/hid_relay_board.hpp"
 #include "bench/plan/load.hpp"
-#include "bench/core/format.hpp"
 #include "bench/record/record.hpp"
 #include "bench/report/outputs.hpp"
 #include "bench/report/record_json.hpp"
 #include "bench/session/live/live_endpoint.hpp"
-#include "bench/session/sequencer.hpp"
 #include "bench/session/replay_endpoint.hpp"
+#include "bench/session/sequencer.hpp"
 #include "bench/session/sim_endpoint.hpp"
 
 namespace bench::cli {
@@ -45,9 +45,12 @@ void select_fixtures(plan::Plan& plan, const std::vector<std::string>& ids) {
   std::string listed;
   for (const auto& f : plan.fixtures) listed += (listed.empty() ? "" : ", ") + f.id;
   for (const auto& id : ids)
-    if (std::none_of(plan.fixtures.begin(), plan.fixtures.end(), [&](const plan::Fixture& f) { return f.id == id; }))
-      throw InputError("--fixture " + id + ": the plan " + plan.file.string() + " has no such cable configuration: use one of " + listed);
-  std::erase_if(plan.fixtures, [&](const plan::Fixture& f) { return std::find(ids.begin(), ids.end(), f.id) == ids.end(); });
+    if (std::none_of(plan.fixtures.begin(), plan.fixtures.end(),
+                     [&](const plan::Fixture& f) { return f.id == id; }))
+      throw InputError("--fixture " + id + ": the plan " + plan.file.string() +
+                       " has no such cable configuration: use one of " + listed);
+  std::erase_if(plan.fixtures,
+                [&](const plan::Fixture& f) { return std::find(ids.begin(), ids.end(), f.id) == ids.end(); });
 }
 
 // Shows the operator what to set up and waits for Enter; "q" (or the end of input) stops the run.
@@ -63,13 +66,15 @@ bool ask_operator(const std::string& instruction) {
 // and failed check with its explanation.
 void print_summary(const record::RunRecord& r, const std::filesystem::path& dir) {
   std::string sequence;
-  for (const auto& s : r.steps) sequence += (sequence.empty() ? "" : ", ") + (s.id == s.kind ? s.id : s.id + " (" + s.kind + ")");
-  std::printf("\n%s: %s (%s)\n  sequence: %s%s\n", r.plan.id.c_str(), r.plan.name.c_str(), r.backend.c_str(), sequence.c_str(),
-              r.default_steps ? " (the default sequence)" : "");
+  for (const auto& s : r.steps)
+    sequence += (sequence.empty() ? "" : ", ") + (s.id == s.kind ? s.id : s.id + " (" + s.kind + ")");
+  std::printf("\n%s: %s (%s)\n  sequence: %s%s\n", r.plan.id.c_str(), r.plan.name.c_str(), r.backend.c_str(),
+              sequence.c_str(), r.default_steps ? " (the default sequence)" : "");
   for (const auto& c : r.configurations) {
     std::string upper = record::to_string(c.outcome);
     for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    std::printf("  [%-5s] %-28s %s (%s s of audio)\n", upper.c_str(), c.fixture.id.c_str(), c.fixture.name.c_str(), fixed(c.audio_s(), 1).c_str());
+    std::printf("  [%-5s] %-28s %s (%s s of audio)\n", upper.c_str(), c.fixture.id.c_str(),
+                c.fixture.name.c_str(), fixed(c.audio_s(), 1).c_str());
     for (const auto& e : c.errors) std::printf("           error: %s\n", e.c_str());
     for (const auto& s : c.steps)
       if (s.error) std::printf("           error in step %s: %s\n", s.id.c_str(), s.error->c_str());
@@ -79,24 +84,27 @@ void print_summary(const record::RunRecord& r, const std::filesystem::path& dir)
       if (k.channel) where += " " + *k.channel;
       if (k.load) where += " into " + *k.load;
       if (k.level_dbfs) where += " at " + fixed(*k.level_dbfs, 0) + " dBFS";
-      const std::string value = std::holds_alternative<double>(k.value)     ? fixed(std::get<double>(k.value), 2) + " " + k.unit
-                                : std::holds_alternative<std::string>(k.value) ? std::get<std::string>(k.value)
-                                                                               : std::string("n/a");
-      std::printf("           fail: %s%s = %s: %s\n", k.name.c_str(), where.c_str(), value.c_str(), k.explanation.c_str());
+      const std::string value =
+          std::holds_alternative<double>(k.value)        ? fixed(std::get<double>(k.value), 2) + " " + k.unit
+          : std::holds_alternative<std::string>(k.value) ? std::get<std::string>(k.value)
+                                                         : std::string("n/a");
+      std::printf("           fail: %s%s = %s: %s\n", k.name.c_str(), where.c_str(), value.c_str(),
+                  k.explanation.c_str());
     }
   }
   const auto n = r.counts();
-  std::printf("\n%zu configurations: %zu pass, %zu fail, %zu error. Report: %s\n", r.configurations.size(), n[0], n[1], n[2],
-              (dir / "report.json").string().c_str());
+  std::printf("\n%zu configurations: %zu pass, %zu fail, %zu error. Report: %s\n", r.configurations.size(),
+              n[0], n[1], n[2], (dir / "report.json").string().c_str());
 }
 
 session::RunOptions progress_options(const std::filesystem::path& dir) {
   session::RunOptions options;
   options.run_dir = dir;
   options.on_progress = [](const session::Progress& p) {
-    const std::string left = p.remaining_s >= 0 ? ", about " + fixed(p.remaining_s, 1) + " s left" : std::string();
-    spdlog::info("[{}/{}] {}: step {}/{} {}: {} ({} s elapsed{})", p.configuration, p.configurations, p.fixture_id, p.step, p.steps,
-                 p.step_id, p.what, fixed(p.elapsed_s, 1), left);
+    const std::string left =
+        p.remaining_s >= 0 ? ", about " + fixed(p.remaining_s, 1) + " s left" : std::string();
+    spdlog::info("[{}/{}] {}: step {}/{} {}: {} ({} s elapsed{})", p.configuration, p.configurations,
+                 p.fixture_id, p.step, p.steps, p.step_id, p.what, fixed(p.elapsed_s, 1), left);
   };
   return options;
 }
@@ -107,21 +115,25 @@ int finish(const std::filesystem::path& dir, const record::RunRecord& record) {
   report::write_all(dir, record);
   print_summary(record, dir);
   if (record.aborted) {
-    std::fprintf(stderr, "bench: error: %s: the configurations measured so far are in %s\n", record.aborted->c_str(),
-                 (dir / "report.json").string().c_str());
+    std::fprintf(stderr, "bench: error: %s: the configurations measured so far are in %s\n",
+                 record.aborted->c_str(), (dir / "report.json").string().c_str());
     return static_cast<int>(ExitCode::kCannotMeasure);
   }
   switch (record.outcome) {
-    case record::Outcome::kFail: return static_cast<int>(ExitCode::kCheckFailed);
-    case record::Outcome::kError: return static_cast<int>(ExitCode::kCannotMeasure);
-    default: return 0;
+    case record::Outcome::kFail:
+      return static_cast<int>(ExitCode::kCheckFailed);
+    case record::Outcome::kError:
+      return static_cast<int>(ExitCode::kCannotMeasure);
+    default:
+      return 0;
   }
 }
 
 std::filesystem::path fresh_dir(const std::string& out, const std::filesystem::path& fallback) {
   std::filesystem::path dir = out.empty() ? fallback : std::filesystem::path(out);
   if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir))
-    throw InputError(dir.string() + " already holds files: a run directory is never overwritten; give another --out");
+    throw InputError(dir.string() +
+                     " already holds files: a run directory is never overwritten; give another --out");
   std::filesystem::create_directories(dir);
   return dir;
 }
@@ -131,13 +143,17 @@ int run_plan(const RunArgs& a) {
   select_fixtures(plan, a.fixtures);
   plan::select_steps(plan, a.steps);
   if (a.backend != "sim" && a.backend != "rtaudio")
-    throw InputError("--backend " + a.backend + " is not a backend: use sim (physical models) or rtaudio (real devices)");
+    throw InputError("--backend " + a.backend +
+                     " is not a backend: use sim (physical models) or rtaudio (real devices)");
   // Devices are opened before the run directory exists: a device that is not there costs nothing.
   if (!a.relay_board.empty() && a.backend != "rtaudio")
-    throw InputError("--relay-board switches real loads: use it with --backend rtaudio (the sim switches its models itself)");
+    throw InputError(
+        "--relay-board switches real loads: use it with --backend rtaudio (the sim switches its models "
+        "itself)");
   std::unique_ptr<usb::HidRelayBoard> board;
   if (!a.relay_board.empty()) {
-    board = usb::HidRelayBoard::open(a.relay_board == "any" ? std::nullopt : std::optional<std::string>(a.relay_board));
+    board = usb::HidRelayBoard::open(a.relay_board == "any" ? std::nullopt
+                                                            : std::optional<std::string>(a.relay_board));
     spdlog::info("relay board: {}", board->describe());
   }
   std::unique_ptr<session::Endpoint> endpoint;
@@ -153,9 +169,10 @@ int run_plan(const RunArgs& a) {
     o.attempts = a.attempts;
     endpoint = std::make_unique<session::LiveEndpoint>(plan, o);
   }
-  const std::filesystem::path dir = fresh_dir(a.out, std::filesystem::path("reports") / (utc_now("%Y%m%dT%H%M%SZ") + "_" + plan.id));
-  spdlog::info("run {}: {} configurations of {} steps each, backend {}, writing {}", plan.id, plan.fixtures.size(), plan.steps.size(),
-               endpoint->describe(), dir.string());
+  const std::filesystem::path dir =
+      fresh_dir(a.out, std::filesystem::path("reports") / (utc_now("%Y%m%dT%H%M%SZ") + "_" + plan.id));
+  spdlog::info("run {}: {} configurations of {} steps each, backend {}, writing {}", plan.id,
+               plan.fixtures.size(), plan.steps.size(), endpoint->describe(), dir.string());
   session::RunOptions options = progress_options(dir);
   // The Sim endpoint sets fixtures up itself; real gear needs the operator unless --yes.
   options.operator_prompts = a.backend != "sim" && !a.yes;
@@ -163,7 +180,8 @@ int run_plan(const RunArgs& a) {
   options.relay_board = board.get();
   session::SessionResult result = session::Sequencer(plan, *endpoint, options).run();
   const std::string backend = a.backend == "sim" ? std::string("sim") : endpoint->describe();
-  return finish(dir, record::make_run_record(plan, std::move(result.configurations), result.aborted, backend, a.seed, utc_now()));
+  return finish(dir, record::make_run_record(plan, std::move(result.configurations), result.aborted, backend,
+                                             a.seed, utc_now()));
 }
 
 struct ReanalyzeArgs {
@@ -177,19 +195,23 @@ int reanalyze(const ReanalyzeArgs& a) {
   const report::PriorRun prior = report::read_prior_run(run);
   const std::string plan_file = a.plan.empty() ? prior.plan_file : a.plan;
   if (plan_file.empty() || !std::filesystem::exists(plan_file))
-    throw InputError((run / "report.json").string() + " names the plan '" + plan_file +
-                     "', which is not there from here: run from the directory of the original run or give --plan");
+    throw InputError(
+        (run / "report.json").string() + " names the plan '" + plan_file +
+        "', which is not there from here: run from the directory of the original run or give --plan");
   plan::Plan plan = plan::load_plan(plan_file);
   // A run of some configurations or steps only (bench run --fixture, --step) is re-analysed for those.
   if (prior.fixture_ids.size() < plan.fixtures.size()) select_fixtures(plan, prior.fixture_ids);
-  if (!prior.step_ids.empty() && prior.step_ids.size() < plan.steps.size()) plan::select_steps(plan, prior.step_ids);
+  if (!prior.step_ids.empty() && prior.step_ids.size() < plan.steps.size())
+    plan::select_steps(plan, prior.step_ids);
   const std::filesystem::path dir = fresh_dir(a.out, run / ("reanalysis_" + utc_now("%Y%m%dT%H%M%SZ")));
-  spdlog::info("reanalyze {}: {} configurations from the kept captures, writing {}", run.string(), plan.fixtures.size(), dir.string());
+  spdlog::info("reanalyze {}: {} configurations from the kept captures, writing {}", run.string(),
+               plan.fixtures.size(), dir.string());
   session::ReplayEndpoint endpoint(run);
   session::RunOptions options = progress_options(dir);
   options.write_captures = false;
   session::SessionResult result = session::Sequencer(plan, endpoint, options).run();
-  record::RunRecord redone = record::make_run_record(plan, std::move(result.configurations), result.aborted, "replay", prior.seed, utc_now());
+  record::RunRecord redone = record::make_run_record(plan, std::move(result.configurations), result.aborted,
+                                                     "replay", prior.seed, utc_now());
   // Count the checks that came out identical (value and outcome, bit for bit).
   std::size_t same = 0, total = 0;
   for (std::size_t i = 0; i < std::min(prior.checks.size(), redone.configurations.size()); ++i) {
@@ -209,31 +231,51 @@ int reanalyze(const ReanalyzeArgs& a) {
 
 void add_reanalyze(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<ReanalyzeArgs>();
-  auto* r = app.add_subcommand("reanalyze", "recompute every measurement and check of a run from its kept captures");
+  auto* r = app.add_subcommand("reanalyze",
+                               "recompute every measurement and check of a run from its kept captures");
   r->add_option("run_dir", a->run_dir, "a directory written by bench run")->required();
   r->add_option("--out", a->out, "where to write (default RUN_DIR/reanalysis_<UTC time>)");
-  r->add_option("--plan", a->plan, "the plan file, when the one named in report.json is not reachable from here");
+  r->add_option("--plan", a->plan,
+                "the plan file, when the one named in report.json is not reachable from here");
   r->callback([a, &exit_code] { exit_code = reanalyze(*a); });
 }
 
 void add_run(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<RunArgs>();
-  auto* r = app.add_subcommand("run", "run a test plan: every cable configuration measured, judged and reported");
+  auto* r =
+      app.add_subcommand("run", "run a test plan: every cable configuration measured, judged and reported");
   r->add_option("plan", a->plan, "plan file, e.g. profiles/plans/demo.toml")->required();
-  r->add_option("--backend", a->backend, "sim (physical models, no hardware) or rtaudio (the plan's devices)")->capture_default_str();
-  r->add_option("--api", a->api, "rtaudio: jack, alsa or pulse (default: the first API that has both devices)");
-  r->add_option("--interface-device", a->interface_device, "rtaudio: regex on the playing device's name (default: the interface profile's rtaudio_name_pattern)");
-  r->add_option("--adc-device", a->adc_device, "rtaudio: regex on the recording device's name (default: the ADC profile's rtaudio_name_pattern)");
-  r->add_flag("--separate-streams", a->separate_streams, "rtaudio: play and record on two streams even when one device does both");
-  r->add_option("--period-frames", a->period_frames, "rtaudio: requested period in frames (JACK: the server's period rules)")->capture_default_str();
-  r->add_option("--attempts", a->attempts, "rtaudio: tries per take when xruns spoil it")->capture_default_str()->check(CLI::Range(1, 20));
-  r->add_option("--fixture", a->fixtures, "measure only this cable configuration of the plan (fixture id; repeat for more)");
-  r->add_option("--step", a->steps, "run only this step of the plan's sequence (step id; repeat for more; a step's needs must be among them)");
+  r->add_option("--backend", a->backend, "sim (physical models, no hardware) or rtaudio (the plan's devices)")
+      ->capture_default_str();
+  r->add_option("--api", a->api,
+                "rtaudio: jack, alsa or pulse (default: the first API that has both devices)");
+  r->add_option(
+      "--interface-device", a->interface_device,
+      "rtaudio: regex on the playing device's name (default: the interface profile's rtaudio_name_pattern)");
+  r->add_option(
+      "--adc-device", a->adc_device,
+      "rtaudio: regex on the recording device's name (default: the ADC profile's rtaudio_name_pattern)");
+  r->add_flag("--separate-streams", a->separate_streams,
+              "rtaudio: play and record on two streams even when one device does both");
+  r->add_option("--period-frames", a->period_frames,
+                "rtaudio: requested period in frames (JACK: the server's period rules)")
+      ->capture_default_str();
+  r->add_option("--attempts", a->attempts, "rtaudio: tries per take when xruns spoil it")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
+  r->add_option("--fixture", a->fixtures,
+                "measure only this cable configuration of the plan (fixture id; repeat for more)");
+  r->add_option("--step", a->steps,
+                "run only this step of the plan's sequence (step id; repeat for more; a step's needs must be "
+                "among them)");
   r->add_option("--out", a->out, "run directory (default reports/<UTC time>_<plan>)");
-  r->add_option("--seed", a->seed, "seed of the simulated noise: same seed, same report")->capture_default_str();
-  r->add_flag("--yes", a->yes, "rtaudio: do not wait for the operator to set up each cable and load (unattended runs)");
+  r->add_option("--seed", a->seed, "seed of the simulated noise: same seed, same report")
+      ->capture_default_str();
+  r->add_flag("--yes", a->yes,
+              "rtaudio: do not wait for the operator to set up each cable and load (unattended runs)");
   r->add_option("--relay-board", a->relay_board,
-                "rtaudio: switch loads and cable paths with a USB relay board as the fixtures' [relays] say: any (the first "
+                "rtaudio: switch loads and cable paths with a USB relay board as the fixtures' [relays] say: "
+                "any (the first "
                 "board) or its 5-character id");
   r->callback([a, &exit_code] { exit_code = run_plan(*a); });
 }

@@ -8,10 +8,10 @@ namespace bench {
 /// Process exit codes, documented in README. Mapped from exceptions in one place (exit_code_for).
 enum class ExitCode : int {
   kOk = 0,
-  kCheckFailed = 1,     ///< a measured value is out of its limit (a FAIL, not an error)
-  kUsage = 2,           ///< bad command line, missing or malformed input file, bad configuration
-  kCannotMeasure = 3,   ///< the measurement is impossible or invalid (no signal, clipped capture, device gone)
-  kInternal = 70,       ///< a bug: an unexpected exception escaped
+  kCheckFailed = 1,    ///< a measured value is out of its limit (a FAIL, not an error)
+  kUsage = 2,          ///< bad command line, missing or malformed input file, bad configuration
+  kCannotMeasure = 3,  ///< the measurement is impossible or invalid (no signal, clipped capture, device gone)
+  kInternal = 70,      ///< a bug: an unexpected exception escaped
 };
 
 /// Base of every error the bench reports. The message is one line that names the thing and the fix.

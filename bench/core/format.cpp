@@ -14,9 +14,13 @@ std::string fixed(double v, int digits) {
   return fmt::format("{:.{}f}", v, digits);
 }
 
-std::string significant(double v, int digits) { return fmt::format("{:.{}g}", v, digits); }
+std::string significant(double v, int digits) {
+  return fmt::format("{:.{}g}", v, digits);
+}
 
-std::string number_text(double v) { return significant(v, 10); }
+std::string number_text(double v) {
+  return significant(v, 10);
+}
 
 std::string utc_now(const char* format) {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());

@@ -104,7 +104,8 @@ Signal irfft(const Eigen::Ref<const Spectrum>& bins, std::size_t n) {
   return p.scaled_real();
 }
 
-Signal fft_filter(const Eigen::Ref<const Signal>& x, const Eigen::Ref<const Spectrum>& response, std::size_t n) {
+Signal fft_filter(const Eigen::Ref<const Signal>& x, const Eigen::Ref<const Spectrum>& response,
+                  std::size_t n) {
   if (n == 0 || static_cast<std::size_t>(response.size()) != n / 2 + 1)
     throw std::invalid_argument("fft_filter: need n/2+1 response bins");
   Plan& p = plan_for(n);
@@ -131,7 +132,11 @@ FixedFft::FixedFft(std::size_t n) : n_(n) {
 }
 
 FixedFft::FixedFft(FixedFft&& other) noexcept
-    : n_(other.n_), real_(other.real_), bins_(other.bins_), forward_(other.forward_), inverse_(other.inverse_) {
+    : n_(other.n_),
+      real_(other.real_),
+      bins_(other.bins_),
+      forward_(other.forward_),
+      inverse_(other.inverse_) {
   other.real_ = nullptr, other.bins_ = nullptr, other.forward_ = nullptr, other.inverse_ = nullptr;
 }
 

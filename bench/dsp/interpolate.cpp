@@ -41,7 +41,8 @@ Peak refine_peak(const Eigen::Ref<const Signal>& h, Eigen::Index peak) {
   return Peak{pos, sinc_interpolate(h, pos)};
 }
 
-std::complex<double> interpolate_bins(const Eigen::Ref<const Spectrum>& bins, double bin_hz, double frequency_hz) {
+std::complex<double> interpolate_bins(const Eigen::Ref<const Spectrum>& bins, double bin_hz,
+                                      double frequency_hz) {
   const double x = frequency_hz / bin_hz;
   const auto last = static_cast<double>(bins.size() - 1);
   const double clamped = std::clamp(x, 0.0, last);
@@ -60,8 +61,8 @@ std::vector<double> log_frequency_grid(double f1_hz, double f2_hz, int points_pe
   return f;
 }
 
-std::vector<double> smooth_octave_db(const std::vector<double>& frequency_hz, const std::vector<double>& magnitude_db,
-                                     double fraction) {
+std::vector<double> smooth_octave_db(const std::vector<double>& frequency_hz,
+                                     const std::vector<double>& magnitude_db, double fraction) {
   if (fraction <= 0) return magnitude_db;
   const double half_width = std::exp2(0.5 / fraction);
   std::vector<double> out(magnitude_db.size());

@@ -11,7 +11,8 @@ namespace bench::dsp {
 
 Signal correct_clock_drift(const Eigen::Ref<const Signal>& y, double drift_ppm) {
   if (!std::isfinite(drift_ppm) || std::abs(drift_ppm) >= 1e5)
-    throw InputError("clock drift " + std::to_string(drift_ppm) + " ppm is out of range: it must be within +-100000 ppm");
+    throw InputError("clock drift " + std::to_string(drift_ppm) +
+                     " ppm is out of range: it must be within +-100000 ppm");
   const auto n = static_cast<std::size_t>(y.size());
   Signal z = Signal::Zero(y.size());
   if (n == 0) return z;
@@ -24,7 +25,8 @@ Signal correct_clock_drift(const Eigen::Ref<const Signal>& y, double drift_ppm) 
   const auto out_len = static_cast<std::size_t>(std::ceil(static_cast<double>(n) * ratio)) + 16;
   Signal tmp(static_cast<Eigen::Index>(out_len));
   std::size_t done_in = 0, done_out = 0;
-  const soxr_error_t e = soxr_oneshot(1.0, ratio, 1, y.data(), n, &done_in, tmp.data(), out_len, &done_out, &io, &q, &rt);
+  const soxr_error_t e =
+      soxr_oneshot(1.0, ratio, 1, y.data(), n, &done_in, tmp.data(), out_len, &done_out, &io, &q, &rt);
   if (e) throw Error(std::string("libsoxr could not resample a capture for clock drift correction: ") + e);
   const auto keep = static_cast<Eigen::Index>(std::min(done_out, n));
   z.head(keep) = tmp.head(keep);

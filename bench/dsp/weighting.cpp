@@ -6,7 +6,9 @@
 
 namespace bench::dsp {
 
-std::string to_string(Weighting w) { return w == Weighting::kA ? "A" : "none"; }
+std::string to_string(Weighting w) {
+  return w == Weighting::kA ? "A" : "none";
+}
 
 Weighting parse_weighting(std::string_view text) {
   if (text == "A" || text == "a") return Weighting::kA;
@@ -18,7 +20,8 @@ double a_weighting_gain(double frequency_hz) {
   constexpr double f1 = 20.598997, f2 = 107.65265, f3 = 737.86223, f4 = 12194.217;
   const double f_sq = frequency_hz * frequency_hz;
   const double num = f4 * f4 * f_sq * f_sq;
-  const double den = (f_sq + f1 * f1) * std::sqrt(f_sq + f2 * f2) * std::sqrt(f_sq + f3 * f3) * (f_sq + f4 * f4);
+  const double den =
+      (f_sq + f1 * f1) * std::sqrt(f_sq + f2 * f2) * std::sqrt(f_sq + f3 * f3) * (f_sq + f4 * f4);
   return num / den * std::pow(10.0, 2.0 / 20.0);
 }
 

@@ -14,7 +14,8 @@ Signal cosine_sum(std::size_t n, const std::array<double, K>& a) {
     const double phase = 2.0 * kPi * static_cast<double>(i) / static_cast<double>(n);
     double v = 0.0;
     double sign = 1.0;
-    for (std::size_t k = 0; k < K; ++k, sign = -sign) v += sign * a[k] * std::cos(static_cast<double>(k) * phase);
+    for (std::size_t k = 0; k < K; ++k, sign = -sign)
+      v += sign * a[k] * std::cos(static_cast<double>(k) * phase);
     w[static_cast<Eigen::Index>(i)] = v;
   }
   return w;
@@ -22,7 +23,9 @@ Signal cosine_sum(std::size_t n, const std::array<double, K>& a) {
 
 }  // namespace
 
-Signal hann(std::size_t n) { return cosine_sum<2>(n, {0.5, 0.5}); }
+Signal hann(std::size_t n) {
+  return cosine_sum<2>(n, {0.5, 0.5});
+}
 
 Signal blackman_harris7(std::size_t n) {
   // Seven cosines per point cost more than the FFT that follows; analyses reuse a few sizes, so the
@@ -33,8 +36,10 @@ Signal blackman_harris7(std::size_t n) {
   auto it = cache.find(n);
   if (it == cache.end()) {
     if (cache.size() >= 8) cache.erase(cache.begin());
-    it = cache.emplace(n, cosine_sum<7>(n, {0.27105140069342, 0.43329793923448, 0.21812299954311, 0.06592544638803,
-                                             0.01081174209837, 0.00077658482522, 0.00001388721735}))
+    it = cache
+             .emplace(
+                 n, cosine_sum<7>(n, {0.27105140069342, 0.43329793923448, 0.21812299954311, 0.06592544638803,
+                                      0.01081174209837, 0.00077658482522, 0.00001388721735}))
              .first;
   }
   return it->second;
@@ -43,7 +48,8 @@ Signal blackman_harris7(std::size_t n) {
 Signal tukey(std::size_t n, std::size_t rise, std::size_t fall) {
   Signal w = Signal::Ones(static_cast<Eigen::Index>(n));
   for (std::size_t i = 0; i < rise && i < n; ++i)
-    w[static_cast<Eigen::Index>(i)] = 0.5 - 0.5 * std::cos(kPi * (static_cast<double>(i) + 0.5) / static_cast<double>(rise));
+    w[static_cast<Eigen::Index>(i)] =
+        0.5 - 0.5 * std::cos(kPi * (static_cast<double>(i) + 0.5) / static_cast<double>(rise));
   for (std::size_t i = 0; i < fall && i < n; ++i)
     w[static_cast<Eigen::Index>(n - 1 - i)] *=
         0.5 - 0.5 * std::cos(kPi * (static_cast<double>(i) + 0.5) / static_cast<double>(fall));

@@ -34,17 +34,20 @@ std::size_t clock_slip_samples_for(double offset_ppm, double sample_rate_hz) {
   return slip;
 }
 
-sim::ChainConfig chain_config_for(const plan::Plan& plan, const std::string& fixture_id, const std::string& load_id,
-                                  std::uint64_t seed, std::optional<double> clock_offset_ppm) {
+sim::ChainConfig chain_config_for(const plan::Plan& plan, const std::string& fixture_id,
+                                  const std::string& load_id, std::uint64_t seed,
+                                  std::optional<double> clock_offset_ppm) {
   const auto fixture = std::find_if(plan.fixtures.begin(), plan.fixtures.end(),
                                     [&](const plan::Fixture& f) { return f.id == fixture_id; });
   if (fixture == plan.fixtures.end())
-    throw ConfigError(plan.file.string() + ": has no fixture '" + fixture_id + "': use one of " + ids_of(plan.fixtures));
+    throw ConfigError(plan.file.string() + ": has no fixture '" + fixture_id + "': use one of " +
+                      ids_of(plan.fixtures));
   const std::string wanted_load = load_id.empty() ? plan.settings.reference_load : load_id;
   const auto load = std::find_if(plan.loads.begin(), plan.loads.end(),
                                  [&](const plan::Load& l) { return l.id == wanted_load; });
   if (load == plan.loads.end())
-    throw ConfigError(plan.file.string() + ": has no load '" + wanted_load + "': use one of " + ids_of(plan.loads));
+    throw ConfigError(plan.file.string() + ": has no load '" + wanted_load + "': use one of " +
+                      ids_of(plan.loads));
   if (!plan.interface.ports.count(fixture->source_port) || !plan.amp.inputs.count(fixture->destination_input))
     throw ConfigError(fixture->file.string() + ": names a port or input the plan's profiles do not have");
   sim::ChainConfig c;
@@ -54,8 +57,9 @@ sim::ChainConfig chain_config_for(const plan::Plan& plan, const std::string& fix
   c.adc = plan.adc;
   if (clock_offset_ppm) {
     if (!(std::abs(*clock_offset_ppm) <= kMaxClockOffsetPpm))
-      throw ConfigError("--clock-offset-ppm must be within +-" + std::to_string(static_cast<int>(kMaxClockOffsetPpm)) +
-                        " ppm, got " + std::to_string(*clock_offset_ppm));
+      throw ConfigError("--clock-offset-ppm must be within +-" +
+                        std::to_string(static_cast<int>(kMaxClockOffsetPpm)) + " ppm, got " +
+                        std::to_string(*clock_offset_ppm));
     c.adc.clock_offset_ppm = *clock_offset_ppm;
   }
   c.fixture = *fixture;

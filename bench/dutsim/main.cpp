@@ -7,6 +7,7 @@
 // dutsim::Processor (real-time safe: no allocation, locks, logging, I/O or exceptions).
 
 #include <jack/jack.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -19,7 +20,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "bench/core/error.hpp"
@@ -36,9 +36,13 @@ std::atomic<bool> g_server_gone{false};  // jack_on_shutdown
 std::atomic<bool> g_period_too_long{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
 
-extern "C" void on_signal(int) { g_signal.store(true); }
+extern "C" void on_signal(int) {
+  g_signal.store(true);
+}
 extern "C" void jack_silent(const char*) {}
-extern "C" void jack_to_stderr(const char* message) { std::fprintf(stderr, "bench-dutsim: jack: %s\n", message); }
+extern "C" void jack_to_stderr(const char* message) {
+  std::fprintf(stderr, "bench-dutsim: jack: %s\n", message);
+}
 
 /// What the process callback touches, all allocated before activation.
 struct Realtime {
@@ -63,7 +67,9 @@ extern "C" int on_buffer_size(jack_nframes_t frames, void*) {
   return 0;
 }
 
-extern "C" void on_shutdown(void*) { g_server_gone.store(true); }
+extern "C" void on_shutdown(void*) {
+  g_server_gone.store(true);
+}
 
 struct ClientCloser {
   void operator()(jack_client_t* c) const { jack_client_close(c); }
@@ -107,23 +113,28 @@ int run(const Options& o) {
       throw bench::HardwareError("no JACK server named " + server + " is running: start one with `jackd -n " +
                                  server + " -d dummy`");
     throw bench::HardwareError("JACK server " + server + " refused the client " + o.name + " (status 0x" +
-                               [&] { char b[16]; std::snprintf(b, sizeof b, "%x", static_cast<unsigned>(status)); return std::string(b); }() +
+                               [&] {
+                                 char b[16];
+                                 std::snprintf(b, sizeof b, "%x", static_cast<unsigned>(status));
+                                 return std::string(b);
+                               }() +
                                "): check jackd's output");
   }
   jack_set_error_function(jack_to_stderr);
   const jack_nframes_t rate = jack_get_sample_rate(client.get());
   if (static_cast<double>(rate) != plan.settings.sample_rate_hz)
-    throw bench::HardwareError("JACK server " + server + " runs at " + std::to_string(rate) + " Hz but plan " +
-                               o.plan + " wants " + std::to_string(static_cast<long>(plan.settings.sample_rate_hz)) +
+    throw bench::HardwareError("JACK server " + server + " runs at " + std::to_string(rate) +
+                               " Hz but plan " + o.plan + " wants " +
+                               std::to_string(static_cast<long>(plan.settings.sample_rate_hz)) +
                                " Hz (settings.sample_rate_hz): restart jackd with -r " +
                                std::to_string(static_cast<long>(plan.settings.sample_rate_hz)) +
                                " or use a plan at " + std::to_string(rate) + " Hz");
   const jack_nframes_t period = jack_get_buffer_size(client.get());
   if (period > bench::dutsim::Processor::kMaxFrames)
-    throw bench::HardwareError("JACK server " + server + " has a period of " + std::to_string(period) +
-                               " frames, more than bench-dutsim's " +
-                               std::to_string(bench::dutsim::Processor::kMaxFrames) + ": restart jackd with -p " +
-                               std::to_string(bench::dutsim::Processor::kMaxFrames) + " or less");
+    throw bench::HardwareError(
+        "JACK server " + server + " has a period of " + std::to_string(period) +
+        " frames, more than bench-dutsim's " + std::to_string(bench::dutsim::Processor::kMaxFrames) +
+        ": restart jackd with -p " + std::to_string(bench::dutsim::Processor::kMaxFrames) + " or less");
 
   // Inputs first: RtAudio counts a client's output ports as the device's input channels and vice versa,
   // and lists ports in registration order.
@@ -131,14 +142,18 @@ int run(const Options& o) {
   rt.processor = &processor;
   for (int i = 0; i < in_ports; ++i) {
     const std::string port = "in_" + std::to_string(i + 1);
-    jack_port_t* p = jack_port_register(client.get(), port.c_str(), JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
-    if (p == nullptr) throw bench::HardwareError("JACK refused to register port " + port + ": check jackd's port limit (-p)");
+    jack_port_t* p =
+        jack_port_register(client.get(), port.c_str(), JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput, 0);
+    if (p == nullptr)
+      throw bench::HardwareError("JACK refused to register port " + port + ": check jackd's port limit (-p)");
     rt.inputs.push_back(p);
   }
   for (int i = 0; i < processor.output_ports(); ++i) {
     const std::string port = "out_" + std::to_string(i + 1);
-    jack_port_t* p = jack_port_register(client.get(), port.c_str(), JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
-    if (p == nullptr) throw bench::HardwareError("JACK refused to register port " + port + ": check jackd's port limit (-p)");
+    jack_port_t* p =
+        jack_port_register(client.get(), port.c_str(), JACK_DEFAULT_AUDIO_TYPE, JackPortIsOutput, 0);
+    if (p == nullptr)
+      throw bench::HardwareError("JACK refused to register port " + port + ": check jackd's port limit (-p)");
     rt.outputs.push_back(p);
   }
   rt.in_buffers.assign(rt.inputs.size(), nullptr);
@@ -154,7 +169,8 @@ int run(const Options& o) {
   sigaction(SIGTERM, &sa, nullptr);
 
   if (jack_activate(client.get()) != 0)
-    throw bench::HardwareError("JACK server " + server + " refused to activate client " + o.name + ": check jackd's output");
+    throw bench::HardwareError("JACK server " + server + " refused to activate client " + o.name +
+                               ": check jackd's output");
   const std::string actual_name = jack_get_client_name(client.get());
   std::fprintf(stderr,
                "bench-dutsim: fixture %s into load %s, ADC clock offset %g ppm (chain delay %g samples at a "
@@ -197,27 +213,34 @@ int run(const Options& o) {
 int main(int argc, char** argv) {
   CLI::App app{
       "bench-dutsim: the simulated device under test as a JACK client. Plays the interface's outputs, cable, "
-      "headphone amplifier, load and reference ADC of one fixture of a plan in real time: JACK inputs in_1..in_K "
+      "headphone amplifier, load and reference ADC of one fixture of a plan in real time: JACK inputs "
+      "in_1..in_K "
       "are the interface's output channels (K = 1 + its largest device channel), outputs out_1..out_2 the "
       "reference ADC's channels.",
       "bench-dutsim"};
   Options o;
   double clock_offset_ppm = 0;
-  app.add_option("--plan", o.plan, "plan TOML file (profiles and fixtures are found above it)")->required()->check(CLI::ExistingFile);
-  app.add_option("--fixture", o.fixture, "fixture id of the plan to simulate, e.g. line_trs_to_amp_trs")->required();
+  app.add_option("--plan", o.plan, "plan TOML file (profiles and fixtures are found above it)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--fixture", o.fixture, "fixture id of the plan to simulate, e.g. line_trs_to_amp_trs")
+      ->required();
   app.add_option("--load", o.load, "load id of the plan (default: the plan's settings.reference_load)");
-  app.add_option("--name", o.name, "JACK client name (the bench sees a device of this name)")->capture_default_str();
+  app.add_option("--name", o.name, "JACK client name (the bench sees a device of this name)")
+      ->capture_default_str();
   app.add_option("--seed", o.seed, "noise seed (same seed, same noise)")->capture_default_str();
-  auto* ppm = app.add_option("--clock-offset-ppm", clock_offset_ppm,
-                             "reference ADC clock offset against the interface, ppm, |X| <= 1000 (default: the ADC "
-                             "profile's clock_offset_ppm). Non-zero: the chain is reset after 50 ms of exact "
-                             "silence on its inputs, like a bench re-aligning its two devices at every take")
-                  ->check(CLI::Range(-bench::dutsim::kMaxClockOffsetPpm, bench::dutsim::kMaxClockOffsetPpm));
+  auto* ppm =
+      app.add_option("--clock-offset-ppm", clock_offset_ppm,
+                     "reference ADC clock offset against the interface, ppm, |X| <= 1000 (default: the ADC "
+                     "profile's clock_offset_ppm). Non-zero: the chain is reset after 50 ms of exact "
+                     "silence on its inputs, like a bench re-aligning its two devices at every take")
+          ->check(CLI::Range(-bench::dutsim::kMaxClockOffsetPpm, bench::dutsim::kMaxClockOffsetPpm));
   auto* every = app.add_option("--stall-every-s", o.faults.stall_every_s,
                                "fault: stall the audio callback every S seconds of processed audio")
                     ->check(CLI::PositiveNumber);
-  auto* stall = app.add_option("--stall-ms", o.faults.stall_ms, "fault: length of each stall, milliseconds (busy-wait)")
-                    ->check(CLI::PositiveNumber);
+  auto* stall =
+      app.add_option("--stall-ms", o.faults.stall_ms, "fault: length of each stall, milliseconds (busy-wait)")
+          ->check(CLI::PositiveNumber);
   every->needs(stall);
   stall->needs(every);
   auto* channel = app.add_option("--silence-channel", o.faults.silence_channel,
@@ -228,15 +251,19 @@ int main(int argc, char** argv) {
                     ->check(CLI::NonNegativeNumber);
   channel->needs(after);
   after->needs(channel);
-  app.add_option("--exit-after-s", o.faults.exit_after_s,
-                 "fault: exit (status 0, without closing the JACK client) after this many seconds of processed audio")
+  app.add_option(
+         "--exit-after-s", o.faults.exit_after_s,
+         "fault: exit (status 0, without closing the JACK client) after this many seconds of processed audio")
       ->check(CLI::PositiveNumber);
   app.add_option("--server", o.server, "JACK server name (default: $JACK_DEFAULT_SERVER, else \"default\")");
   app.footer(
-      "Runs until SIGINT/SIGTERM (exit 0) or until the JACK server goes away (exit 3). Prints \"bench-dutsim: ready "
+      "Runs until SIGINT/SIGTERM (exit 0) or until the JACK server goes away (exit 3). Prints "
+      "\"bench-dutsim: ready "
       "as CLIENT (K in, C out, RATE Hz, PERIOD frames)\" on stdout once active.\n"
-      "Exit codes: 0 stopped by a signal (or --exit-after-s), 2 bad command line, plan, fixture or load, 3 JACK "
-      "problem (no server, sample rate other than the plan's, period above 8192 frames, server gone), 70 internal "
+      "Exit codes: 0 stopped by a signal (or --exit-after-s), 2 bad command line, plan, fixture or load, 3 "
+      "JACK "
+      "problem (no server, sample rate other than the plan's, period above 8192 frames, server gone), 70 "
+      "internal "
       "error.");
   try {
     app.parse(argc, argv);
@@ -250,7 +277,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench-dutsim: error: %s\n", e.what());
     return static_cast<int>(e.exit_code());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "bench-dutsim: error: internal error: %s: please report it with the command line\n", e.what());
+    std::fprintf(stderr, "bench-dutsim: error: internal error: %s: please report it with the command line\n",
+                 e.what());
     return static_cast<int>(ExitCode::kInternal);
   }
 }

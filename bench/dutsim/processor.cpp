@@ -51,7 +51,9 @@ std::size_t FaultSchedule::silence_from(std::int64_t start, std::size_t n) const
   return offset >= static_cast<std::int64_t>(n) ? n : static_cast<std::size_t>(offset);
 }
 
-bool FaultSchedule::exit_due(std::int64_t processed) const noexcept { return exit_after_ > 0 && processed >= exit_after_; }
+bool FaultSchedule::exit_due(std::int64_t processed) const noexcept {
+  return exit_after_ > 0 && processed >= exit_after_;
+}
 
 Processor::Processor(const sim::ChainConfig& config, int input_ports, const FaultOptions& faults)
     : chain_(config),
@@ -72,8 +74,8 @@ Processor::Processor(const sim::ChainConfig& config, int input_ports, const Faul
       throw ConfigError("source port '" + config.source.name + "': device channel " + std::to_string(p) +
                         " is not one of the " + std::to_string(input_ports) + " interface channels");
   if (faults.silence_channel >= sim::Chain::kChannels)
-    throw ConfigError("--silence-channel must be 0 to " + std::to_string(sim::Chain::kChannels - 1) + ", got " +
-                      std::to_string(faults.silence_channel));
+    throw ConfigError("--silence-channel must be 0 to " + std::to_string(sim::Chain::kChannels - 1) +
+                      ", got " + std::to_string(faults.silence_channel));
 }
 
 void Processor::run_chain(Eigen::Index first, Eigen::Index count) noexcept {
@@ -81,7 +83,8 @@ void Processor::run_chain(Eigen::Index first, Eigen::Index count) noexcept {
   chain_.process(in_.middleRows(first, count), out_.middleRows(first, count));
 }
 
-bool Processor::process(std::span<const float* const> inputs, std::span<float* const> outputs, std::size_t n) noexcept {
+bool Processor::process(std::span<const float* const> inputs, std::span<float* const> outputs,
+                        std::size_t n) noexcept {
   if (n > kMaxFrames) {
     for (float* out : outputs) std::fill(out, out + n, 0.0f);
     return false;
@@ -105,7 +108,8 @@ bool Processor::process(std::span<const float* const> inputs, std::span<float* c
   Eigen::Index done = 0;
   if (realign_) {
     const std::span<const float* const> present_sources(sources_.data(), present);
-    for (std::ptrdiff_t at = 0; (at = silence_.scan(present_sources, static_cast<std::size_t>(done), n)) >= 0;) {
+    for (std::ptrdiff_t at = 0;
+         (at = silence_.scan(present_sources, static_cast<std::size_t>(done), n)) >= 0;) {
       // A take's leading silence is long enough: reset exactly at the frame that completes it.
       run_chain(done, at - done);
       chain_.reset();
@@ -117,16 +121,20 @@ bool Processor::process(std::span<const float* const> inputs, std::span<float* c
   const std::size_t silence_from = schedule_.silence_from(start, n);
   for (std::size_t c = 0; c < outputs.size(); ++c) {
     if (outputs[c] == nullptr) continue;
-    const double* column = out_.col(static_cast<Eigen::Index>(std::min<std::size_t>(c, sim::Chain::kChannels - 1))).data();
+    const double* column =
+        out_.col(static_cast<Eigen::Index>(std::min<std::size_t>(c, sim::Chain::kChannels - 1))).data();
     const bool silenced = static_cast<int>(c) == schedule_.silence_channel();
     for (std::size_t i = 0; i < n; ++i)
-      outputs[c][i] = (silenced && i >= silence_from) || c >= sim::Chain::kChannels ? 0.0f : static_cast<float>(column[i]);
+      outputs[c][i] = (silenced && i >= silence_from) || c >= sim::Chain::kChannels
+                          ? 0.0f
+                          : static_cast<float>(column[i]);
   }
   if (schedule_.stall_in(start, n)) {
     // Deliberate fault (--stall-every-s): hold the audio thread past its deadline so the server sees an
     // xrun. Busy-waiting on a clock is the point here; a real callback never waits.
     stalls_.fetch_add(1, std::memory_order_relaxed);
-    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(schedule_.stall_seconds());
+    const auto until =
+        std::chrono::steady_clock::now() + std::chrono::duration<double>(schedule_.stall_seconds());
     while (std::chrono::steady_clock::now() < until) {
     }
   }

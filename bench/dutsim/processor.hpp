@@ -26,7 +26,8 @@ class SilenceDetector {
   /// Scans frames [first, n) of every channel and stops at the first frame that completes a run of
   /// threshold_frames silent frames: returns k in (first, n], the index just after that frame (scan on
   /// from k for more in the same period), or -1 after scanning them all.
-  [[nodiscard]] std::ptrdiff_t scan(std::span<const float* const> channels, std::size_t first, std::size_t n) noexcept;
+  [[nodiscard]] std::ptrdiff_t scan(std::span<const float* const> channels, std::size_t first,
+                                    std::size_t n) noexcept;
   /// Silent frames in the current run.
   [[nodiscard]] std::int64_t run() const noexcept { return run_; }
 
@@ -37,11 +38,11 @@ class SilenceDetector {
 
 /// Deliberate faults, in seconds of processed audio (0 or a negative channel: off).
 struct FaultOptions {
-  double stall_every_s = 0;     ///< busy-wait stall_ms in the callback every stall_every_s
+  double stall_every_s = 0;  ///< busy-wait stall_ms in the callback every stall_every_s
   double stall_ms = 0;
-  int silence_channel = -1;     ///< output channel (0-based) forced to 0 ...
-  double silence_after_s = 0;   ///< ... from this time on
-  double exit_after_s = 0;      ///< the process exits after this much audio
+  int silence_channel = -1;    ///< output channel (0-based) forced to 0 ...
+  double silence_after_s = 0;  ///< ... from this time on
+  double exit_after_s = 0;     ///< the process exits after this much audio
 };
 
 /// When the faults of FaultOptions fall, in frames from the first processed frame. [real-time safe]
@@ -94,9 +95,13 @@ class Processor {
   bool process(std::span<const float* const> inputs, std::span<float* const> outputs, std::size_t n) noexcept;
 
   /// Frames processed so far. [any thread]
-  [[nodiscard]] std::int64_t frames_processed() const noexcept { return processed_.load(std::memory_order_acquire); }
+  [[nodiscard]] std::int64_t frames_processed() const noexcept {
+    return processed_.load(std::memory_order_acquire);
+  }
   /// Clock re-alignments (chain resets) so far. [any thread]
-  [[nodiscard]] std::int64_t realignments() const noexcept { return realignments_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::int64_t realignments() const noexcept {
+    return realignments_.load(std::memory_order_relaxed);
+  }
   /// Stalls injected so far. [any thread]
   [[nodiscard]] std::int64_t stalls() const noexcept { return stalls_.load(std::memory_order_relaxed); }
   /// True once --exit-after-s worth of audio was processed. [any thread]

@@ -8,7 +8,9 @@
 
 namespace bench::io {
 
-std::filesystem::path partial_path(const std::filesystem::path& path) { return path.string() + ".partial"; }
+std::filesystem::path partial_path(const std::filesystem::path& path) {
+  return path.string() + ".partial";
+}
 
 void commit_partial(const std::filesystem::path& path) {
   const std::filesystem::path tmp = partial_path(path);

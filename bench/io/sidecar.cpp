@@ -4,12 +4,14 @@
 #include <fstream>
 
 #include "bench/core/error.hpp"
-#include "bench/io/atomic_file.hpp"
 #include "bench/core/version.hpp"
+#include "bench/io/atomic_file.hpp"
 
 namespace bench::io {
 
-std::filesystem::path sidecar_path(const std::filesystem::path& wav) { return wav.string() + ".json"; }
+std::filesystem::path sidecar_path(const std::filesystem::path& wav) {
+  return wav.string() + ".json";
+}
 
 nlohmann::json sweep_sidecar(const stimulus::SweepSpec& s, int channels) {
   return {{"schema", "bench.stimulus/1"},
@@ -42,7 +44,9 @@ nlohmann::json tone_sidecar(const stimulus::ToneSpec& s, int channels) {
           {"channels", channels}};
 }
 
-void write_json(const std::filesystem::path& path, const nlohmann::json& doc) { write_text_atomic(path, doc.dump(2) + "\n"); }
+void write_json(const std::filesystem::path& path, const nlohmann::json& doc) {
+  write_text_atomic(path, doc.dump(2) + "\n");
+}
 
 std::optional<stimulus::SweepSpec> read_sweep_sidecar(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) return std::nullopt;
@@ -51,11 +55,13 @@ std::optional<stimulus::SweepSpec> read_sweep_sidecar(const std::filesystem::pat
   try {
     doc = nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(path.string() + ": not valid JSON (" + e.what() + "): delete it or regenerate the stimulus");
+    throw InputError(path.string() + ": not valid JSON (" + e.what() +
+                     "): delete it or regenerate the stimulus");
   }
   auto need = [&](const char* key) -> double {
     if (!doc.contains(key) || !doc[key].is_number())
-      throw InputError(path.string() + ": key '" + key + "' is missing or not a number: regenerate the stimulus");
+      throw InputError(path.string() + ": key '" + key +
+                       "' is missing or not a number: regenerate the stimulus");
     return doc[key].get<double>();
   };
   auto text = [&](const char* key) {
@@ -74,7 +80,8 @@ std::optional<stimulus::SweepSpec> read_sweep_sidecar(const std::filesystem::pat
   s.duration_s = need("duration_s");
   const double samples = need("samples");
   if (!(samples >= 1 && samples <= 1e12 && samples == std::floor(samples)))
-    throw InputError(path.string() + ": key 'samples' must be a whole number of at least 1: regenerate the stimulus");
+    throw InputError(path.string() +
+                     ": key 'samples' must be a whole number of at least 1: regenerate the stimulus");
   s.samples = static_cast<std::size_t>(samples);
   return s;
 }

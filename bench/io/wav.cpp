@@ -16,10 +16,18 @@ namespace {
 std::string describe(int format) {
   const int major = format & SF_FORMAT_TYPEMASK;
   const int sub = format & SF_FORMAT_SUBMASK;
-  std::string container = major == SF_FORMAT_WAV ? "WAV" : major == SF_FORMAT_WAVEX ? "WAVEX" : major == SF_FORMAT_RF64 ? "RF64"
-                          : major == SF_FORMAT_FLAC ? "FLAC" : major == SF_FORMAT_AIFF ? "AIFF" : "audio";
-  const char* s = sub == SF_FORMAT_FLOAT ? "float32" : sub == SF_FORMAT_DOUBLE ? "float64" : sub == SF_FORMAT_PCM_24 ? "PCM24"
-                  : sub == SF_FORMAT_PCM_16 ? "PCM16" : sub == SF_FORMAT_PCM_32 ? "PCM32" : "other";
+  std::string container = major == SF_FORMAT_WAV     ? "WAV"
+                          : major == SF_FORMAT_WAVEX ? "WAVEX"
+                          : major == SF_FORMAT_RF64  ? "RF64"
+                          : major == SF_FORMAT_FLAC  ? "FLAC"
+                          : major == SF_FORMAT_AIFF  ? "AIFF"
+                                                     : "audio";
+  const char* s = sub == SF_FORMAT_FLOAT    ? "float32"
+                  : sub == SF_FORMAT_DOUBLE ? "float64"
+                  : sub == SF_FORMAT_PCM_24 ? "PCM24"
+                  : sub == SF_FORMAT_PCM_16 ? "PCM16"
+                  : sub == SF_FORMAT_PCM_32 ? "PCM32"
+                                            : "other";
   return container + " " + s;
 }
 
@@ -27,9 +35,9 @@ std::string describe(int format) {
 
 Audio read_audio(const std::filesystem::path& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw InputError(path.string() + ": no such file: check the path");
-  if (std::filesystem::is_directory(path, ec)) throw InputError(path.string() + ": is a directory, not an audio file");
+  if (!std::filesystem::exists(path, ec)) throw InputError(path.string() + ": no such file: check the path");
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(path.string() + ": is a directory, not an audio file");
   SF_INFO info{};
   SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
   if (f == nullptr)
@@ -41,28 +49,34 @@ Audio read_audio(const std::filesystem::path& path) {
   }
   // libsndfile reads float files as they are (no normalisation needed) and scales PCM to +-1.
   sf_command(f, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
-  std::vector<double> interleaved(static_cast<std::size_t>(info.frames) * static_cast<std::size_t>(info.channels));
+  std::vector<double> interleaved(static_cast<std::size_t>(info.frames) *
+                                  static_cast<std::size_t>(info.channels));
   const sf_count_t got = sf_readf_double(f, interleaved.data(), info.frames);
   sf_close(f);
   if (got != info.frames)
-    throw InputError(path.string() + ": truncated (read " + std::to_string(got) + " of " + std::to_string(info.frames) +
-                     " frames): copy the file again");
+    throw InputError(path.string() + ": truncated (read " + std::to_string(got) + " of " +
+                     std::to_string(info.frames) + " frames): copy the file again");
   Audio a;
   a.sample_rate_hz = info.samplerate;
   a.format = describe(info.format);
   a.frames.resize(info.frames, info.channels);
   for (sf_count_t i = 0; i < info.frames; ++i)
     for (int c = 0; c < info.channels; ++c)
-      a.frames(i, c) = interleaved[static_cast<std::size_t>(i) * static_cast<std::size_t>(info.channels) + static_cast<std::size_t>(c)];
+      a.frames(i, c) = interleaved[static_cast<std::size_t>(i) * static_cast<std::size_t>(info.channels) +
+                                   static_cast<std::size_t>(c)];
   return a;
 }
 
-void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, double sample_rate_hz, SampleFormat format) {
-  const int sub = format == SampleFormat::kFloat32 ? SF_FORMAT_FLOAT : format == SampleFormat::kFloat64 ? SF_FORMAT_DOUBLE
-                  : format == SampleFormat::kPcm24 ? SF_FORMAT_PCM_24 : SF_FORMAT_PCM_16;
+void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, double sample_rate_hz,
+               SampleFormat format) {
+  const int sub = format == SampleFormat::kFloat32   ? SF_FORMAT_FLOAT
+                  : format == SampleFormat::kFloat64 ? SF_FORMAT_DOUBLE
+                  : format == SampleFormat::kPcm24   ? SF_FORMAT_PCM_24
+                                                     : SF_FORMAT_PCM_16;
   if ((format == SampleFormat::kPcm24 || format == SampleFormat::kPcm16) && frames.size() > 0 &&
       frames.cwiseAbs().maxCoeff() > 1.0)
-    throw InputError(path.string() + ": samples beyond full scale cannot be written as PCM: lower the level or use float32");
+    throw InputError(path.string() +
+                     ": samples beyond full scale cannot be written as PCM: lower the level or use float32");
   SF_INFO info{};
   info.samplerate = static_cast<int>(std::lround(sample_rate_hz));
   info.channels = static_cast<int>(frames.cols());
@@ -71,7 +85,8 @@ void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, dou
   const std::filesystem::path tmp = partial_path(path);
   SNDFILE* f = sf_open(tmp.c_str(), SFM_WRITE, &info);
   if (f == nullptr)
-    throw InputError(path.string() + ": cannot write (" + sf_strerror(nullptr) + "): check the directory exists and is writable");
+    throw InputError(path.string() + ": cannot write (" + sf_strerror(nullptr) +
+                     "): check the directory exists and is writable");
   // libsndfile scales doubles by 2^(b-1) - 1 when writing PCM but by 2^(b-1) when reading, a gain
   // error of one step; write exact integers instead so that PCM round-trips to the nearest step.
   const bool pcm = format == SampleFormat::kPcm24 || format == SampleFormat::kPcm16;

@@ -38,9 +38,9 @@ enum class Better : std::uint8_t {
 
 /// One check of the catalogue.
 struct CheckSpec {
-  std::string_view name;        ///< "thd_n_db": the key in limits files and report.json
-  std::string_view unit;        ///< "dB", "dBV(A)", "Vrms", "ohm", "" for words
-  std::uint8_t limit_forms = 0; ///< LimitForm bits it accepts; 0: recorded only, no limit may be given
+  std::string_view name;         ///< "thd_n_db": the key in limits files and report.json
+  std::string_view unit;         ///< "dB", "dBV(A)", "Vrms", "ohm", "" for words
+  std::uint8_t limit_forms = 0;  ///< LimitForm bits it accepts; 0: recorded only, no limit may be given
   Better better = Better::kLower;
   std::string_view words;       ///< "THD+N": how sentences name it
   std::string_view where;       ///< "per channel and level": what it is given for
@@ -61,18 +61,19 @@ struct CheckSpec {
 [[nodiscard]] std::string_view to_string(Better better);
 
 /// Where a setting's value lives in MeasurementSettings.
-using SettingField = std::variant<double MeasurementSettings::*, std::vector<double> MeasurementSettings::*,
-                                  std::string MeasurementSettings::*, std::vector<std::string> MeasurementSettings::*>;
+using SettingField =
+    std::variant<double MeasurementSettings::*, std::vector<double> MeasurementSettings::*,
+                 std::string MeasurementSettings::*, std::vector<std::string> MeasurementSettings::*>;
 
 /// One setting of [settings] (and of a step, where its kind reads it).
 struct SettingSpec {
-  std::string_view name;         ///< TOML and report.json key
-  std::string_view unit;         ///< "Hz", "s", "dBFS", "%", "dB", "ppm", "" (ids)
-  SettingField field;            ///< the member of MeasurementSettings it sets
-  double min = 0, max = 0;       ///< allowed range of numbers (and of each element of a list)
+  std::string_view name;                    ///< TOML and report.json key
+  std::string_view unit;                    ///< "Hz", "s", "dBFS", "%", "dB", "ppm", "" (ids)
+  SettingField field;                       ///< the member of MeasurementSettings it sets
+  double min = 0, max = 0;                  ///< allowed range of numbers (and of each element of a list)
   bool min_open = false, max_open = false;  ///< an open end excludes the bound
-  bool per_step = true;          ///< false: plan-wide only (the sample rate)
-  std::string_view description;  ///< one line
+  bool per_step = true;                     ///< false: plan-wide only (the sample rate)
+  std::string_view description;             ///< one line
 };
 
 /// Every setting, in the order `bench steps` prints them.
@@ -93,11 +94,11 @@ struct Need {
 
 /// One step kind: one measurement, one function under bench/session/steps/.
 struct StepKindSpec {
-  std::string_view kind;                     ///< "sweeps": the kind = of a [[steps]] entry
-  std::string_view description;              ///< one line: what it measures and how
-  std::vector<std::string_view> settings;    ///< the settings it reads (a step may override these)
-  std::vector<Need> needs;                   ///< earlier results it needs or uses, by kind
-  std::vector<std::string_view> checks;      ///< the checks it makes (a step may set their limits)
+  std::string_view kind;                   ///< "sweeps": the kind = of a [[steps]] entry
+  std::string_view description;            ///< one line: what it measures and how
+  std::vector<std::string_view> settings;  ///< the settings it reads (a step may override these)
+  std::vector<Need> needs;                 ///< earlier results it needs or uses, by kind
+  std::vector<std::string_view> checks;    ///< the checks it makes (a step may set their limits)
 };
 
 /// Every step kind, in the order of the default sequence.

@@ -30,7 +30,8 @@ struct DeviceMatch {
 };
 
 /// Static nonlinearity of a stage, given as harmonic levels for a full-scale sine:
-/// y = x + a2 x^2 + a3 x^3 with x normalised to full scale, a2 = 2*10^(h2_db_at_fs/20), a3 = 4*10^(h3_db_at_fs/20).
+/// y = x + a2 x^2 + a3 x^3 with x normalised to full scale, a2 = 2*10^(h2_db_at_fs/20), a3 =
+/// 4*10^(h3_db_at_fs/20).
 struct Distortion {
   double h2_db_at_fs = -200;  ///< second harmonic re fundamental at full scale, dB
   double h3_db_at_fs = -200;  ///< third harmonic re fundamental at full scale, dB
@@ -38,22 +39,23 @@ struct Distortion {
 
 /// An output port of the audio interface (TOML table [ports.<name>] in an interface profile).
 struct SourcePort {
-  std::string name;                 ///< "line_out", "headphone_out"
+  std::string name;  ///< "line_out", "headphone_out"
   Connector connector = Connector::kTrs;
   bool balanced = true;
   int channels = 2;
   std::vector<int> device_channels;  ///< interface output channels (0-based) of this port, size == channels
-  double fullscale_vrms = 1;         ///< open-circuit Vrms of a 0 dBFS sine at neutral gain (differential if balanced)
-  double output_impedance_ohm = 100; ///< total source impedance (hot to cold if balanced)
-  double volume_db = 0;              ///< headphone volume setting re maximum (0 for line outputs)
-  double noise_dbv = -100;           ///< output noise, unweighted, 20 Hz to 20 kHz, dBV
+  double fullscale_vrms =
+      1;  ///< open-circuit Vrms of a 0 dBFS sine at neutral gain (differential if balanced)
+  double output_impedance_ohm = 100;  ///< total source impedance (hot to cold if balanced)
+  double volume_db = 0;               ///< headphone volume setting re maximum (0 for line outputs)
+  double noise_dbv = -100;            ///< output noise, unweighted, 20 Hz to 20 kHz, dBV
   Distortion distortion;
 };
 
 /// The audio interface ([sim] values live in the port tables: every number there feeds the model).
 struct InterfaceProfile {
-  std::string id;                    ///< file stem, e.g. "scarlett_2i2"
-  std::string name;                  ///< human name
+  std::string id;    ///< file stem, e.g. "scarlett_2i2"
+  std::string name;  ///< human name
   std::filesystem::path file;
   DeviceMatch match;
   std::vector<double> sample_rates_hz;
@@ -62,7 +64,7 @@ struct InterfaceProfile {
 
 /// An input of the headphone amplifier.
 struct AmpInput {
-  std::string name;                  ///< "balanced_trs", "rca", "stereo_trs"
+  std::string name;  ///< "balanced_trs", "rca", "stereo_trs"
   Connector connector = Connector::kTrs;
   bool balanced = true;
   double input_impedance_ohm = 10000;  ///< per channel (hot to cold if balanced)
@@ -74,13 +76,13 @@ struct AmpProfile {
   std::filesystem::path file;
   DeviceMatch match;
   std::map<std::string, AmpInput> inputs;
-  double gain_db = 0;               ///< voltage gain input to open-circuit output (balanced input: differential in)
-  double highpass_hz = 5;           ///< 2nd-order Butterworth corner
-  double lowpass_hz = 80000;        ///< 2nd-order Butterworth corner
+  double gain_db = 0;         ///< voltage gain input to open-circuit output (balanced input: differential in)
+  double highpass_hz = 5;     ///< 2nd-order Butterworth corner
+  double lowpass_hz = 80000;  ///< 2nd-order Butterworth corner
   double output_impedance_ohm = 1;
-  double rail_vpeak = 10;           ///< output swing limit; soft clipping (tanh) approaches it
-  double noise_dbv = -110;          ///< output noise, unweighted, 20 Hz to 20 kHz, dBV
-  Distortion distortion;            ///< at an output of rail_vpeak / sqrt(2) Vrms, before soft clipping
+  double rail_vpeak = 10;   ///< output swing limit; soft clipping (tanh) approaches it
+  double noise_dbv = -110;  ///< output noise, unweighted, 20 Hz to 20 kHz, dBV
+  Distortion distortion;    ///< at an output of rail_vpeak / sqrt(2) Vrms, before soft clipping
 };
 
 /// The reference ADC that records the amplifier's output.
@@ -90,11 +92,11 @@ struct AdcProfile {
   DeviceMatch match;
   int channels = 2;
   std::vector<double> sample_rates_hz;
-  double fullscale_vrms = 10;       ///< input Vrms of a 0 dBFS sine
+  double fullscale_vrms = 10;  ///< input Vrms of a 0 dBFS sine
   double input_impedance_ohm = 100000;
-  double noise_dbfs = -120;         ///< unweighted, 20 Hz to 20 kHz, AES17 dBFS
+  double noise_dbfs = -120;  ///< unweighted, 20 Hz to 20 kHz, AES17 dBFS
   Distortion distortion;
-  double clock_offset_ppm = 0;      ///< its sample clock against the interface's (model only)
+  double clock_offset_ppm = 0;  ///< its sample clock against the interface's (model only)
 };
 
 /// One point of an impedance curve (.zma: frequency, ohms, degrees).
@@ -110,10 +112,10 @@ struct Load {
   std::string id, name;
   std::filesystem::path file;
   enum class Kind { kResistor, kHeadphone, kOpen } kind = Kind::kResistor;
-  double resistance_ohm = 0;             ///< resistors
-  double tolerance_percent = 1;          ///< resistors (0 for an open circuit)
-  std::vector<ImpedancePoint> impedance; ///< headphones, ascending frequency
-  double nominal_ohm = 0;                ///< resistor value, the curve's value at 1 kHz, or infinity (open)
+  double resistance_ohm = 0;              ///< resistors
+  double tolerance_percent = 1;           ///< resistors (0 for an open circuit)
+  std::vector<ImpedancePoint> impedance;  ///< headphones, ascending frequency
+  double nominal_ohm = 0;                 ///< resistor value, the curve's value at 1 kHz, or infinity (open)
 
   /// Complex impedance at f: the resistance, the curve interpolated (log frequency, linear
   /// magnitude and phase; held flat beyond its ends), or infinite for an open circuit.
@@ -122,9 +124,9 @@ struct Load {
 
 /// Where one destination channel's signal comes from, as the cable wires it.
 struct ChannelWiring {
-  int source_channel = 0;       ///< source port channel feeding it (0 left, 1 right); -1: nothing
-  bool inverted = false;        ///< hot and cold (pins 2 and 3) swapped
-  bool shorted = false;         ///< the source channel is shorted to ground (mono TS plug in a stereo jack)
+  int source_channel = 0;  ///< source port channel feeding it (0 left, 1 right); -1: nothing
+  bool inverted = false;   ///< hot and cold (pins 2 and 3) swapped
+  bool shorted = false;    ///< the source channel is shorted to ground (mono TS plug in a stereo jack)
 };
 
 /// How a relay board sets a fixture up (the fixture's optional [relays] table): which relays are on for
@@ -140,20 +142,21 @@ struct RelaySetting {
 struct Fixture {
   std::string id, name;
   std::filesystem::path file;
-  std::string source_port;                  ///< key into InterfaceProfile::ports
+  std::string source_port;  ///< key into InterfaceProfile::ports
   Connector source_connector = Connector::kTrs;
-  std::string destination_input;            ///< key into AmpProfile::inputs
+  std::string destination_input;  ///< key into AmpProfile::inputs
   Connector destination_connector = Connector::kTrs;
-  std::string cable;                        ///< e.g. "2x TRS-TRS", "XLR(f)-TRS", "stereo TRS to 2x RCA (Y)"
-  bool balanced = true;                     ///< balanced end to end
-  std::vector<ChannelWiring> wiring;        ///< one per destination channel (left, right)
-  double expected_level_change_db = 0;      ///< what this cabling costs by design (e.g. -6.02 balanced into unbalanced)
-  double source_gain_db = 0;                ///< interface output gain stage setting; 0 is neutral
+  std::string cable;                  ///< e.g. "2x TRS-TRS", "XLR(f)-TRS", "stereo TRS to 2x RCA (Y)"
+  bool balanced = true;               ///< balanced end to end
+  std::vector<ChannelWiring> wiring;  ///< one per destination channel (left, right)
+  double expected_level_change_db =
+      0;                      ///< what this cabling costs by design (e.g. -6.02 balanced into unbalanced)
+  double source_gain_db = 0;  ///< interface output gain stage setting; 0 is neutral
   std::optional<double> ground_loop_hum_dbv;  ///< hum induced on an unbalanced run (mains and harmonics)
   double mains_hz = 50;
-  std::string instruction;                  ///< operator set-up text
-  std::vector<std::string> conductors;      ///< human description, e.g. "tip = hot", "ring = cold"
-  std::optional<RelaySetting> relays;       ///< set up by a relay board (when the run has one)
+  std::string instruction;              ///< operator set-up text
+  std::vector<std::string> conductors;  ///< human description, e.g. "tip = hot", "ring = cold"
+  std::optional<RelaySetting> relays;   ///< set up by a relay board (when the run has one)
 };
 
 /// A pass/fail limit, in the forms its check accepts (plan/catalogue.hpp). Absolute limits use min/max;
@@ -176,8 +179,8 @@ struct LimitSet {
 /// What a plan measures and how.
 struct MeasurementSettings {
   double sample_rate_hz = 48000;
-  double test_level_dbfs = -10;                      ///< level and gain, channel balance, crosstalk
-  std::vector<double> thd_levels_dbfs = {-1, -20};   ///< THD+N at these levels
+  double test_level_dbfs = -10;                     ///< level and gain, channel balance, crosstalk
+  std::vector<double> thd_levels_dbfs = {-1, -20};  ///< THD+N at these levels
   double sweep_f1_hz = 20;
   double sweep_f2_hz = 20000;
   double sweep_duration_s = 2;
@@ -185,17 +188,17 @@ struct MeasurementSettings {
   double tone_frequency_hz = 997;
   double tone_duration_s = 1;
   double noise_duration_s = 2;
-  double max_output_thd_n_percent = 1;               ///< maximum output: level where THD+N reaches this
+  double max_output_thd_n_percent = 1;  ///< maximum output: level where THD+N reaches this
   double max_output_start_dbfs = -40;
   double max_output_step_db = 1;
   double preroll_s = 0.1;
   double postroll_s = 0.25;
-  double drift_tolerance_ppm = 1000;                 ///< recorder's clock against the player's beyond this: ERROR
-  std::string reference_load;                        ///< load id used for everything but maximum output
+  double drift_tolerance_ppm = 1000;  ///< recorder's clock against the player's beyond this: ERROR
+  std::string reference_load;         ///< load id used for everything but maximum output
   /// Loads (ids under profiles/loads/: resistors or "open") the amplifier's output is swept into to
   /// solve for its output impedance; empty: no impedance measurement. At least two when given.
   std::vector<std::string> impedance_loads;
-  double impedance_sweep_duration_s = 1;             ///< each sweep of the impedance measurement
+  double impedance_sweep_duration_s = 1;  ///< each sweep of the impedance measurement
   /// Interface ports (keys of InterfaceProfile::ports) whose own output impedance is measured too, in
   /// each configuration that plays from them (the port straight into the impedance loads and the ADC).
   std::vector<std::string> impedance_ports;
@@ -205,14 +208,14 @@ struct MeasurementSettings {
 /// limits. A plan without [[steps]] runs the default sequence, one step per kind in catalogue order (the
 /// impedance step only when settings.impedance_loads is given).
 struct Step {
-  std::string id;                   ///< unique within the plan; the kind unless the plan names it
-  std::string kind;                 ///< a step kind of the catalogue ("sweeps", "distortion", ...)
-  std::filesystem::path file;       ///< the plan file that declares it
-  std::uint32_t line = 0;           ///< its [[steps]] line; 0 for the default sequence
-  MeasurementSettings settings;     ///< the plan's [settings] with the step's own on top
+  std::string id;                       ///< unique within the plan; the kind unless the plan names it
+  std::string kind;                     ///< a step kind of the catalogue ("sweeps", "distortion", ...)
+  std::filesystem::path file;           ///< the plan file that declares it
+  std::uint32_t line = 0;               ///< its [[steps]] line; 0 for the default sequence
+  MeasurementSettings settings;         ///< the plan's [settings] with the step's own on top
   std::vector<std::string> overridden;  ///< names of the settings the step gives itself, in file order
   std::vector<Load> impedance_loads;    ///< settings.impedance_loads, loaded (impedance steps)
-  LimitSet limits;                  ///< the plan's limit set with the step's [steps.limits.*] on top
+  LimitSet limits;                      ///< the plan's limit set with the step's [steps.limits.*] on top
   std::vector<std::string> limits_overridden;  ///< check names whose limit the step gives itself
 };
 
@@ -228,8 +231,8 @@ struct Plan {
   std::vector<Fixture> fixtures;
   LimitSet limits;
   MeasurementSettings settings;
-  std::vector<Step> steps;            ///< the sequence, in order (the default one when the plan has no [[steps]])
-  bool default_steps = true;          ///< the plan lists no [[steps]]
+  std::vector<Step> steps;    ///< the sequence, in order (the default one when the plan has no [[steps]])
+  bool default_steps = true;  ///< the plan lists no [[steps]]
 };
 
 /// TOML spelling of a load kind: "resistor", "headphone", "open".

@@ -161,10 +161,10 @@ AmpProfile load_amp(const fs::path& file) {
     p.highpass_hz = sim->number_or("highpass_hz", p.highpass_hz, above(0, 1000));
     p.lowpass_hz = sim->number_or("lowpass_hz", p.lowpass_hz, closed(1000, 1e6));
     if (p.highpass_hz >= p.lowpass_hz)
-      sim->fail_at(sim->find("highpass_hz"), "highpass_hz",
-                   number_text(p.highpass_hz) +
-                       " Hz is not below lowpass_hz = " + number_text(p.lowpass_hz) + " Hz",
-                   "make highpass_hz < lowpass_hz");
+      sim->fail_at(
+          sim->find("highpass_hz"), "highpass_hz",
+          number_text(p.highpass_hz) + " Hz is not below lowpass_hz = " + number_text(p.lowpass_hz) + " Hz",
+          "make highpass_hz < lowpass_hz");
     p.rail_vpeak = sim->number_or("rail_vpeak", p.rail_vpeak, above(0, 1000));
     p.noise_dbv = sim->number_or("noise_dbv", p.noise_dbv, kNoiseDb);
     p.distortion = read_distortion(*sim);

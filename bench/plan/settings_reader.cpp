@@ -71,25 +71,30 @@ void check_duration(const SettingsSource& src, const DurationCheck& c) {
 // The durations the analyses need of s (plan/catalogue.hpp DurationLimits).
 void check_durations(const SettingsSource& src, const MeasurementSettings& s) {
   using D = DurationLimits;
-  check_duration(
-      src, {"tone_duration_s",
-            s.tone_duration_s,
-            D::min_tone_s(),
-            "a tone can be analysed",
-            std::string("(").append(number_text(D::kToneSettleS)).append(" s settling, two ")
-                .append(number_text(D::kToneRampS * 1000)).append(" ms fades, ")
-                .append(number_text(D::kMinToneAnalysisS)).append(" s analysed)"),
-            {}});
+  check_duration(src, {"tone_duration_s",
+                       s.tone_duration_s,
+                       D::min_tone_s(),
+                       "a tone can be analysed",
+                       std::string("(")
+                           .append(number_text(D::kToneSettleS))
+                           .append(" s settling, two ")
+                           .append(number_text(D::kToneRampS * 1000))
+                           .append(" ms fades, ")
+                           .append(number_text(D::kMinToneAnalysisS))
+                           .append(" s analysed)"),
+                       {}});
   check_duration(src, {"noise_duration_s",
                        s.noise_duration_s,
                        D::min_noise_s(),
                        "a silence can be analysed",
-                       std::string("(").append(number_text(D::kNoiseSettleS)).append(" s settling, ")
-                           .append(number_text(D::kMinNoiseAnalysisS)).append(" s analysed)"),
+                       std::string("(")
+                           .append(number_text(D::kNoiseSettleS))
+                           .append(" s settling, ")
+                           .append(number_text(D::kMinNoiseAnalysisS))
+                           .append(" s analysed)"),
                        {}});
   const auto sweep_what = [](std::string_view sweep, double f1_hz, double f2_hz) {
-    return std::string(sweep) + " from " + number_text(f1_hz) + " Hz to " + number_text(f2_hz) +
-           " Hz can be";
+    return std::string(sweep) + " from " + number_text(f1_hz) + " Hz to " + number_text(f2_hz) + " Hz can be";
   };
   const std::string sweep_why = "(0.5*ln(f2/f1)/f1: a synchronized sweep holds at least one cycle of f1)";
   check_duration(src, {"sweep_duration_s",
@@ -233,16 +238,14 @@ void check_settings(const SettingsSource& src, const MeasurementSettings& s, con
                 number_text(s.sweep_f1_hz) + " is not below sweep_f2_hz = " + number_text(s.sweep_f2_hz) +
                     (src.gives("sweep_f2_hz") ? "" : from),
                 "make sweep_f1_hz < sweep_f2_hz");
-    r.fail_at(
-        r.find("sweep_f2_hz"), "sweep_f2_hz",
-        number_text(s.sweep_f2_hz) + " is not above sweep_f1_hz = " + number_text(s.sweep_f1_hz) + from,
-        "make sweep_f1_hz < sweep_f2_hz");
+    r.fail_at(r.find("sweep_f2_hz"), "sweep_f2_hz",
+              number_text(s.sweep_f2_hz) + " is not above sweep_f1_hz = " + number_text(s.sweep_f1_hz) + from,
+              "make sweep_f1_hz < sweep_f2_hz");
   }
   if (s.sweep_f2_hz > nyquist_hz && involved({"sweep_f2_hz"}))
     r.fail_at(r.find("sweep_f2_hz"), "sweep_f2_hz",
-              number_text(s.sweep_f2_hz) + " Hz is above half the sample rate (" +
-                  number_text(nyquist_hz) + " Hz at sample_rate_hz = " + number_text(s.sample_rate_hz) +
-                  ")",
+              number_text(s.sweep_f2_hz) + " Hz is above half the sample rate (" + number_text(nyquist_hz) +
+                  " Hz at sample_rate_hz = " + number_text(s.sample_rate_hz) + ")",
               "lower sweep_f2_hz to at most " + number_text(nyquist_hz) + " or raise sample_rate_hz");
   if (s.tone_frequency_hz >= nyquist_hz && involved({"tone_frequency_hz"}))
     r.fail_at(r.find("tone_frequency_hz"), "tone_frequency_hz",

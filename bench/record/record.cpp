@@ -22,19 +22,28 @@ LoadRef load_ref(const plan::Load& l) {
 
 // Conventions every report states beside the checks' own definitions.
 const std::pair<const char*, const char*> kConventions[] = {
-    {"levels", "AES17: 0 dBFS is a sine whose peaks reach full scale; dBV re 1 Vrms across the load, from the ADC's full-scale volts"},
-    {"expected", "from the profiles' nominal values: source and output loading, the fixture's declared level change, amp gain"},
-    {"audio_s", "seconds of audio a step played: stimulus, pre-roll and post-roll of every take and every attempt"},
+    {"levels",
+     "AES17: 0 dBFS is a sine whose peaks reach full scale; dBV re 1 Vrms across the load, from the ADC's "
+     "full-scale volts"},
+    {"expected",
+     "from the profiles' nominal values: source and output loading, the fixture's declared level change, amp "
+     "gain"},
+    {"audio_s",
+     "seconds of audio a step played: stimulus, pre-roll and post-roll of every take and every attempt"},
 };
 
 }  // namespace
 
 const char* to_string(Outcome o) {
   switch (o) {
-    case Outcome::kPass: return "pass";
-    case Outcome::kFail: return "fail";
-    case Outcome::kError: return "error";
-    case Outcome::kInfo: return "info";
+    case Outcome::kPass:
+      return "pass";
+    case Outcome::kFail:
+      return "fail";
+    case Outcome::kError:
+      return "error";
+    case Outcome::kInfo:
+      return "info";
   }
   return "error";
 }
@@ -46,7 +55,9 @@ std::optional<Outcome> outcome_from(std::string_view text) {
 }
 
 Outcome worst(Outcome a, Outcome b) {
-  auto rank = [](Outcome o) { return o == Outcome::kError ? 3 : o == Outcome::kFail ? 2 : o == Outcome::kPass ? 1 : 0; };
+  auto rank = [](Outcome o) {
+    return o == Outcome::kError ? 3 : o == Outcome::kFail ? 2 : o == Outcome::kPass ? 1 : 0;
+  };
   if (a == Outcome::kInfo) return b == Outcome::kInfo ? Outcome::kPass : b;
   return rank(b) > rank(a) ? b : a;
 }
@@ -86,7 +97,8 @@ double ConfigurationRecord::audio_s() const {
 
 std::array<std::size_t, 3> RunRecord::counts() const {
   std::array<std::size_t, 3> n{0, 0, 0};
-  for (const auto& c : configurations) ++n[c.outcome == Outcome::kPass ? 0 : c.outcome == Outcome::kFail ? 1 : 2];
+  for (const auto& c : configurations)
+    ++n[c.outcome == Outcome::kPass ? 0 : c.outcome == Outcome::kFail ? 1 : 2];
   return n;
 }
 
@@ -103,7 +115,8 @@ FixtureRecord fixture_record(const plan::Fixture& f) {
 }
 
 RunRecord make_run_record(const plan::Plan& plan, std::vector<ConfigurationRecord> configurations,
-                          std::optional<std::string> aborted, std::string backend, std::uint64_t seed, std::string created_utc) {
+                          std::optional<std::string> aborted, std::string backend, std::uint64_t seed,
+                          std::string created_utc) {
   RunRecord r;
   r.bench_version = kVersion;
   r.created_utc = std::move(created_utc);
@@ -126,7 +139,8 @@ RunRecord make_run_record(const plan::Plan& plan, std::vector<ConfigurationRecor
   }
   for (const auto& [topic, text] : kConventions) r.definitions.emplace_back(topic, text);
   for (const auto& spec : plan::checks())
-    if (made.contains(spec.name)) r.definitions.emplace_back(std::string(spec.name), std::string(spec.definition));
+    if (made.contains(spec.name))
+      r.definitions.emplace_back(std::string(spec.name), std::string(spec.definition));
   r.configurations = std::move(configurations);
   for (const auto& c : r.configurations) r.outcome = worst(r.outcome, c.outcome);
   if (aborted) r.outcome = Outcome::kError;

@@ -45,15 +45,17 @@ struct LimitRecord {
   std::optional<double> min, max, tolerance;
   /// The expectation: a number (level_dbv, gain_db) or a word (channel_map, polarity).
   std::variant<std::monostate, double, std::string> expected;
-  [[nodiscard]] bool empty() const { return !min && !max && !tolerance && std::holds_alternative<std::monostate>(expected); }
+  [[nodiscard]] bool empty() const {
+    return !min && !max && !tolerance && std::holds_alternative<std::monostate>(expected);
+  }
 };
 
 /// One judged number (or word) with its unit, its limit and a technician's explanation.
 struct Check {
-  std::string name;                    ///< a check of the catalogue (plan/catalogue.hpp)
-  std::string step;                    ///< id of the step that made it
+  std::string name;  ///< a check of the catalogue (plan/catalogue.hpp)
+  std::string step;  ///< id of the step that made it
   Value value;
-  std::string unit;                    ///< the catalogue's unit
+  std::string unit;  ///< the catalogue's unit
   LimitRecord limit;
   Outcome outcome = Outcome::kInfo;
   std::string explanation;
@@ -61,7 +63,9 @@ struct Check {
   std::optional<std::string> load;     ///< load id, for per-load checks
   std::optional<double> level_dbfs;    ///< stimulus level, for per-level checks
   /// The value as a number: NaN for words and nothing.
-  [[nodiscard]] double number() const { return std::holds_alternative<double>(value) ? std::get<double>(value) : kNaN; }
+  [[nodiscard]] double number() const {
+    return std::holds_alternative<double>(value) ? std::get<double>(value) : kNaN;
+  }
 };
 
 // ---- step results: one struct per step kind ----
@@ -86,9 +90,9 @@ struct HarmonicCurve {
 
 /// The sweep on one output channel as it arrived.
 struct SweepChannel {
-  int arrived_on = 0;        ///< ADC channel carrying it (0 left, 1 right)
+  int arrived_on = 0;  ///< ADC channel carrying it (0 left, 1 right)
   double latency_samples = 0;
-  bool inverted = false;     ///< polarity: the sign of the impulse peak
+  bool inverted = false;                                      ///< polarity: the sign of the impulse peak
   std::vector<double> frequency_hz, magnitude_db, phase_deg;  ///< gain capture/stimulus, latency removed
   std::vector<double> crosstalk_db;  ///< the other ADC channel re this one, 1/3-octave smoothed (plots only)
   std::vector<HarmonicCurve> harmonics;  ///< H2..H5 where inside the sweep
@@ -116,10 +120,11 @@ struct CrosstalkResult {
 /// level: the test tone's level against the profiles' expectation.
 struct LevelResult {
   double stimulus_dbfs = 0;
-  double source_dbv = 0;              ///< the port's nominal open-circuit level at the stimulus
-  double expected_dbv = 0;            ///< across the load, from the profiles
+  double source_dbv = 0;    ///< the port's nominal open-circuit level at the stimulus
+  double expected_dbv = 0;  ///< across the load, from the profiles
   double expected_chain_gain_db = 0;
-  double source_loading_db = 0, cable_db = 0, amp_gain_db = 0, output_loading_db = 0;  ///< terms of the expectation
+  double source_loading_db = 0, cable_db = 0, amp_gain_db = 0,
+         output_loading_db = 0;                 ///< terms of the expectation
   std::array<double, 2> level_dbv{kNaN, kNaN};  ///< measured, per ADC channel
 };
 
@@ -139,9 +144,9 @@ struct MaxOutputStep {
 };
 
 struct MaxOutputLoad {
-  std::string load;                  ///< load id
+  std::string load;  ///< load id
   double nominal_ohm = 0;
-  std::vector<MaxOutputStep> steps;  ///< every take of the search, per channel
+  std::vector<MaxOutputStep> steps;                   ///< every take of the search, per channel
   std::array<double, 2> max_output_vrms{kNaN, kNaN};  ///< per channel; NaN: no clean output at any level
   std::array<bool, 2> at_full_scale{false, false};    ///< the interface's full scale came first ("at least")
 };
@@ -173,7 +178,8 @@ struct NoiseResult {
 /// An impedance against frequency with its uncertainty from the loads' tolerances.
 struct ImpedanceCurve {
   std::vector<double> frequency_hz, impedance_ohm, phase_deg, uncertainty_ohm;
-  double at_1khz_ohm = 0, at_1khz_phase_deg = 0, at_1khz_uncertainty_ohm = 0;  ///< third-octave mean around 1 kHz
+  double at_1khz_ohm = 0, at_1khz_phase_deg = 0,
+         at_1khz_uncertainty_ohm = 0;         ///< third-octave mean around 1 kHz
   double band_min_ohm = 0, band_max_ohm = 0;  ///< over 20 Hz..20 kHz
 };
 
@@ -187,7 +193,8 @@ struct ImpedanceLoad {
 
 /// What the output impedance does to one headphone, per channel, on the curve's frequency axis.
 struct HeadphoneChannel {
-  std::vector<double> predicted_change_db, predicted_phase_deg, measured_change_db, predicted_as_connected_change_db;
+  std::vector<double> predicted_change_db, predicted_phase_deg, measured_change_db,
+      predicted_as_connected_change_db;
   double deviation_db = 0, measured_deviation_db = 0, agreement_db = 0;
   double damping_factor_1khz = 0, damping_factor_min = 0, damping_factor_min_frequency_hz = 0;
   bool rule_of_eighths = false;
@@ -227,8 +234,8 @@ struct ImpedanceResult {
 };
 
 /// One step kind's result.
-using StepResult = std::variant<ClockResult, SweepsResult, CrosstalkResult, LevelResult, DistortionResult, MaxOutputResult,
-                                NoiseResult, ImpedanceResult>;
+using StepResult = std::variant<ClockResult, SweepsResult, CrosstalkResult, LevelResult, DistortionResult,
+                                MaxOutputResult, NoiseResult, ImpedanceResult>;
 
 /// The kind a result belongs to ("clock", "sweeps", ...; the catalogue's spelling).
 [[nodiscard]] const char* kind_of(const StepResult& result);
@@ -236,10 +243,10 @@ using StepResult = std::variant<ClockResult, SweepsResult, CrosstalkResult, Leve
 /// One step as run in one configuration.
 struct StepRecord {
   std::string id, kind;
-  double audio_s = 0;      ///< seconds of audio played (stimulus, pre- and post-roll, every attempt)
-  std::size_t takes = 0;   ///< takes played
-  std::optional<std::string> error;   ///< why the bench could not measure (its checks are ERROR)
-  std::optional<StepResult> result;   ///< none when it could not measure at all
+  double audio_s = 0;     ///< seconds of audio played (stimulus, pre- and post-roll, every attempt)
+  std::size_t takes = 0;  ///< takes played
+  std::optional<std::string> error;  ///< why the bench could not measure (its checks are ERROR)
+  std::optional<StepResult> result;  ///< none when it could not measure at all
   /// The result as kind R, or nullptr.
   template <class R>
   [[nodiscard]] const R* get() const {
@@ -258,7 +265,7 @@ struct RetriedTake {
 struct RelaySwitch {
   std::string purpose;  ///< "load r33", "cable path"
   std::vector<int> relays_on;
-  int state = 0;        ///< the bitmask the board read back
+  int state = 0;  ///< the bitmask the board read back
   std::string board;
   double settling_s = 0;
 };
@@ -277,8 +284,9 @@ struct FixtureRecord {
 struct ConfigurationRecord {
   FixtureRecord fixture;
   Outcome outcome = Outcome::kPass;
-  std::vector<std::string> errors;    ///< why the configuration could not be measured at all (device gone, set-up)
-  std::vector<Check> checks;          ///< every check, in step order
+  std::vector<std::string>
+      errors;                 ///< why the configuration could not be measured at all (device gone, set-up)
+  std::vector<Check> checks;  ///< every check, in step order
   std::vector<StepRecord> steps;      ///< every step, in the plan's order
   std::vector<std::string> captures;  ///< capture files, relative to the run directory
   std::vector<RetriedTake> retried_takes;
@@ -305,7 +313,7 @@ struct ProfileRef {
 struct LoadRef {
   std::string id, name, file;
   plan::Load::Kind kind = plan::Load::Kind::kResistor;
-  std::optional<double> nominal_ohm;   ///< none for an open load
+  std::optional<double> nominal_ohm;  ///< none for an open load
   double tolerance_percent = 0;
 };
 
@@ -329,16 +337,16 @@ struct RunRecord {
   std::uint64_t seed = 0;
   ProfileRef plan, interface, amp, adc, limits;
   std::vector<LoadRef> loads, impedance_loads;
-  plan::MeasurementSettings settings;   ///< the plan's [settings]
+  plan::MeasurementSettings settings;  ///< the plan's [settings]
   double adc_fullscale_vrms = 0;
-  bool default_steps = true;            ///< the plan lists no [[steps]]
-  std::vector<PlannedStep> steps;       ///< the sequence every configuration ran
+  bool default_steps = true;       ///< the plan lists no [[steps]]
+  std::vector<PlannedStep> steps;  ///< the sequence every configuration ran
   /// What each number means: the catalogue's definition of every check the sequence makes, and the
   /// conventions (levels, gain, expectation), keyed by check name or topic.
   std::vector<std::pair<std::string, std::string>> definitions;
   std::vector<ConfigurationRecord> configurations;
   Outcome outcome = Outcome::kPass;
-  std::optional<std::string> aborted;   ///< why the run stopped early (device gone, operator), if it did
+  std::optional<std::string> aborted;  ///< why the run stopped early (device gone, operator), if it did
   std::optional<ReanalysisOf> reanalysis_of;
   /// Configurations per outcome (pass, fail, error).
   [[nodiscard]] std::array<std::size_t, 3> counts() const;
@@ -350,8 +358,9 @@ struct RunRecord {
 /// A run record for `plan` with `configurations` (as the sequencer made them): plan, profiles, settings
 /// and sequence filled in from the plan, the outcome the worst of the configurations' (ERROR when the run
 /// stopped early). [any thread]
-[[nodiscard]] RunRecord make_run_record(const plan::Plan& plan, std::vector<ConfigurationRecord> configurations,
-                                        std::optional<std::string> aborted, std::string backend, std::uint64_t seed,
-                                        std::string created_utc);
+[[nodiscard]] RunRecord make_run_record(const plan::Plan& plan,
+                                        std::vector<ConfigurationRecord> configurations,
+                                        std::optional<std::string> aborted, std::string backend,
+                                        std::uint64_t seed, std::string created_utc);
 
 }  // namespace bench::record

@@ -39,7 +39,9 @@ struct Item {
   bool at_least = false;  // a maximum output at the interface's full scale: the true value is higher
 };
 
-double number_of(const record::Value& v) { return std::holds_alternative<double>(v) ? std::get<double>(v) : std::nan(""); }
+double number_of(const record::Value& v) {
+  return std::holds_alternative<double>(v) ? std::get<double>(v) : std::nan("");
+}
 
 json value_json(const record::Value& v) {
   if (const double* x = std::get_if<double>(&v)) return std::isfinite(*x) ? json(*x) : json(nullptr);
@@ -106,7 +108,8 @@ std::vector<Item> items_of(const record::ConfigurationRecord& configuration) {
       it.words = "response";
       it.unit = "dB";
       it.where = {{"channel", record::kChannelNames[ch]}, {"frequency_hz", f}};
-      it.qualifiers = std::string(record::kChannelNames[ch]) + ", " + (f >= 1000 ? fixed(f / 1000, 0) + " kHz" : fixed(f, 0) + " Hz");
+      it.qualifiers = std::string(record::kChannelNames[ch]) + ", " +
+                      (f >= 1000 ? fixed(f / 1000, 0) + " kHz" : fixed(f, 0) + " Hz");
       it.value = mag;
       it.key = it.name + "|" + it.qualifiers;
       items.push_back(std::move(it));
@@ -117,7 +120,8 @@ std::vector<Item> items_of(const record::ConfigurationRecord& configuration) {
 
 std::string value_with_unit(const Item& item) {
   std::string s = value_text(item.value);
-  if (std::holds_alternative<double>(item.value) && measured(item.value) && !item.unit.empty()) s += " " + item.unit;
+  if (std::holds_alternative<double>(item.value) && measured(item.value) && !item.unit.empty())
+    s += " " + item.unit;
   return item.at_least && measured(item.value) ? "at least " + s : s;
 }
 
@@ -131,9 +135,12 @@ std::optional<bool> verdict(const Item& a, const Item& b) {
   };
   const double va = number_of(a.value), vb = number_of(b.value);
   switch (a.spec->better) {
-    case plan::Better::kLower: return by(va, vb);
-    case plan::Better::kHigher: return by(-va, -vb);
-    case plan::Better::kCloserToZero: return by(std::abs(va), std::abs(vb));
+    case plan::Better::kLower:
+      return by(va, vb);
+    case plan::Better::kHigher:
+      return by(-va, -vb);
+    case plan::Better::kCloserToZero:
+      return by(std::abs(va), std::abs(vb));
     case plan::Better::kCloserToExpected: {
       const double ea = number_of(a.limit.expected), eb = number_of(b.limit.expected);
       return by(std::abs(va - ea), std::abs(vb - eb));
@@ -151,25 +158,31 @@ std::optional<bool> verdict(const Item& a, const Item& b) {
   return std::nullopt;
 }
 
-// One sentence: "<side b> against <side a>, <configuration>: THD+N (left, -6 dBFS) 9.00 dB higher, worse (-80.00 vs -89.00 dB)".
-std::string sentence(const std::string& group, const CompareSide& a, const CompareSide& b, const Item& ia, const Item& ib,
-                     const std::optional<double>& diff, const std::optional<bool>& better) {
+// One sentence: "<side b> against <side a>, <configuration>: THD+N (left, -6 dBFS) 9.00 dB higher, worse
+// (-80.00 vs -89.00 dB)".
+std::string sentence(const std::string& group, const CompareSide& a, const CompareSide& b, const Item& ia,
+                     const Item& ib, const std::optional<double>& diff, const std::optional<bool>& better) {
   std::string s = b.label + " against " + a.label + (group.empty() ? "" : ", " + group) + ": " + ia.words;
   if (!ia.qualifiers.empty()) s += " (" + ia.qualifiers + ")";
   const std::string word = better ? (*better ? ", better" : ", worse") : "";
   if (!measured(ia.value) || !measured(ib.value)) {
     if (!measured(ia.value) && !measured(ib.value)) return s + " not measured on either side";
-    return s + " not measured on " + (!measured(ia.value) ? a.label : b.label) + " (" + value_text(ia.value) + " vs " + value_text(ib.value) + ")";
+    return s + " not measured on " + (!measured(ia.value) ? a.label : b.label) + " (" + value_text(ia.value) +
+           " vs " + value_text(ib.value) + ")";
   }
   if (diff) {
     const std::string unit = difference_unit(ia.unit);
     const int digits = unit == "Vrms" ? 3 : 2;
-    if (std::abs(*diff) < 0.5 * std::pow(10.0, -digits)) s += " the same";
-    else s += " " + fixed(std::abs(*diff), digits) + (unit.empty() ? "" : " " + unit) + (*diff > 0 ? " higher" : " lower") + word;
+    if (std::abs(*diff) < 0.5 * std::pow(10.0, -digits))
+      s += " the same";
+    else
+      s += " " + fixed(std::abs(*diff), digits) + (unit.empty() ? "" : " " + unit) +
+           (*diff > 0 ? " higher" : " lower") + word;
     return s + " (" + value_with_unit(ib) + " vs " + value_with_unit(ia) + ")";
   }
   const bool same = value_text(ia.value) == value_text(ib.value);
-  return s + (same ? " the same (" + value_text(ia.value) + ")" : " differs" + word + ": " + value_text(ib.value) + " vs " + value_text(ia.value));
+  return s + (same ? " the same (" + value_text(ia.value) + ")"
+                   : " differs" + word + ": " + value_text(ib.value) + " vs " + value_text(ia.value));
 }
 
 json side_json(const CompareSide& s) {
@@ -203,7 +216,10 @@ json compare_group(const CompareGroup& g, json& unmatched_checks) {
         if (found.back()) present.push_back(o);
       }
       if (present.size() != g.sides.size()) {
-        json u = {{"configuration", g.id}, {"name", it.name}, {"qualifiers", it.qualifiers}, {"present_in", present}};
+        json u = {{"configuration", g.id},
+                  {"name", it.name},
+                  {"qualifiers", it.qualifiers},
+                  {"present_in", present}};
         u.update(it.where);
         unmatched_checks.push_back(u);
         continue;
@@ -216,9 +232,11 @@ json compare_group(const CompareGroup& g, json& unmatched_checks) {
       for (std::size_t o = 1; o < found.size(); ++o) {
         const Item& other = *found[o];
         std::optional<double> d;
-        if (std::holds_alternative<double>(base.value) && std::holds_alternative<double>(other.value) && measured(base.value) && measured(other.value))
+        if (std::holds_alternative<double>(base.value) && std::holds_alternative<double>(other.value) &&
+            measured(base.value) && measured(other.value))
           d = number_of(other.value) - number_of(base.value);
-        const std::optional<bool> better = measured(base.value) && measured(other.value) ? verdict(base, other) : std::nullopt;
+        const std::optional<bool> better =
+            measured(base.value) && measured(other.value) ? verdict(base, other) : std::nullopt;
         json entry = {{"side", o},
                       {"against", 0},
                       {"difference", d ? json(*d) : json(nullptr)},
@@ -239,7 +257,10 @@ json compare_group(const CompareGroup& g, json& unmatched_checks) {
 }
 
 json run_json(const CompareRun& r, std::size_t i) {
-  return {{"index", i}, {"plan_id", r.record.plan.id}, {"created_utc", r.record.created_utc}, {"path", r.dir.string()}};
+  return {{"index", i},
+          {"plan_id", r.record.plan.id},
+          {"created_utc", r.record.created_utc},
+          {"path", r.dir.string()}};
 }
 
 std::string run_label(const std::vector<CompareRun>& runs, std::size_t i) {
@@ -248,19 +269,27 @@ std::string run_label(const std::vector<CompareRun>& runs, std::size_t i) {
   return l;
 }
 
-Comparison finish(std::vector<CompareGroup> groups, json runs, std::string mode, json unmatched_configurations) {
+Comparison finish(std::vector<CompareGroup> groups, json runs, std::string mode,
+                  json unmatched_configurations) {
   Comparison c;
   json unmatched_checks = json::array();
   json configurations = json::array();
   for (const auto& g : groups) configurations.push_back(compare_group(g, unmatched_checks));
-  c.doc = {{"schema", "bench.compare/1"}, {"bench_version", kVersion}, {"created_utc", utc_now()}, {"mode", std::move(mode)},
-           {"runs", std::move(runs)}, {"configurations", std::move(configurations)},
-           {"unmatched", {{"configurations", std::move(unmatched_configurations)}, {"checks", std::move(unmatched_checks)}}}};
+  c.doc = {
+      {"schema", "bench.compare/1"},
+      {"bench_version", kVersion},
+      {"created_utc", utc_now()},
+      {"mode", std::move(mode)},
+      {"runs", std::move(runs)},
+      {"configurations", std::move(configurations)},
+      {"unmatched",
+       {{"configurations", std::move(unmatched_configurations)}, {"checks", std::move(unmatched_checks)}}}};
   c.groups = std::move(groups);
   return c;
 }
 
-const record::ConfigurationRecord* find_configuration(const record::RunRecord& run, const std::string& fixture) {
+const record::ConfigurationRecord* find_configuration(const record::RunRecord& run,
+                                                      const std::string& fixture) {
   for (const auto& c : run.configurations)
     if (c.fixture.id == fixture) return &c;
   return nullptr;
@@ -289,7 +318,8 @@ Comparison compare_runs(const std::vector<CompareRun>& runs) {
     }
     CompareGroup g;
     g.id = id;
-    for (std::size_t i = 0; i < runs.size(); ++i) g.sides.push_back({i, id, run_label(runs, i), find_configuration(runs[i].record, id)});
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      g.sides.push_back({i, id, run_label(runs, i), find_configuration(runs[i].record, id)});
     groups.push_back(std::move(g));
   }
   return finish(std::move(groups), std::move(runs_j), "runs", std::move(unmatched));
@@ -300,7 +330,9 @@ Comparison compare_configurations(const CompareRun& run, const std::string& a, c
   g.id = a + " vs " + b;
   for (const auto& f : {a, b}) {
     const record::ConfigurationRecord* c = find_configuration(run.record, f);
-    if (!c) throw InputError((run.dir / "report.json").string() + ": no configuration with fixture id '" + f + "': pick two fixture ids of that run");
+    if (!c)
+      throw InputError((run.dir / "report.json").string() + ": no configuration with fixture id '" + f +
+                       "': pick two fixture ids of that run");
     g.sides.push_back({0, f, f, c});
   }
   json runs_j = json::array({run_json(run, 0)});

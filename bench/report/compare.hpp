@@ -8,10 +8,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/record/record.hpp"
 
@@ -25,15 +24,15 @@ struct CompareRun {
 
 /// One side of a matched configuration: a run and one of its configurations (points into the run's record).
 struct CompareSide {
-  std::size_t run = 0;      ///< index into the runs compared
-  std::string fixture;      ///< the configuration's fixture id
-  std::string label;        ///< how sentences and plots name the side: "run 2 (demo)", or the fixture id
+  std::size_t run = 0;  ///< index into the runs compared
+  std::string fixture;  ///< the configuration's fixture id
+  std::string label;    ///< how sentences and plots name the side: "run 2 (demo)", or the fixture id
   const record::ConfigurationRecord* configuration = nullptr;
 };
 
 /// A matched configuration: the same fixture id in every run, or the two configurations asked for.
 struct CompareGroup {
-  std::string id;                 ///< the fixture id, or "a vs b"
+  std::string id;  ///< the fixture id, or "a vs b"
   std::vector<CompareSide> sides;
 };
 
@@ -53,7 +52,8 @@ struct Comparison {
 
 /// Compares two configurations (fixture ids `a`, `b`) of one run the same way. Throws bench::InputError
 /// naming the run's report.json when it has no such configuration.
-[[nodiscard]] Comparison compare_configurations(const CompareRun& run, const std::string& a, const std::string& b);
+[[nodiscard]] Comparison compare_configurations(const CompareRun& run, const std::string& a,
+                                                const std::string& b);
 
 /// compare.html: self-contained (inline CSS and SVG, no scripts or external references); per matched
 /// configuration six overlays, plus |Z_out| and the predicted headphone change where a side measured the
@@ -62,7 +62,8 @@ struct Comparison {
 
 /// Writes `dir`/compare.json and `dir`/compare.html atomically (creating `dir`); returns their paths.
 /// Throws bench::InputError naming what cannot be written.
-std::vector<std::filesystem::path> write_compare(const std::filesystem::path& dir, const Comparison& comparison,
+std::vector<std::filesystem::path> write_compare(const std::filesystem::path& dir,
+                                                 const Comparison& comparison,
                                                  const std::vector<CompareRun>& runs);
 
 }  // namespace bench::report

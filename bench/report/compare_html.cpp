@@ -15,7 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kCompareColor[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
+constexpr const char* kCompareColor[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
+                                         "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
 
 constexpr std::string_view kCompareCss = R"css(
 * { box-sizing: border-box; }
@@ -37,9 +38,13 @@ svg.plot .empty-note { fill: #6b7280; font-size: 14px; }
 @media print { section.configuration { break-before: page; } figure, tr { break-inside: avoid; } }
 )css";
 
-std::string side_color(std::size_t side) { return kCompareColor[side % std::size(kCompareColor)]; }
+std::string side_color(std::size_t side) {
+  return kCompareColor[side % std::size(kCompareColor)];
+}
 
-std::string plot_id(std::size_t group, const char* kind) { return "cmp" + std::to_string(group + 1) + "-" + kind; }
+std::string plot_id(std::size_t group, const char* kind) {
+  return "cmp" + std::to_string(group + 1) + "-" + kind;
+}
 
 svg::Axis log_axis(std::string label, double lo, double hi) {
   svg::Axis a;
@@ -60,14 +65,16 @@ std::string plots(const CompareGroup& g, std::size_t gi, const std::string& refe
   fr.x = log_axis("frequency (Hz)", 20, 20000);
   fr.y.label = "magnitude (dB)", fr.y.min_span = 6;
   svg::Plot hm;
-  hm.id = plot_id(gi, "harmonics"), hm.css_class = "plot-harmonics", hm.title = "Harmonics H2 (solid) and H3 (dashed), left";
+  hm.id = plot_id(gi, "harmonics"), hm.css_class = "plot-harmonics",
+  hm.title = "Harmonics H2 (solid) and H3 (dashed), left";
   hm.x = log_axis("frequency (Hz)", 20, 20000);
   hm.y.label = "level re fundamental (dB)", hm.y.min_span = 20;
   svg::Plot th;
   th.id = plot_id(gi, "thdn"), th.css_class = "plot-thdn", th.title = "THD+N against output level, left";
   th.x.label = "output level (dBV)", th.y.label = "THD+N (dB)", th.y.min_span = 20;
   svg::Plot lv;
-  lv.id = plot_id(gi, "level"), lv.css_class = "plot-level", lv.title = "Output level against drive, left (" + reference_load + ")";
+  lv.id = plot_id(gi, "level"), lv.css_class = "plot-level",
+  lv.title = "Output level against drive, left (" + reference_load + ")";
   lv.x.label = "stimulus (dBFS)", lv.y.label = "output (dBV)", lv.y.min_span = 10;
   svg::Plot mo;
   mo.id = plot_id(gi, "maxout"), mo.css_class = "plot-maxout", mo.title = "Maximum output against load, left";
@@ -75,7 +82,8 @@ std::string plots(const CompareGroup& g, std::size_t gi, const std::string& refe
   mo.x.min.reset(), mo.x.max.reset(), mo.x.min_span = 1;
   mo.y.label = "maximum output (Vrms)", mo.y.min = 0;
   svg::Plot hu;
-  hu.id = plot_id(gi, "noise"), hu.css_class = "plot-noise", hu.title = "Hum lines and A-weighted noise (dashed), left";
+  hu.id = plot_id(gi, "noise"), hu.css_class = "plot-noise",
+  hu.title = "Hum lines and A-weighted noise (dashed), left";
   hu.x = log_axis("frequency (Hz)", 40, 400);
   hu.y.label = "level (dBV)", hu.y.min_span = 20;
   for (std::size_t si = 0; si < g.sides.size(); ++si) {
@@ -86,11 +94,13 @@ std::string plots(const CompareGroup& g, std::size_t gi, const std::string& refe
       for (std::size_t ch = 0; ch < 2; ++ch) {
         if (!sweeps->channels[ch]) continue;
         const record::SweepChannel& sw = *sweeps->channels[ch];
-        fr.series.push_back({s.label + " " + record::kChannelNames[ch], sw.frequency_hz, sw.magnitude_db, svg::Mark::kLine, col, ch == 1, 0});
+        fr.series.push_back({s.label + " " + record::kChannelNames[ch], sw.frequency_hz, sw.magnitude_db,
+                             svg::Mark::kLine, col, ch == 1, 0});
         if (ch != 0) continue;
         for (const auto& h : sw.harmonics)
           if (h.order == 2 || h.order == 3)
-            hm.series.push_back({s.label + " H" + std::to_string(h.order), h.frequency_hz, h.level_db, svg::Mark::kLine, col, h.order == 3, 0});
+            hm.series.push_back({s.label + " H" + std::to_string(h.order), h.frequency_hz, h.level_db,
+                                 svg::Mark::kLine, col, h.order == 3, 0});
       }
     svg::Series tp{s.label, {}, {}, svg::Mark::kPoints, col, false, 0};
     svg::Series ls{s.label, {}, {}, svg::Mark::kLine, col, false, 0};
@@ -123,11 +133,23 @@ std::string plots(const CompareGroup& g, std::size_t gi, const std::string& refe
     lv.series.push_back(std::move(ls));
     if (const record::NoiseResult* n = c.result<record::NoiseResult>(); n && n->channels[0]) {
       const record::NoiseChannel& left = *n->channels[0];
-      svg::Series hs{s.label + " hum", {}, {}, svg::Mark::kStems, col, false, (static_cast<double>(si) - 0.5 * static_cast<double>(g.sides.size() - 1)) * 4};
+      svg::Series hs{s.label + " hum",
+                     {},
+                     {},
+                     svg::Mark::kStems,
+                     col,
+                     false,
+                     (static_cast<double>(si) - 0.5 * static_cast<double>(g.sides.size() - 1)) * 4};
       for (const auto& h : left.hum) hs.x.push_back(h.frequency_hz), hs.y.push_back(h.level_dbv);
       hu.series.push_back(std::move(hs));
       if (std::isfinite(left.noise_dbv_a))
-        hu.series.push_back({s.label + " noise (A)", {40, 400}, {left.noise_dbv_a, left.noise_dbv_a}, svg::Mark::kLine, col, true, 0});
+        hu.series.push_back({s.label + " noise (A)",
+                             {40, 400},
+                             {left.noise_dbv_a, left.noise_dbv_a},
+                             svg::Mark::kLine,
+                             col,
+                             true,
+                             0});
     }
   }
   out += compare_figure(fr, "Magnitude of each side, left solid, right dashed.");
@@ -138,11 +160,13 @@ std::string plots(const CompareGroup& g, std::size_t gi, const std::string& refe
   out += compare_figure(hu, "Mains lines from the silence capture; the dashed line is the A-weighted noise.");
   // Output impedance and the headphones' view of it, where a side measured them.
   svg::Plot zo;
-  zo.id = plot_id(gi, "impedance"), zo.css_class = "plot-impedance", zo.title = "Amplifier output impedance, left";
+  zo.id = plot_id(gi, "impedance"), zo.css_class = "plot-impedance",
+  zo.title = "Amplifier output impedance, left";
   zo.x = log_axis("frequency (Hz)", 20, 20000);
   zo.y.label = "|Z_out| (ohm)", zo.y.min = 0, zo.y.min_span = 1;
   svg::Plot hc;
-  hc.id = plot_id(gi, "loading"), hc.css_class = "plot-loading", hc.title = "Predicted headphone response change, left";
+  hc.id = plot_id(gi, "loading"), hc.css_class = "plot-loading",
+  hc.title = "Predicted headphone response change, left";
   hc.x = log_axis("frequency (Hz)", 20, 20000);
   hc.y.label = "change re 1 kHz (dB)", hc.y.min_span = 1;
   for (std::size_t si = 0; si < g.sides.size(); ++si) {
@@ -150,21 +174,26 @@ std::string plots(const CompareGroup& g, std::size_t gi, const std::string& refe
     if (!z) continue;
     const std::string col = side_color(si);
     const record::ImpedanceCurve& left = z->channels[0];
-    zo.series.push_back({g.sides[si].label, left.frequency_hz, left.impedance_ohm, svg::Mark::kLine, col, false, 0});
+    zo.series.push_back(
+        {g.sides[si].label, left.frequency_hz, left.impedance_ohm, svg::Mark::kLine, col, false, 0});
     bool dashed = false;
     for (const auto& hp : z->headphones) {
-      hc.series.push_back({g.sides[si].label + " " + hp.load, left.frequency_hz, hp.channels[0].predicted_change_db, svg::Mark::kLine, col, dashed, 0});
+      hc.series.push_back({g.sides[si].label + " " + hp.load, left.frequency_hz,
+                           hp.channels[0].predicted_change_db, svg::Mark::kLine, col, dashed, 0});
       dashed = true;
     }
   }
   if (!zo.series.empty()) {
     out += compare_figure(zo, "|Z_out| of each side from its sweeps into the impedance loads.");
-    out += compare_figure(hc, "H = Z_hp/(Z_hp + Z_out) re 1 kHz per headphone of the plan (first solid, the others dashed).");
+    out += compare_figure(
+        hc, "H = Z_hp/(Z_hp + Z_out) re 1 kHz per headphone of the plan (first solid, the others dashed).");
   }
   return out + "</div>\n";
 }
 
-std::string text_of(const json& j, const char* key) { return j.contains(key) && j.at(key).is_string() ? j.at(key).get<std::string>() : std::string(); }
+std::string text_of(const json& j, const char* key) {
+  return j.contains(key) && j.at(key).is_string() ? j.at(key).get<std::string>() : std::string();
+}
 
 std::string compared_value(const json& v, const std::string& unit) {
   if (v.is_null()) return "n/a";
@@ -177,15 +206,20 @@ std::string compared_value(const json& v, const std::string& unit) {
 
 std::string compare_html(const Comparison& comparison, const std::vector<CompareRun>& runs) {
   const json& doc = comparison.doc;
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>bench compare</title>\n<style>";
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>bench "
+      "compare</title>\n<style>";
   h += kCompareCss;
   h += "</style>\n</head>\n<body>\n<h1>Comparison of cable configurations</h1>\n";
-  h += "<p>Written " + escape_markup(text_of(doc, "created_utc")) + " by bench " + escape_markup(text_of(doc, "bench_version")) +
-       ". Differences are each side against the first.</p>\n<table class=\"runs\"><tr><th>run</th><th>plan</th><th>created (UTC)</th><th>path</th></tr>\n";
+  h += "<p>Written " + escape_markup(text_of(doc, "created_utc")) + " by bench " +
+       escape_markup(text_of(doc, "bench_version")) +
+       ". Differences are each side against the first.</p>\n<table "
+       "class=\"runs\"><tr><th>run</th><th>plan</th><th>created (UTC)</th><th>path</th></tr>\n";
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const json& r = doc.at("runs").at(i);
-    h += "<tr><td>run " + std::to_string(i + 1) + "</td><td>" + escape_markup(text_of(r, "plan_id")) + "</td><td>" +
-         escape_markup(text_of(r, "created_utc")) + "</td><td>" + escape_markup(text_of(r, "path")) + "</td></tr>\n";
+    h += "<tr><td>run " + std::to_string(i + 1) + "</td><td>" + escape_markup(text_of(r, "plan_id")) +
+         "</td><td>" + escape_markup(text_of(r, "created_utc")) + "</td><td>" +
+         escape_markup(text_of(r, "path")) + "</td></tr>\n";
   }
   h += "</table>\n";
   const std::string reference_load = runs.empty() ? std::string() : runs[0].record.settings.reference_load;
@@ -194,8 +228,9 @@ std::string compare_html(const Comparison& comparison, const std::vector<Compare
     const json& cj = doc.at("configurations").at(gi);
     h += "<section class=\"configuration\">\n<h2>" + escape_markup(g.id) + "</h2>\n<p>";
     for (std::size_t si = 0; si < g.sides.size(); ++si)
-      h += "<span class=\"swatch\" style=\"background:" + side_color(si) + "\"></span>" + escape_markup(g.sides[si].label) + " (" +
-           escape_markup(g.sides[si].fixture) + ", " + record::to_string(g.sides[si].configuration->outcome) + ") &nbsp; ";
+      h += "<span class=\"swatch\" style=\"background:" + side_color(si) + "\"></span>" +
+           escape_markup(g.sides[si].label) + " (" + escape_markup(g.sides[si].fixture) + ", " +
+           record::to_string(g.sides[si].configuration->outcome) + ") &nbsp; ";
     h += "</p>\n" + plots(g, gi, reference_load);
     h += "<h3>Differences</h3>\n<table class=\"differences\"><tr><th>check</th><th>where</th>";
     for (const auto& s : g.sides) h += "<th>" + escape_markup(s.label) + "</th>";
@@ -218,9 +253,11 @@ std::string compare_html(const Comparison& comparison, const std::vector<Compare
         }
         scell += (scell.empty() ? "" : "<br>") + escape_markup(text_of(d, "sentence"));
       }
-      h += std::string("<tr") + (differs ? " class=\"differs\"" : "") + "><td>" + escape_markup(text_of(c, "name")) + "</td><td>" +
-           escape_markup(text_of(c, "qualifiers")) + "</td>";
-      for (const auto& v : c.at("values")) h += "<td class=\"num\">" + escape_markup(compared_value(v, text_of(c, "unit"))) + "</td>";
+      h += std::string("<tr") + (differs ? " class=\"differs\"" : "") + "><td>" +
+           escape_markup(text_of(c, "name")) + "</td><td>" + escape_markup(text_of(c, "qualifiers")) +
+           "</td>";
+      for (const auto& v : c.at("values"))
+        h += "<td class=\"num\">" + escape_markup(compared_value(v, text_of(c, "unit"))) + "</td>";
       h += "<td class=\"num\">" + dcell + "</td><td>" + scell + "</td></tr>\n";
     }
     h += "</table>\n</section>\n";
@@ -230,23 +267,29 @@ std::string compare_html(const Comparison& comparison, const std::vector<Compare
   std::size_t n = 0;
   for (const auto& u : un.at("configurations")) {
     std::string in;
-    for (const auto& p : u.at("present_in")) in += (in.empty() ? "run " : ", run ") + std::to_string(p.get<std::size_t>() + 1);
-    h += "<li>configuration <b>" + escape_markup(text_of(u, "fixture")) + "</b>: only in " + escape_markup(in) + "</li>\n";
+    for (const auto& p : u.at("present_in"))
+      in += (in.empty() ? "run " : ", run ") + std::to_string(p.get<std::size_t>() + 1);
+    h += "<li>configuration <b>" + escape_markup(text_of(u, "fixture")) + "</b>: only in " +
+         escape_markup(in) + "</li>\n";
     ++n;
   }
   for (const auto& u : un.at("checks")) {
     std::string in;
-    for (const auto& p : u.at("present_in")) in += (in.empty() ? "side " : ", side ") + std::to_string(p.get<std::size_t>() + 1);
+    for (const auto& p : u.at("present_in"))
+      in += (in.empty() ? "side " : ", side ") + std::to_string(p.get<std::size_t>() + 1);
     const std::string q = text_of(u, "qualifiers");
-    h += "<li>" + escape_markup(text_of(u, "configuration")) + ": check <b>" + escape_markup(text_of(u, "name")) + "</b>" +
-         (q.empty() ? "" : " (" + escape_markup(q) + ")") + ": only on " + escape_markup(in) + "</li>\n";
+    h += "<li>" + escape_markup(text_of(u, "configuration")) + ": check <b>" +
+         escape_markup(text_of(u, "name")) + "</b>" + (q.empty() ? "" : " (" + escape_markup(q) + ")") +
+         ": only on " + escape_markup(in) + "</li>\n";
     ++n;
   }
   if (n == 0) h += "<li>nothing: every configuration and check is on every side</li>\n";
   return h + "</ul>\n</body>\n</html>\n";
 }
 
-std::vector<std::filesystem::path> write_compare(const std::filesystem::path& dir, const Comparison& comparison, const std::vector<CompareRun>& runs) {
+std::vector<std::filesystem::path> write_compare(const std::filesystem::path& dir,
+                                                 const Comparison& comparison,
+                                                 const std::vector<CompareRun>& runs) {
   ensure_directory(dir);
   const auto json_path = dir / "compare.json", html_path = dir / "compare.html";
   write_text_atomic(json_path, comparison.doc.dump(2) + "\n");

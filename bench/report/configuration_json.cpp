@@ -29,8 +29,10 @@ record::LimitRecord limit_from(const json& j) {
   if (j.contains("tolerance")) l.tolerance = number_from(j.at("tolerance"));
   if (j.contains("expected")) {
     const json& e = j.at("expected");
-    if (e.is_string()) l.expected = e.get<std::string>();
-    else l.expected = number_from(e);
+    if (e.is_string())
+      l.expected = e.get<std::string>();
+    else
+      l.expected = number_from(e);
   }
   return l;
 }
@@ -38,9 +40,10 @@ record::LimitRecord limit_from(const json& j) {
 json fixture_json(const record::FixtureRecord& f) {
   json wiring = json::array();
   for (const auto& w : f.wiring)
-    wiring.push_back({{"source_channel", w.source_channel < 0 ? json("none") : channel_json(w.source_channel)},
-                      {"inverted", w.inverted},
-                      {"shorted", w.shorted}});
+    wiring.push_back(
+        {{"source_channel", w.source_channel < 0 ? json("none") : channel_json(w.source_channel)},
+         {"inverted", w.inverted},
+         {"shorted", w.shorted}});
   return {{"id", f.id},
           {"name", f.name},
           {"file", f.file},
@@ -70,7 +73,8 @@ record::FixtureRecord fixture_from(const json& j) {
   f.expected_level_change_db = number_from(j.at("expected_level_change_db"));
   for (const auto& w : j.at("wiring")) {
     const std::string source = w.at("source_channel").get<std::string>();
-    f.wiring.push_back({source == "none" ? -1 : channel_from(w.at("source_channel")), w.at("inverted").get<bool>(), w.at("shorted").get<bool>()});
+    f.wiring.push_back({source == "none" ? -1 : channel_from(w.at("source_channel")),
+                        w.at("inverted").get<bool>(), w.at("shorted").get<bool>()});
   }
   f.conductors = j.at("conductors").get<std::vector<std::string>>();
   f.instruction = j.at("instruction").get<std::string>();
@@ -78,7 +82,10 @@ record::FixtureRecord fixture_from(const json& j) {
 }
 
 json step_record_json(const record::StepRecord& s) {
-  json j = {{"id", s.id}, {"kind", s.kind}, {"audio_s", number(s.audio_s)}, {"takes", s.takes},
+  json j = {{"id", s.id},
+            {"kind", s.kind},
+            {"audio_s", number(s.audio_s)},
+            {"takes", s.takes},
             {"result", s.result ? step_result_json(*s.result) : json(nullptr)}};
   if (s.error) j["error"] = *s.error;
   return j;
@@ -106,7 +113,8 @@ plan::Load::Kind load_kind_from(const json& j) {
 
 plan::Connector connector_from(const json& j) {
   const std::string text = j.get<std::string>();
-  for (const auto c : {plan::Connector::kTrs, plan::Connector::kXlr, plan::Connector::kTs, plan::Connector::kRca, plan::Connector::kStereoTrs})
+  for (const auto c : {plan::Connector::kTrs, plan::Connector::kXlr, plan::Connector::kTs,
+                       plan::Connector::kRca, plan::Connector::kStereoTrs})
     if (plan::to_string(c) == text) return c;
   throw std::invalid_argument("unknown connector '" + text + "'");
 }
@@ -119,9 +127,12 @@ json settings_json(const MS& s, const std::vector<std::string_view>* only) {
     std::visit(
         [&](auto field) {
           using F = decltype(field);
-          if constexpr (std::is_same_v<F, double MS::*>) j[key] = number(s.*field);
-          else if constexpr (std::is_same_v<F, std::vector<double> MS::*>) j[key] = numbers(s.*field);
-          else j[key] = s.*field;
+          if constexpr (std::is_same_v<F, double MS::*>)
+            j[key] = number(s.*field);
+          else if constexpr (std::is_same_v<F, std::vector<double> MS::*>)
+            j[key] = numbers(s.*field);
+          else
+            j[key] = s.*field;
         },
         spec.field);
   }
@@ -136,9 +147,12 @@ void settings_from(const json& j, MS& s) {
     std::visit(
         [&](auto field) {
           using F = decltype(field);
-          if constexpr (std::is_same_v<F, double MS::*>) s.*field = number_from(v);
-          else if constexpr (std::is_same_v<F, std::vector<double> MS::*>) s.*field = numbers_from(v);
-          else s.*field = v.get<std::remove_reference_t<decltype(s.*field)>>();
+          if constexpr (std::is_same_v<F, double MS::*>)
+            s.*field = number_from(v);
+          else if constexpr (std::is_same_v<F, std::vector<double> MS::*>)
+            s.*field = numbers_from(v);
+          else
+            s.*field = v.get<std::remove_reference_t<decltype(s.*field)>>();
         },
         spec.field);
   }
@@ -169,8 +183,12 @@ json check_json(const record::Check& c) {
   json value = nullptr;
   if (const double* v = std::get_if<double>(&c.value)) value = number(*v);
   if (const std::string* w = std::get_if<std::string>(&c.value)) value = *w;
-  json j = {{"name", c.name},       {"step", c.step},       {"value", value},
-            {"unit", c.unit},       {"limit", limit_json(c.limit)}, {"outcome", record::to_string(c.outcome)},
+  json j = {{"name", c.name},
+            {"step", c.step},
+            {"value", value},
+            {"unit", c.unit},
+            {"limit", limit_json(c.limit)},
+            {"outcome", record::to_string(c.outcome)},
             {"explanation", c.explanation}};
   if (c.channel) j["channel"] = *c.channel;
   if (c.load) j["load"] = *c.load;
@@ -202,9 +220,14 @@ json configuration_json(const record::ConfigurationRecord& c) {
   json checks = json::array(), steps = json::array(), retried = json::array(), relays = json::array();
   for (const auto& k : c.checks) checks.push_back(check_json(k));
   for (const auto& s : c.steps) steps.push_back(step_record_json(s));
-  for (const auto& t : c.retried_takes) retried.push_back({{"take", t.take}, {"attempts", t.attempts}, {"retried_because", t.retried_because}});
+  for (const auto& t : c.retried_takes)
+    retried.push_back({{"take", t.take}, {"attempts", t.attempts}, {"retried_because", t.retried_because}});
   for (const auto& r : c.relays)
-    relays.push_back({{"for", r.purpose}, {"relays_on", r.relays_on}, {"state", r.state}, {"board", r.board}, {"settling_s", number(r.settling_s)}});
+    relays.push_back({{"for", r.purpose},
+                      {"relays_on", r.relays_on},
+                      {"state", r.state},
+                      {"board", r.board},
+                      {"settling_s", number(r.settling_s)}});
   return {{"fixture", fixture_json(c.fixture)},
           {"outcome", record::to_string(c.outcome)},
           {"errors", c.errors},
@@ -224,10 +247,12 @@ record::ConfigurationRecord configuration_from(const json& j) {
   for (const auto& s : j.at("steps")) c.steps.push_back(step_record_from(s));
   c.captures = j.at("captures").get<std::vector<std::string>>();
   for (const auto& t : j.at("retried_takes"))
-    c.retried_takes.push_back({t.at("take").get<std::string>(), t.at("attempts").get<int>(), t.at("retried_because").get<std::vector<std::string>>()});
+    c.retried_takes.push_back({t.at("take").get<std::string>(), t.at("attempts").get<int>(),
+                               t.at("retried_because").get<std::vector<std::string>>()});
   for (const auto& r : j.at("relays"))
-    c.relays.push_back({r.at("for").get<std::string>(), r.at("relays_on").get<std::vector<int>>(), r.at("state").get<int>(),
-                        r.at("board").get<std::string>(), number_from(r.at("settling_s"))});
+    c.relays.push_back({r.at("for").get<std::string>(), r.at("relays_on").get<std::vector<int>>(),
+                        r.at("state").get<int>(), r.at("board").get<std::string>(),
+                        number_from(r.at("settling_s"))});
   return c;
 }
 

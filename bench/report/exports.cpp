@@ -19,9 +19,12 @@ namespace {
 using record::kChannelNames;
 
 // Six decimals: 1e-6 dB and 1e-6 degrees, far below any measurement's uncertainty.
-void append_number(std::string& out, double v) { out += bench::fixed(v, 6); }
+void append_number(std::string& out, double v) {
+  out += bench::fixed(v, 6);
+}
 
-std::string frd(const std::string& title, const std::vector<double>& f, const std::vector<double>& m, const std::vector<double>& p) {
+std::string frd(const std::string& title, const std::vector<double>& f, const std::vector<double>& m,
+                const std::vector<double>& p) {
   std::string o = "* " + one_line(title) + "\n";
   o += "* gain capture/stimulus (0 dB = unity gain), phase with the latency removed\n";
   o += "* frequency_Hz magnitude_dB phase_deg\n";
@@ -43,7 +46,8 @@ void append_cell(std::string& o, double v) {
   if (std::isfinite(v)) append_number(o, v);
 }
 
-std::string response_csv(const std::vector<double>& f, const std::vector<double>& m, const std::vector<double>& p) {
+std::string response_csv(const std::vector<double>& f, const std::vector<double>& m,
+                         const std::vector<double>& p) {
   std::string o = "frequency_hz,magnitude_db,phase_deg\n";
   for (std::size_t i = 0; i < f.size(); ++i) {
     if (!std::isfinite(f[i])) continue;
@@ -80,12 +84,14 @@ std::string harmonics_csv(const record::SweepChannel& side) {
 
 // .zma (LIMP, REW): frequency Hz, impedance ohm, phase degrees; '*' comment lines. Points that .zma
 // cannot hold (no finite value, |Z| not positive) are left out.
-std::string zma(const std::string& title, const std::vector<double>& f, const std::vector<double>& z, const std::vector<double>& p) {
+std::string zma(const std::string& title, const std::vector<double>& f, const std::vector<double>& z,
+                const std::vector<double>& p) {
   std::string o = "* " + one_line(title) + "\n";
   o += "* output impedance solved from sweeps into known loads (complex least squares per frequency)\n";
   o += "* frequency_Hz impedance_ohm phase_deg\n";
   for (std::size_t i = 0; i < f.size() && i < z.size() && i < p.size(); ++i) {
-    if (!std::isfinite(f[i]) || !(f[i] > 0) || !std::isfinite(z[i]) || !(z[i] > 0) || !std::isfinite(p[i])) continue;
+    if (!std::isfinite(f[i]) || !(f[i] > 0) || !std::isfinite(z[i]) || !(z[i] > 0) || !std::isfinite(p[i]))
+      continue;
     append_number(o, f[i]);
     o += ' ';
     append_number(o, z[i]);
@@ -116,18 +122,22 @@ std::vector<ExportFile> export_files(const record::RunRecord& run) {
     if (const record::ImpedanceResult* impedance = c.result<record::ImpedanceResult>()) {
       for (std::size_t ch = 0; ch < 2; ++ch) {
         const record::ImpedanceCurve& side = impedance->channels[ch];
-        const std::string title = "bench " + version + " output impedance of the amplifier: plan " + plan_id + ", configuration " + id + ", " +
-                                  kChannelNames[ch] + " channel";
-        files.push_back({dir / (std::string(kChannelNames[ch]) + "_output_impedance.zma"), zma(title, side.frequency_hz, side.impedance_ohm, side.phase_deg)});
+        const std::string title = "bench " + version + " output impedance of the amplifier: plan " + plan_id +
+                                  ", configuration " + id + ", " + kChannelNames[ch] + " channel";
+        files.push_back({dir / (std::string(kChannelNames[ch]) + "_output_impedance.zma"),
+                         zma(title, side.frequency_hz, side.impedance_ohm, side.phase_deg)});
       }
-      // The source ports measured on their own (settings.impedance_ports): <port>_<channel>_output_impedance.zma.
+      // The source ports measured on their own (settings.impedance_ports):
+      // <port>_<channel>_output_impedance.zma.
       for (const auto& port : impedance->ports)
         for (std::size_t ch = 0; ch < 2; ++ch) {
           const record::ImpedanceCurve& side = port.channels[ch];
-          const std::string title = "bench " + version + " output impedance of the interface's " + port.port + ": plan " + plan_id +
-                                    ", configuration " + id + ", " + kChannelNames[ch] + " channel";
-          files.push_back({dir / (export_directory_name(port.port) + "_" + kChannelNames[ch] + "_output_impedance.zma"),
-                           zma(title, side.frequency_hz, side.impedance_ohm, side.phase_deg)});
+          const std::string title = "bench " + version + " output impedance of the interface's " + port.port +
+                                    ": plan " + plan_id + ", configuration " + id + ", " + kChannelNames[ch] +
+                                    " channel";
+          files.push_back(
+              {dir / (export_directory_name(port.port) + "_" + kChannelNames[ch] + "_output_impedance.zma"),
+               zma(title, side.frequency_hz, side.impedance_ohm, side.phase_deg)});
         }
     }
     const record::SweepsResult* sweeps = c.result<record::SweepsResult>();
@@ -135,18 +145,23 @@ std::vector<ExportFile> export_files(const record::RunRecord& run) {
     for (std::size_t ch = 0; ch < 2; ++ch) {
       if (!sweeps->channels[ch]) continue;
       const record::SweepChannel& side = *sweeps->channels[ch];
-      const std::string driven = kChannelNames[ch], arrived = kChannelNames[static_cast<std::size_t>(side.arrived_on)];
-      const std::string title = "bench " + version + " frequency response: plan " + plan_id + ", configuration " + id + ", " + driven +
-                                " channel driven" + (arrived == driven ? std::string() : " (arrives on " + arrived + ")");
-      files.push_back({dir / (driven + ".frd"), frd(title, side.frequency_hz, side.magnitude_db, side.phase_deg)});
-      files.push_back({dir / (driven + ".csv"), response_csv(side.frequency_hz, side.magnitude_db, side.phase_deg)});
+      const std::string driven = kChannelNames[ch],
+                        arrived = kChannelNames[static_cast<std::size_t>(side.arrived_on)];
+      const std::string title = "bench " + version + " frequency response: plan " + plan_id +
+                                ", configuration " + id + ", " + driven + " channel driven" +
+                                (arrived == driven ? std::string() : " (arrives on " + arrived + ")");
+      files.push_back(
+          {dir / (driven + ".frd"), frd(title, side.frequency_hz, side.magnitude_db, side.phase_deg)});
+      files.push_back(
+          {dir / (driven + ".csv"), response_csv(side.frequency_hz, side.magnitude_db, side.phase_deg)});
       files.push_back({dir / (driven + "_harmonics.csv"), harmonics_csv(side)});
     }
   }
   return files;
 }
 
-std::vector<std::filesystem::path> write_exports(const std::filesystem::path& dir, const record::RunRecord& run) {
+std::vector<std::filesystem::path> write_exports(const std::filesystem::path& dir,
+                                                 const record::RunRecord& run) {
   std::vector<std::filesystem::path> written;
   for (const auto& file : export_files(run)) {
     const std::filesystem::path path = dir / file.relative;
@@ -182,7 +197,8 @@ FrdCurve parse_frd(std::string_view text_in, const std::string& source) {
     if (n == 0) continue;  // a text line (some tools write a header without '*')
     while (*p == ' ') ++p;
     if (n < 2 || *p != '\0')
-      throw InputError(source + ":" + std::to_string(line_no) + ": expected 'frequency magnitude [phase]' numbers, got '" + line.substr(first) + "'");
+      throw InputError(source + ":" + std::to_string(line_no) +
+                       ": expected 'frequency magnitude [phase]' numbers, got '" + line.substr(first) + "'");
     curve.frequency_hz.push_back(v[0]);
     curve.magnitude_db.push_back(v[1]);
     curve.phase_deg.push_back(v[2]);

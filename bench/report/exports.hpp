@@ -33,7 +33,8 @@ struct ExportFile {
 /// Writes every export_files() file atomically under `dir` (creating the directories); returns their
 /// paths. Throws bench::InputError naming the file or directory that cannot be written; the files
 /// written before stay.
-std::vector<std::filesystem::path> write_exports(const std::filesystem::path& dir, const record::RunRecord& run);
+std::vector<std::filesystem::path> write_exports(const std::filesystem::path& dir,
+                                                 const record::RunRecord& run);
 
 /// The directory name of a configuration's exports: the fixture id with '/' (and '\') replaced by '_'.
 [[nodiscard]] std::string export_directory_name(const std::string& fixture_id);

@@ -70,13 +70,15 @@ a { color: #1d4ed8; }
 )css";
 
 std::string badge(Outcome outcome, bool big = false) {
-  return std::string("<span class=\"badge ") + record::to_string(outcome) + (big ? " big" : "") + "\">" + upper(outcome) + "</span>";
+  return std::string("<span class=\"badge ") + record::to_string(outcome) + (big ? " big" : "") + "\">" +
+         upper(outcome) + "</span>";
 }
 
 // An anchor unique within the page: the configuration's position plus its id, in [A-Za-z0-9_-].
 std::string anchor(std::size_t index, const std::string& fixture_id) {
   std::string a = "cfg" + std::to_string(index + 1) + "-";
-  for (const char c : fixture_id) a += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ? c : '-';
+  for (const char c : fixture_id)
+    a += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ? c : '-';
   return a;
 }
 
@@ -110,10 +112,12 @@ std::string check_line(const record::Check& k) {
 // Why a configuration is not PASS: the bench's own errors, each step's, then the failed and errored checks.
 std::vector<std::string> reasons(const ConfigurationRecord& c) {
   std::vector<std::string> r;
-  for (const auto& e : c.errors) r.push_back("<span class=\"badge error\">ERROR</span> the bench could not measure: " + escape_markup(e));
+  for (const auto& e : c.errors)
+    r.push_back("<span class=\"badge error\">ERROR</span> the bench could not measure: " + escape_markup(e));
   for (const auto& s : c.steps)
     if (s.error)
-      r.push_back("<span class=\"badge error\">ERROR</span> step " + escape_markup(s.id) + " could not measure: " + escape_markup(*s.error));
+      r.push_back("<span class=\"badge error\">ERROR</span> step " + escape_markup(s.id) +
+                  " could not measure: " + escape_markup(*s.error));
   for (const auto& k : c.checks)
     if (k.outcome == Outcome::kFail || k.outcome == Outcome::kError) r.push_back(check_line(k));
   return r;
@@ -124,56 +128,67 @@ Outcome step_outcome(const ConfigurationRecord& c, const record::StepRecord& s) 
   if (s.error) return Outcome::kError;
   Outcome o = Outcome::kInfo;
   for (const auto& k : c.checks)
-    if (k.step == s.id && k.outcome != Outcome::kInfo) o = o == Outcome::kInfo ? k.outcome : record::worst(o, k.outcome);
+    if (k.step == s.id && k.outcome != Outcome::kInfo)
+      o = o == Outcome::kInfo ? k.outcome : record::worst(o, k.outcome);
   return o;
 }
 
 std::string sequence_table(const ConfigurationRecord& c) {
   if (c.steps.empty()) return "<p class=\"sub\">No step ran.</p>";
   std::string o =
-      "<table class=\"sequence\"><thead><tr><th>step</th><th>kind</th><th class=\"num\">audio (s)</th><th class=\"num\">takes</th>"
+      "<table class=\"sequence\"><thead><tr><th>step</th><th>kind</th><th class=\"num\">audio (s)</th><th "
+      "class=\"num\">takes</th>"
       "<th>outcome</th></tr></thead><tbody>";
   for (const auto& s : c.steps) {
     const Outcome outcome = step_outcome(c, s);
-    o += std::string("<tr class=\"outcome-") + record::to_string(outcome) + "\"><td class=\"nowrap\">" + escape_markup(s.id) + "</td><td>" +
-         escape_markup(s.kind) + "</td><td class=\"num\">" + fixed(s.audio_s, 1) + "</td><td class=\"num\">" + std::to_string(s.takes) +
-         "</td><td>" + badge(outcome) + (s.error ? " " + escape_markup(*s.error) : std::string()) + "</td></tr>";
+    o += std::string("<tr class=\"outcome-") + record::to_string(outcome) + "\"><td class=\"nowrap\">" +
+         escape_markup(s.id) + "</td><td>" + escape_markup(s.kind) + "</td><td class=\"num\">" +
+         fixed(s.audio_s, 1) + "</td><td class=\"num\">" + std::to_string(s.takes) + "</td><td>" +
+         badge(outcome) + (s.error ? " " + escape_markup(*s.error) : std::string()) + "</td></tr>";
   }
-  return o + "<tr><td>total</td><td></td><td class=\"num\">" + fixed(c.audio_s(), 1) + "</td><td></td><td></td></tr></tbody></table>";
+  return o + "<tr><td>total</td><td></td><td class=\"num\">" + fixed(c.audio_s(), 1) +
+         "</td><td></td><td></td></tr></tbody></table>";
 }
 
 std::string levels_table(const RunRecord& run, const ConfigurationRecord& c) {
   const record::LevelResult* level = c.result<record::LevelResult>();
   if (!level) return {};
   const double f = html_plots::settings_for<record::LevelResult>(run, c).tone_frequency_hz;
-  std::string o = "<table class=\"levels\"><thead><tr><th>Level at " + (std::isfinite(f) ? fixed(f, 0) + " Hz" : std::string("the test tone")) + ", " +
-                  fixed(level->stimulus_dbfs, 1) +
-                  " dBFS</th><th class=\"num\">source, open circuit</th><th class=\"num\">expected across the load</th>"
-                  "<th class=\"num\">left</th><th class=\"num\">right</th></tr></thead><tbody><tr><td>level (dBV)</td><td class=\"num\">" +
-                  fixed(level->source_dbv, 2) + "</td><td class=\"num\">" + fixed(level->expected_dbv, 2) + "</td>";
+  std::string o =
+      "<table class=\"levels\"><thead><tr><th>Level at " +
+      (std::isfinite(f) ? fixed(f, 0) + " Hz" : std::string("the test tone")) + ", " +
+      fixed(level->stimulus_dbfs, 1) +
+      " dBFS</th><th class=\"num\">source, open circuit</th><th class=\"num\">expected across the load</th>"
+      "<th class=\"num\">left</th><th class=\"num\">right</th></tr></thead><tbody><tr><td>level "
+      "(dBV)</td><td class=\"num\">" +
+      fixed(level->source_dbv, 2) + "</td><td class=\"num\">" + fixed(level->expected_dbv, 2) + "</td>";
   for (const double v : level->level_dbv) o += "<td class=\"num\">" + fixed(v, 2) + "</td>";
   return o + "</tr></tbody></table>";
 }
 
 std::string checks_table(const ConfigurationRecord& c) {
   std::string o =
-      "<table class=\"checks\"><thead><tr><th>check</th><th>channel / load / level</th><th>value</th><th>unit</th><th>limit</th><th>outcome</th>"
+      "<table class=\"checks\"><thead><tr><th>check</th><th>channel / load / "
+      "level</th><th>value</th><th>unit</th><th>limit</th><th>outcome</th>"
       "<th>explanation</th></tr></thead><tbody>";
   for (const auto& k : c.checks) {
     const plan::CheckSpec* spec = plan::find_check(k.name);
     o += std::string("<tr class=\"outcome-") + record::to_string(k.outcome) + "\"><td class=\"nowrap\"" +
-         (spec ? " title=\"" + escape_markup(spec->definition) + "\"" : std::string()) + ">" + escape_markup(words_of(k)) +
-         "<div class=\"sub\">" + escape_markup(k.name) + "</div></td><td>" + escape_markup(qualifiers(k)) + "</td><td class=\"num\">" +
-         escape_markup(value_text(k.value)) + "</td><td>" + escape_markup(unit_of(k)) + "</td><td class=\"nowrap\">" +
-         escape_markup(limit_text(k.limit)) + "</td><td>" + badge(k.outcome) + "</td><td>" + escape_markup(k.explanation) + "</td></tr>";
+         (spec ? " title=\"" + escape_markup(spec->definition) + "\"" : std::string()) + ">" +
+         escape_markup(words_of(k)) + "<div class=\"sub\">" + escape_markup(k.name) + "</div></td><td>" +
+         escape_markup(qualifiers(k)) + "</td><td class=\"num\">" + escape_markup(value_text(k.value)) +
+         "</td><td>" + escape_markup(unit_of(k)) + "</td><td class=\"nowrap\">" +
+         escape_markup(limit_text(k.limit)) + "</td><td>" + badge(k.outcome) + "</td><td>" +
+         escape_markup(k.explanation) + "</td></tr>";
   }
   return o + "</tbody></table>";
 }
 
 std::string fixture_line(const ConfigurationRecord& c) {
   const record::FixtureRecord& f = c.fixture;
-  std::string s = escape_markup(f.source_port) + " (" + escape_markup(plan::to_string(f.source_connector)) + ") → " +
-                  escape_markup(f.destination_input) + " (" + escape_markup(plan::to_string(f.destination_connector)) + ")";
+  std::string s = escape_markup(f.source_port) + " (" + escape_markup(plan::to_string(f.source_connector)) +
+                  ") → " + escape_markup(f.destination_input) + " (" +
+                  escape_markup(plan::to_string(f.destination_connector)) + ")";
   s += f.balanced ? ", balanced" : ", unbalanced";
   if (std::isfinite(f.expected_level_change_db) && f.expected_level_change_db != 0)
     s += ", expected level change " + fixed(f.expected_level_change_db, 1) + " dB";
@@ -186,14 +201,16 @@ std::string fixture_line(const ConfigurationRecord& c) {
 std::string section(const RunRecord& run, const ConfigurationRecord& c, std::size_t index) {
   const std::string& id = c.fixture.id;
   const std::string a = anchor(index, id);
-  std::string o = std::string("<section class=\"configuration outcome-") + record::to_string(c.outcome) + "\" id=\"" + a + "\" data-fixture=\"" +
-                  escape_markup(id) + "\">";
-  o += "<h2>" + badge(c.outcome) + " " + escape_markup(id) + (c.fixture.name.empty() ? "" : ": " + escape_markup(c.fixture.name)) + "</h2>";
+  std::string o = std::string("<section class=\"configuration outcome-") + record::to_string(c.outcome) +
+                  "\" id=\"" + a + "\" data-fixture=\"" + escape_markup(id) + "\">";
+  o += "<h2>" + badge(c.outcome) + " " + escape_markup(id) +
+       (c.fixture.name.empty() ? "" : ": " + escape_markup(c.fixture.name)) + "</h2>";
   o += fixture_line(c);
   const auto why = reasons(c);
   if (!why.empty()) {
     const bool error = c.outcome == Outcome::kError;
-    o += std::string("<div class=\"why") + (error ? " error" : "") + "\"><b>" + (error ? "Why ERROR" : "Why FAIL") + "</b><ul class=\"reasons\">";
+    o += std::string("<div class=\"why") + (error ? " error" : "") + "\"><b>" +
+         (error ? "Why ERROR" : "Why FAIL") + "</b><ul class=\"reasons\">";
     for (const auto& r : why) o += "<li>" + r + "</li>";
     o += "</ul></div>";
   }
@@ -209,22 +226,27 @@ std::string section(const RunRecord& run, const ConfigurationRecord& c, std::siz
   o += "<h3>Sequence</h3>" + sequence_table(c);
   o += "<h3>Checks</h3>" + checks_table(c);
   if (!c.captures.empty())
-    o += "<p class=\"sub\">" + std::to_string(c.captures.size()) + " captures (float WAV with JSON sidecars) under captures/" + escape_markup(id) + "/</p>";
+    o += "<p class=\"sub\">" + std::to_string(c.captures.size()) +
+         " captures (float WAV with JSON sidecars) under captures/" + escape_markup(id) + "/</p>";
   return o + "</section>";
 }
 
 std::string summary_table(const RunRecord& run) {
-  std::string o = "<table class=\"summary\"><thead><tr><th>cable configuration</th><th>outcome</th><th>failed checks and why</th></tr></thead><tbody>";
+  std::string o =
+      "<table class=\"summary\"><thead><tr><th>cable configuration</th><th>outcome</th><th>failed checks and "
+      "why</th></tr></thead><tbody>";
   for (std::size_t i = 0; i < run.configurations.size(); ++i) {
     const ConfigurationRecord& c = run.configurations[i];
-    o += std::string("<tr class=\"outcome-") + record::to_string(c.outcome) + "\"><td><a href=\"#" + anchor(i, c.fixture.id) + "\">" +
-         escape_markup(c.fixture.id) + "</a>" + (c.fixture.name.empty() ? "" : "<div class=\"sub\">" + escape_markup(c.fixture.name) + "</div>") +
+    o += std::string("<tr class=\"outcome-") + record::to_string(c.outcome) + "\"><td><a href=\"#" +
+         anchor(i, c.fixture.id) + "\">" + escape_markup(c.fixture.id) + "</a>" +
+         (c.fixture.name.empty() ? "" : "<div class=\"sub\">" + escape_markup(c.fixture.name) + "</div>") +
          "</td><td>" + badge(c.outcome) + "</td><td>";
     const auto why = reasons(c);
     if (why.empty()) {
       std::size_t passed = 0, info = 0;
       for (const auto& k : c.checks) (k.outcome == Outcome::kInfo ? info : passed)++;
-      o += "all " + std::to_string(passed) + " checks pass" + (info ? " (" + std::to_string(info) + " recorded without a limit)" : "");
+      o += "all " + std::to_string(passed) + " checks pass" +
+           (info ? " (" + std::to_string(info) + " recorded without a limit)" : "");
     } else {
       o += "<ul class=\"reasons\">";
       for (const auto& r : why) o += "<li>" + r + "</li>";
@@ -241,20 +263,24 @@ std::string sequence_line(const RunRecord& run) {
   for (const auto& s : run.steps) steps += (steps.empty() ? "" : " → ") + escape_markup(s.id);
   double audio_s = 0;
   for (const auto& c : run.configurations) audio_s += c.audio_s();
-  return "<p class=\"meta\">Sequence" + std::string(run.default_steps ? " (the default)" : " (the plan's [[steps]])") + ": " +
+  return "<p class=\"meta\">Sequence" +
+         std::string(run.default_steps ? " (the default)" : " (the plan's [[steps]])") + ": " +
          (steps.empty() ? std::string("none") : steps) + "; " + fixed(audio_s, 1) + " s of audio in all.</p>";
 }
 
 std::string definitions(const RunRecord& run) {
   const plan::MeasurementSettings& s = run.settings;
   std::string o = "<details open><summary>Measurement settings and definitions</summary>";
-  o += "<p class=\"meta\">Sample rate " + fixed(s.sample_rate_hz, 0) + " Hz; sweep " + fixed(s.sweep_f1_hz, 0) + " Hz to " + fixed(s.sweep_f2_hz, 0) +
-       " Hz, " + fixed(s.sweep_duration_s, 1) + " s at " + fixed(s.sweep_level_dbfs, 1) + " dBFS; tone " + fixed(s.tone_frequency_hz, 0) + " Hz at " +
-       fixed(s.test_level_dbfs, 1) + " dBFS; reference load " + escape_markup(s.reference_load) + "; ADC full scale " +
-       fixed(run.adc_fullscale_vrms, 2) + " Vrms.</p>";
+  o += "<p class=\"meta\">Sample rate " + fixed(s.sample_rate_hz, 0) + " Hz; sweep " +
+       fixed(s.sweep_f1_hz, 0) + " Hz to " + fixed(s.sweep_f2_hz, 0) + " Hz, " +
+       fixed(s.sweep_duration_s, 1) + " s at " + fixed(s.sweep_level_dbfs, 1) + " dBFS; tone " +
+       fixed(s.tone_frequency_hz, 0) + " Hz at " + fixed(s.test_level_dbfs, 1) + " dBFS; reference load " +
+       escape_markup(s.reference_load) + "; ADC full scale " + fixed(run.adc_fullscale_vrms, 2) +
+       " Vrms.</p>";
   if (!run.definitions.empty()) {
     o += "<dl class=\"definitions\">";
-    for (const auto& [name, text] : run.definitions) o += "<dt>" + escape_markup(name) + "</dt><dd>" + escape_markup(text) + "</dd>";
+    for (const auto& [name, text] : run.definitions)
+      o += "<dt>" + escape_markup(name) + "</dt><dd>" + escape_markup(text) + "</dd>";
     o += "</dl>";
   }
   return o + "</details>";
@@ -267,36 +293,48 @@ std::string html_report(const RunRecord& run) {
   const auto counts = run.counts();
   std::string o;
   o.reserve(600000);
-  o += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  o += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+       "content=\"width=device-width, initial-scale=1\">";
   o += "<title>" + escape_markup(upper(run.outcome) + ": bench run " + plan_id) + "</title>";
   o += "<style>" + std::string(kCss) + "</style></head><body>";
-  o += "<header><h1>" + badge(run.outcome, true) + " " + escape_markup(plan_id) + (run.plan.name.empty() ? "" : ": " + escape_markup(run.plan.name)) +
-       "</h1>";
-  o += "<p class=\"meta\">" + std::to_string(run.configurations.size()) + " cable configurations: " + std::to_string(counts[0]) + " pass, " +
-       std::to_string(counts[1]) + " fail, " + std::to_string(counts[2]) + " error.</p>";
-  std::string meta = "Created " + run.created_utc + " by bench " + run.bench_version + ", backend " + run.backend + ", seed " + std::to_string(run.seed);
+  o += "<header><h1>" + badge(run.outcome, true) + " " + escape_markup(plan_id) +
+       (run.plan.name.empty() ? "" : ": " + escape_markup(run.plan.name)) + "</h1>";
+  o += "<p class=\"meta\">" + std::to_string(run.configurations.size()) +
+       " cable configurations: " + std::to_string(counts[0]) + " pass, " + std::to_string(counts[1]) +
+       " fail, " + std::to_string(counts[2]) + " error.</p>";
+  std::string meta = "Created " + run.created_utc + " by bench " + run.bench_version + ", backend " +
+                     run.backend + ", seed " + std::to_string(run.seed);
   std::string gear;
-  for (const auto& [role, p] : {std::pair<const char*, const record::ProfileRef*>{"interface", &run.interface}, {"amp", &run.amp}, {"adc", &run.adc},
-                                {"limits", &run.limits}})
-    if (!p->id.empty() || !p->name.empty()) gear += std::string(gear.empty() ? "" : ", ") + role + " " + (p->name.empty() ? p->id : p->name);
+  for (const auto& [role, p] :
+       {std::pair<const char*, const record::ProfileRef*>{"interface", &run.interface},
+        {"amp", &run.amp},
+        {"adc", &run.adc},
+        {"limits", &run.limits}})
+    if (!p->id.empty() || !p->name.empty())
+      gear += std::string(gear.empty() ? "" : ", ") + role + " " + (p->name.empty() ? p->id : p->name);
   if (!gear.empty()) meta += ". " + gear;
   o += "<p class=\"meta\">" + escape_markup(meta) + ".</p>";
   o += sequence_line(run);
   if (run.aborted)
-    o += "<p class=\"notice\"><b>The run stopped early:</b> " + escape_markup(*run.aborted) + ". Only the configurations measured so far are reported.</p>";
+    o += "<p class=\"notice\"><b>The run stopped early:</b> " + escape_markup(*run.aborted) +
+         ". Only the configurations measured so far are reported.</p>";
   if (run.reanalysis_of)
-    o += "<p class=\"meta\">Re-analysis of " + escape_markup(run.reanalysis_of->run_dir) + ": " + std::to_string(run.reanalysis_of->identical_checks) +
-         " of " + std::to_string(run.reanalysis_of->checks) + " checks identical.</p>";
-  o += "<p class=\"meta\">PASS: within limits. FAIL: the device or cable is out of limits. ERROR: the bench could not measure (not the "
+    o += "<p class=\"meta\">Re-analysis of " + escape_markup(run.reanalysis_of->run_dir) + ": " +
+         std::to_string(run.reanalysis_of->identical_checks) + " of " +
+         std::to_string(run.reanalysis_of->checks) + " checks identical.</p>";
+  o += "<p class=\"meta\">PASS: within limits. FAIL: the device or cable is out of limits. ERROR: the bench "
+       "could not measure (not the "
        "device's fault).</p></header>";
   o += "<h2>Summary</h2>" + summary_table(run);
   for (std::size_t i = 0; i < run.configurations.size(); ++i) o += section(run, run.configurations[i], i);
-  o += "<footer>" + definitions(run) + "<p class=\"sub\">Derived from report.json (" + std::string(kReportSchema) +
-       "); rebuild with <code>bench report RUN_DIR</code>.</p></footer>";
+  o += "<footer>" + definitions(run) + "<p class=\"sub\">Derived from report.json (" +
+       std::string(kReportSchema) + "); rebuild with <code>bench report RUN_DIR</code>.</p></footer>";
   o += "</body></html>\n";
   return o;
 }
 
-void write_html(const std::filesystem::path& dir, const RunRecord& run) { write_text_atomic(dir / "index.html", html_report(run)); }
+void write_html(const std::filesystem::path& dir, const RunRecord& run) {
+  write_text_atomic(dir / "index.html", html_report(run));
+}
 
 }  // namespace bench::report

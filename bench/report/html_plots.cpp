@@ -28,12 +28,14 @@ svg::Axis frequency_axis() {
 double level_at_1k(const std::vector<double>& f, const std::vector<double>& m) {
   double best = 1e300, v = std::nan("");
   for (std::size_t i = 0; i < f.size() && i < m.size(); ++i)
-    if (f[i] > 0 && std::isfinite(m[i]) && std::abs(std::log(f[i] / 1000)) < best) best = std::abs(std::log(f[i] / 1000)), v = m[i];
+    if (f[i] > 0 && std::isfinite(m[i]) && std::abs(std::log(f[i] / 1000)) < best)
+      best = std::abs(std::log(f[i] / 1000)), v = m[i];
   return v;
 }
 
 std::string sweep_name(const record::SweepChannel& sweep, std::size_t side) {
-  const std::string driven = kChannelNames[side], arrived = kChannelNames[static_cast<std::size_t>(sweep.arrived_on)];
+  const std::string driven = kChannelNames[side],
+                    arrived = kChannelNames[static_cast<std::size_t>(sweep.arrived_on)];
   return arrived == driven ? driven : driven + " (arrives on " + arrived + ")";
 }
 
@@ -44,10 +46,12 @@ std::string figure(const svg::Plot& p, const std::string& caption) {
 }
 
 double max_limit(const record::ConfigurationRecord& c, std::string_view check_name) {
-  const std::string_view name = plan::check(check_name).name;  // a name outside the catalogue is a defect here
+  const std::string_view name =
+      plan::check(check_name).name;  // a name outside the catalogue is a defect here
   double best = std::nan("");
   for (const auto& k : c.checks)
-    if (k.name == name && k.limit.max && std::isfinite(*k.limit.max) && !(*k.limit.max <= best)) best = *k.limit.max;
+    if (k.name == name && k.limit.max && std::isfinite(*k.limit.max) && !(*k.limit.max <= best))
+      best = *k.limit.max;
   return best;
 }
 
@@ -71,14 +75,20 @@ std::string frequency_response(const record::ConfigurationRecord& c, const std::
     if (std::isfinite(mask)) {
       const double at_1k = level_at_1k(line.x, line.y);
       if (std::isfinite(at_1k))
-        p.bands.push_back({std::string(kChannelNames[s]) + " limit: ±" + fixed(mask, 2) + " dB re 1 kHz", {20, 20000}, {at_1k - mask, at_1k - mask},
-                           {at_1k + mask, at_1k + mask}, kSideColor[s]});
+        p.bands.push_back({std::string(kChannelNames[s]) + " limit: ±" + fixed(mask, 2) + " dB re 1 kHz",
+                           {20, 20000},
+                           {at_1k - mask, at_1k - mask},
+                           {at_1k + mask, at_1k + mask},
+                           kSideColor[s]});
     }
     p.series.push_back(std::move(line));
   }
-  return figure(p, std::isfinite(mask) ? "Gain capture/stimulus per driven channel; the band is the limit of frequency_response_deviation_db around "
-                                         "the level at 1 kHz."
-                                       : "Gain capture/stimulus per driven channel (no frequency-response limit in the limit set).");
+  return figure(
+      p, std::isfinite(mask)
+             ? "Gain capture/stimulus per driven channel; the band is the limit of "
+               "frequency_response_deviation_db around "
+               "the level at 1 kHz."
+             : "Gain capture/stimulus per driven channel (no frequency-response limit in the limit set).");
 }
 
 std::string harmonics(const record::ConfigurationRecord& c, const std::string& id) {
@@ -102,7 +112,9 @@ std::string harmonics(const record::ConfigurationRecord& c, const std::string& i
       p.series.push_back(std::move(line));
     }
   }
-  return figure(p, "|H_n(n f)| / |H_1(f)| from the synchronized sweep, on the excitation-frequency axis; right channel dashed.");
+  return figure(p,
+                "|H_n(n f)| / |H_1(f)| from the synchronized sweep, on the excitation-frequency axis; right "
+                "channel dashed.");
 }
 
 std::string thd_n(const record::RunRecord& run, const record::ConfigurationRecord& c, const std::string& id) {
@@ -143,11 +155,14 @@ std::string thd_n(const record::RunRecord& run, const record::ConfigurationRecor
   }
   const double percent = settings_for<record::MaxOutputResult>(run, c).max_output_thd_n_percent;
   if (max_output && percent > 0)
-    p.lines.push_back({"max-output threshold " + fixed(percent, percent < 1 ? 2 : 1) + " %", 20 * std::log10(percent / 100), "#6b7280"});
+    p.lines.push_back({"max-output threshold " + fixed(percent, percent < 1 ? 2 : 1) + " %",
+                       20 * std::log10(percent / 100), "#6b7280"});
   const double limit = max_limit(c, "thd_n_db");
   if (std::isfinite(limit)) p.lines.push_back({"thd_n_db limit", limit, "#b91c1c"});
-  return figure(p, "THD+N (AES17, 20 Hz to 20 kHz) at each step of the maximum-output search and at the plan's THD levels (tone at the test "
-                   "frequency).");
+  return figure(p,
+                "THD+N (AES17, 20 Hz to 20 kHz) at each step of the maximum-output search and at the plan's "
+                "THD levels (tone at the test "
+                "frequency).");
 }
 
 std::string hum(const record::ConfigurationRecord& c, const std::string& id) {
@@ -169,7 +184,8 @@ std::string hum(const record::ConfigurationRecord& c, const std::string& id) {
       if (std::isfinite(f)) top_hz = std::max(top_hz, f);
     p.series.push_back(std::move(stems));
   }
-  p.title = "Hum lines with silence at the interface" + (std::isfinite(mains) ? " (mains " + fixed(mains, 0) + " Hz)" : std::string());
+  p.title = "Hum lines with silence at the interface" +
+            (std::isfinite(mains) ? " (mains " + fixed(mains, 0) + " Hz)" : std::string());
   p.x.label = "frequency (Hz)";
   p.x.min = 0;
   // Half a line spacing of room after the last line, so its stem does not sit on the frame.
@@ -211,14 +227,17 @@ std::string crosstalk(const record::ConfigurationRecord& c, const std::string& i
   }
   const double limit = max_limit(c, "crosstalk_db");
   if (std::isfinite(limit)) p.lines.push_back({"crosstalk_db limit", limit, "#b91c1c"});
-  return figure(p, "20 log10(V undriven / V driven). The swept curve is noise-limited where the sweep is weak; the check uses the steady tones.");
+  return figure(p,
+                "20 log10(V undriven / V driven). The swept curve is noise-limited where the sweep is weak; "
+                "the check uses the steady tones.");
 }
 
 std::string impedance(const record::ConfigurationRecord& c, const std::string& id) {
   const record::ImpedanceResult* z = c.result<record::ImpedanceResult>();
   if (!z) return {};
   svg::Plot p;
-  p.id = "plot-" + id + "-impedance", p.css_class = "plot-impedance", p.title = "Output impedance of the amplifier";
+  p.id = "plot-" + id + "-impedance", p.css_class = "plot-impedance",
+  p.title = "Output impedance of the amplifier";
   p.x = frequency_axis();
   p.y.label = "|Z_out| (ohm)";
   p.y.min = 0;
@@ -235,11 +254,14 @@ std::string impedance(const record::ConfigurationRecord& c, const std::string& i
   }
   const double limit = max_limit(c, "output_impedance_ohm");
   if (std::isfinite(limit)) p.lines.push_back({"output_impedance_ohm limit", limit, "#b91c1c"});
-  std::string o = figure(p, "|Z_out| solved per frequency from sweeps into the plan's impedance loads (each in parallel with the reference ADC's "
-                            "input); right channel dashed.");
+  std::string o = figure(p,
+                         "|Z_out| solved per frequency from sweeps into the plan's impedance loads (each in "
+                         "parallel with the reference ADC's "
+                         "input); right channel dashed.");
 
   svg::Plot h;
-  h.id = "plot-" + id + "-loading", h.css_class = "plot-loading", h.title = "Headphone response change from the output impedance";
+  h.id = "plot-" + id + "-loading", h.css_class = "plot-loading",
+  h.title = "Headphone response change from the output impedance";
   h.x = frequency_axis();
   h.y.label = "change re 1 kHz (dB)";
   h.y.min_span = 1;
@@ -263,10 +285,13 @@ std::string impedance(const record::ConfigurationRecord& c, const std::string& i
     h.series.push_back(std::move(measured));
   }
   const double deviation = max_limit(c, "loading_deviation_db");
-  o += figure(h, "Left channel: H = Z_hp/(Z_hp + Z_out) re 1 kHz from the solved Z_out and each headphone's curve (solid), and the response "
-                 "measured into it re the open-circuit voltage (dashed)." +
-                     (std::isfinite(deviation) ? " The loading_deviation_db limit is " + fixed(deviation, 2) + " dB peak to peak from 20 Hz to 20 kHz."
-                                               : std::string()));
+  o += figure(h,
+              "Left channel: H = Z_hp/(Z_hp + Z_out) re 1 kHz from the solved Z_out and each headphone's "
+              "curve (solid), and the response "
+              "measured into it re the open-circuit voltage (dashed)." +
+                  (std::isfinite(deviation) ? " The loading_deviation_db limit is " + fixed(deviation, 2) +
+                                                  " dB peak to peak from 20 Hz to 20 kHz."
+                                            : std::string()));
   return o;
 }
 

@@ -18,7 +18,8 @@ namespace bench::report::html_plots {
 /// The settings of the step that produced the configuration's result of kind R: the planned step of that
 /// id, else the run's settings.
 template <class R>
-[[nodiscard]] const plan::MeasurementSettings& settings_for(const record::RunRecord& run, const record::ConfigurationRecord& c) {
+[[nodiscard]] const plan::MeasurementSettings& settings_for(const record::RunRecord& run,
+                                                            const record::ConfigurationRecord& c) {
   for (const auto& s : c.steps)
     if (s.get<R>())
       for (const auto& planned : run.steps)
@@ -30,10 +31,12 @@ template <class R>
 /// (plot-hum) and crosstalk (plot-crosstalk); `id` is the configuration's anchor.
 [[nodiscard]] std::string frequency_response(const record::ConfigurationRecord& c, const std::string& id);
 [[nodiscard]] std::string harmonics(const record::ConfigurationRecord& c, const std::string& id);
-[[nodiscard]] std::string thd_n(const record::RunRecord& run, const record::ConfigurationRecord& c, const std::string& id);
+[[nodiscard]] std::string thd_n(const record::RunRecord& run, const record::ConfigurationRecord& c,
+                                const std::string& id);
 [[nodiscard]] std::string hum(const record::ConfigurationRecord& c, const std::string& id);
 [[nodiscard]] std::string crosstalk(const record::ConfigurationRecord& c, const std::string& id);
-/// |Z_out| (plot-impedance) and the headphones' response change (plot-loading); "" without an impedance result.
+/// |Z_out| (plot-impedance) and the headphones' response change (plot-loading); "" without an impedance
+/// result.
 [[nodiscard]] std::string impedance(const record::ConfigurationRecord& c, const std::string& id);
 
 }  // namespace bench::report::html_plots

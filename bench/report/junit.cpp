@@ -28,7 +28,8 @@ struct Suite {
 };
 
 std::string counts(std::size_t tests, std::size_t failures, std::size_t errors) {
-  return " tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\"";
+  return " tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
+         std::to_string(errors) + "\"";
 }
 
 // The value and limit of a check in one line, for the failure's body and the log of CI tools.
@@ -39,7 +40,8 @@ std::string details(const record::Check& k) {
   std::string s = "value " + value_text(k.value, 4);
   if (!unit.empty() && number) s += " " + unit;
   s += "; limit " + limit_text(k.limit);
-  if (!unit.empty() && !k.limit.empty() && std::holds_alternative<std::monostate>(k.limit.expected)) s += " " + unit;
+  if (!unit.empty() && !k.limit.empty() && std::holds_alternative<std::monostate>(k.limit.expected))
+    s += " " + unit;
   return s;
 }
 
@@ -55,9 +57,12 @@ std::vector<Suite> suites(const record::RunRecord& run) {
       const int n = ++seen[name];
       return n == 1 ? name : name + " #" + std::to_string(n);
     };
-    for (const auto& e : c.errors) s.cases.push_back({unique("bench error"), classname, Case::kError, e, "measurement", "", ""});
+    for (const auto& e : c.errors)
+      s.cases.push_back({unique("bench error"), classname, Case::kError, e, "measurement", "", ""});
     for (const auto& step : c.steps)
-      if (step.error) s.cases.push_back({unique("step " + step.id), classname, Case::kError, *step.error, "measurement", "", ""});
+      if (step.error)
+        s.cases.push_back(
+            {unique("step " + step.id), classname, Case::kError, *step.error, "measurement", "", ""});
     for (const auto& k : c.checks) {
       const std::string where = qualifiers(k);
       Case t;
@@ -91,14 +96,16 @@ std::string junit_xml(const record::RunRecord& run) {
   const std::string plan_id = run.plan.id.empty() ? "plan" : run.plan.id;
   const auto all = suites(run);
   std::size_t tests = 0, failures = 0, errors = 0;
-  for (const auto& s : all) tests += s.cases.size(), failures += s.count(Case::kFailure), errors += s.count(Case::kError);
+  for (const auto& s : all)
+    tests += s.cases.size(), failures += s.count(Case::kFailure), errors += s.count(Case::kError);
   std::string o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   o += "<testsuites name=\"" + escape_markup(plan_id) + "\"" + counts(tests, failures, errors) + ">\n";
   for (const auto& s : all) {
-    o += "  <testsuite name=\"" + escape_markup(s.name) + "\"" + counts(s.cases.size(), s.count(Case::kFailure), s.count(Case::kError)) +
-         " skipped=\"0\">\n";
+    o += "  <testsuite name=\"" + escape_markup(s.name) + "\"" +
+         counts(s.cases.size(), s.count(Case::kFailure), s.count(Case::kError)) + " skipped=\"0\">\n";
     for (const auto& t : s.cases) {
-      o += "    <testcase name=\"" + escape_markup(t.name) + "\" classname=\"" + escape_markup(t.classname) + "\"";
+      o += "    <testcase name=\"" + escape_markup(t.name) + "\" classname=\"" + escape_markup(t.classname) +
+           "\"";
       if (t.kind == Case::kPass && t.system_out.empty()) {
         o += "/>\n";
         continue;
@@ -106,8 +113,8 @@ std::string junit_xml(const record::RunRecord& run) {
       o += ">";
       if (t.kind != Case::kPass) {
         const char* tag = t.kind == Case::kFailure ? "failure" : "error";
-        o += std::string("<") + tag + " message=\"" + escape_markup(t.message) + "\" type=\"" + escape_markup(t.type) + "\">" +
-             escape_markup(t.details) + "</" + tag + ">";
+        o += std::string("<") + tag + " message=\"" + escape_markup(t.message) + "\" type=\"" +
+             escape_markup(t.type) + "\">" + escape_markup(t.details) + "</" + tag + ">";
       }
       if (!t.system_out.empty()) o += "<system-out>" + escape_markup(t.system_out) + "</system-out>";
       o += "</testcase>\n";
@@ -118,6 +125,8 @@ std::string junit_xml(const record::RunRecord& run) {
   return o;
 }
 
-void write_junit(const std::filesystem::path& dir, const record::RunRecord& run) { write_text_atomic(dir / "junit.xml", junit_xml(run)); }
+void write_junit(const std::filesystem::path& dir, const record::RunRecord& run) {
+  write_text_atomic(dir / "junit.xml", junit_xml(run));
+}
 
 }  // namespace bench::report

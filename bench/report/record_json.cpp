@@ -23,7 +23,9 @@ using detail::number_from;
 constexpr const char* kFirstLayout = "bench.report/1";
 constexpr const char* kRestore = "restore it from the run or run the plan again";
 
-json profile_json(const record::ProfileRef& p) { return {{"id", p.id}, {"name", p.name}, {"file", p.file}}; }
+json profile_json(const record::ProfileRef& p) {
+  return {{"id", p.id}, {"name", p.name}, {"file", p.file}};
+}
 
 record::ProfileRef profile_from(const json& j) {
   return {j.at("id").get<std::string>(), j.at("name").get<std::string>(), j.at("file").get<std::string>()};
@@ -32,7 +34,11 @@ record::ProfileRef profile_from(const json& j) {
 json load_refs_json(const std::vector<record::LoadRef>& loads) {
   json a = json::array();
   for (const auto& l : loads)
-    a.push_back({{"id", l.id}, {"name", l.name}, {"file", l.file}, {"kind", plan::to_string(l.kind)}, {"nominal_ohm", number(l.nominal_ohm)},
+    a.push_back({{"id", l.id},
+                 {"name", l.name},
+                 {"file", l.file},
+                 {"kind", plan::to_string(l.kind)},
+                 {"nominal_ohm", number(l.nominal_ohm)},
                  {"tolerance_percent", number(l.tolerance_percent)}});
   return a;
 }
@@ -40,8 +46,9 @@ json load_refs_json(const std::vector<record::LoadRef>& loads) {
 std::vector<record::LoadRef> load_refs_from(const json& a) {
   std::vector<record::LoadRef> loads;
   for (const auto& l : a)
-    loads.push_back({l.at("id").get<std::string>(), l.at("name").get<std::string>(), l.at("file").get<std::string>(),
-                     detail::load_kind_from(l.at("kind")), detail::optional_from(l.at("nominal_ohm")), number_from(l.at("tolerance_percent"))});
+    loads.push_back({l.at("id").get<std::string>(), l.at("name").get<std::string>(),
+                     l.at("file").get<std::string>(), detail::load_kind_from(l.at("kind")),
+                     detail::optional_from(l.at("nominal_ohm")), number_from(l.at("tolerance_percent"))});
   return loads;
 }
 
@@ -53,15 +60,18 @@ std::string schema_of(const json& doc) {
 }
 
 [[noreturn]] void refuse_first_layout(const std::string& source) {
-  throw InputError(source + ": a bench.report/1 record (written by bench 0.1): convert it with `bench reanalyze RUN_DIR`, which measures its "
-                            "captures again into a bench.report/2 record");
+  throw InputError(source +
+                   ": a bench.report/1 record (written by bench 0.1): convert it with `bench reanalyze "
+                   "RUN_DIR`, which measures its "
+                   "captures again into a bench.report/2 record");
 }
 
 // report.json of `run_dir` as JSON: missing, unreadable and malformed files are one line each.
 json load_document(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
-    throw InputError(path.string() + ": no such file: give the run directory of a `bench run` (it holds report.json)");
+    throw InputError(path.string() +
+                     ": no such file: give the run directory of a `bench run` (it holds report.json)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string() + ": cannot read: check its permissions");
   try {
@@ -116,11 +126,16 @@ json to_json(const record::RunRecord& r) {
               {"steps", steps},
               {"definitions", definitions},
               {"outcome", record::to_string(r.outcome)},
-              {"summary", {{"configurations", r.configurations.size()}, {"pass", counts[0]}, {"fail", counts[1]}, {"error", counts[2]}}},
+              {"summary",
+               {{"configurations", r.configurations.size()},
+                {"pass", counts[0]},
+                {"fail", counts[1]},
+                {"error", counts[2]}}},
               {"configurations", configurations}};
   if (r.aborted) doc["aborted"] = *r.aborted;
   if (r.reanalysis_of)
-    doc["reanalysis_of"] = {{"run_dir", r.reanalysis_of->run_dir}, {"checks", r.reanalysis_of->checks},
+    doc["reanalysis_of"] = {{"run_dir", r.reanalysis_of->run_dir},
+                            {"checks", r.reanalysis_of->checks},
                             {"identical_checks", r.reanalysis_of->identical_checks}};
   return doc;
 }
@@ -130,7 +145,8 @@ record::RunRecord record_from_json(const json& doc, const std::string& source) {
   if (schema == kFirstLayout) refuse_first_layout(source);
   if (schema.rfind("bench.report/", 0) != 0)
     throw InputError(source + ": not a bench report (\"schema\": \"" + kReportSchema + "\" expected" +
-                     (schema.empty() ? std::string() : ", found \"" + schema + "\"") + "): give the run directory of a `bench run`");
+                     (schema.empty() ? std::string() : ", found \"" + schema + "\"") +
+                     "): give the run directory of a `bench run`");
   if (schema != kReportSchema)
     throw InputError(source + ": a " + schema + " record, which bench " + kVersion + " (" + kReportSchema +
                      ") does not read: use the bench that wrote it");
@@ -143,8 +159,9 @@ record::RunRecord record_from_json(const json& doc, const std::string& source) {
   }
   // The schema cannot bound a uint64 (valijson compares integers as int64): a sign is refused here.
   if (!doc.at("seed").is_number_unsigned())
-    throw InputError(source + ": /seed: a whole number from 0 to 18446744073709551615 expected (the value is " + doc.at("seed").dump() +
-                     ") (" + kReportSchema + " schema): " + kRestore);
+    throw InputError(source +
+                     ": /seed: a whole number from 0 to 18446744073709551615 expected (the value is " +
+                     doc.at("seed").dump() + ") (" + kReportSchema + " schema): " + kRestore);
   try {
     record::RunRecord r;
     r.bench_version = doc.at("bench_version").get<std::string>();
@@ -163,19 +180,22 @@ record::RunRecord record_from_json(const json& doc, const std::string& source) {
     r.adc_fullscale_vrms = number_from(doc.at("settings").at("adc_fullscale_vrms"));
     r.default_steps = doc.at("default_steps").get<bool>();
     for (const auto& s : doc.at("steps")) r.steps.push_back(detail::planned_step_from(s, r.settings));
-    for (const auto& d : doc.at("definitions")) r.definitions.emplace_back(d.at("name").get<std::string>(), d.at("text").get<std::string>());
+    for (const auto& d : doc.at("definitions"))
+      r.definitions.emplace_back(d.at("name").get<std::string>(), d.at("text").get<std::string>());
     for (const auto& c : doc.at("configurations")) r.configurations.push_back(detail::configuration_from(c));
     r.outcome = record::outcome_from(doc.at("outcome").get<std::string>()).value_or(record::Outcome::kError);
     if (doc.contains("aborted")) r.aborted = doc.at("aborted").get<std::string>();
     if (doc.contains("reanalysis_of")) {
       const json& a = doc.at("reanalysis_of");
-      r.reanalysis_of = record::ReanalysisOf{a.at("run_dir").get<std::string>(), a.at("checks").get<std::size_t>(),
-                                             a.at("identical_checks").get<std::size_t>()};
+      r.reanalysis_of =
+          record::ReanalysisOf{a.at("run_dir").get<std::string>(), a.at("checks").get<std::size_t>(),
+                               a.at("identical_checks").get<std::size_t>()};
     }
     return r;
   } catch (const std::exception& e) {
     // The schema accepted what the reader cannot read: the two disagree (a defect), said in one line.
-    throw InputError(source + ": the " + kReportSchema + " schema accepts it but it cannot be read (" + one_line(e.what()) + "): " + kRestore);
+    throw InputError(source + ": the " + kReportSchema + " schema accepts it but it cannot be read (" +
+                     one_line(e.what()) + "): " + kRestore);
   }
 }
 
@@ -214,9 +234,11 @@ PriorRun read_prior_run(const std::filesystem::path& run_dir) {
     if (plan == doc.end() || !plan->is_object() || !plan->contains("file") || !plan->at("file").is_string())
       throw missing("key 'plan.file' is missing or not a string");
     prior.plan_file = plan->at("file").get<std::string>();
-    if (const auto seed = doc.find("seed"); seed != doc.end() && seed->is_number_unsigned()) prior.seed = seed->get<std::uint64_t>();
+    if (const auto seed = doc.find("seed"); seed != doc.end() && seed->is_number_unsigned())
+      prior.seed = seed->get<std::uint64_t>();
     const auto configurations = doc.find("configurations");
-    if (configurations == doc.end() || !configurations->is_array()) throw missing("key 'configurations' is missing or not an array");
+    if (configurations == doc.end() || !configurations->is_array())
+      throw missing("key 'configurations' is missing or not an array");
     for (std::size_t i = 0; i < configurations->size(); ++i) {
       const json& c = (*configurations)[i];
       const std::string at = "configurations[" + std::to_string(i) + "]";
@@ -227,7 +249,8 @@ PriorRun read_prior_run(const std::filesystem::path& run_dir) {
         prior.fixture_ids.push_back(fixture->get<std::string>());
       else
         throw missing("key '" + at + ".fixture.id' is missing or not a string");
-      if (!c.contains("checks") || !c.at("checks").is_array()) throw missing("key '" + at + ".checks' is missing or not an array");
+      if (!c.contains("checks") || !c.at("checks").is_array())
+        throw missing("key '" + at + ".checks' is missing or not an array");
       std::vector<record::Check> checks;
       for (const auto& k : c.at("checks")) checks.push_back(detail::check_from(k));
       prior.checks.push_back(std::move(checks));
@@ -239,10 +262,12 @@ PriorRun read_prior_run(const std::filesystem::path& run_dir) {
 }
 
 bool same_check(const record::Check& a, const record::Check& b) {
-  return a.name == b.name && same_variant(a.value, b.value) && a.unit == b.unit && same_optional(a.limit.min, b.limit.min) &&
-         same_optional(a.limit.max, b.limit.max) && same_optional(a.limit.tolerance, b.limit.tolerance) &&
-         same_variant(a.limit.expected, b.limit.expected) && a.outcome == b.outcome && a.explanation == b.explanation &&
-         a.channel == b.channel && a.load == b.load && same_optional(a.level_dbfs, b.level_dbfs);
+  return a.name == b.name && same_variant(a.value, b.value) && a.unit == b.unit &&
+         same_optional(a.limit.min, b.limit.min) && same_optional(a.limit.max, b.limit.max) &&
+         same_optional(a.limit.tolerance, b.limit.tolerance) &&
+         same_variant(a.limit.expected, b.limit.expected) && a.outcome == b.outcome &&
+         a.explanation == b.explanation && a.channel == b.channel && a.load == b.load &&
+         same_optional(a.level_dbfs, b.level_dbfs);
 }
 
 }  // namespace bench::report

@@ -9,10 +9,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/record/record.hpp"
 
@@ -46,12 +45,12 @@ void write_record(const std::filesystem::path& run_dir, const record::RunRecord&
 
 /// What `bench reanalyze` needs of an earlier run, of either layout.
 struct PriorRun {
-  std::string schema;                             ///< "bench.report/1" or "bench.report/2"
-  std::string plan_file;                          ///< plan.file as the run wrote it
+  std::string schema;     ///< "bench.report/1" or "bench.report/2"
+  std::string plan_file;  ///< plan.file as the run wrote it
   std::uint64_t seed = 0;
-  std::vector<std::string> fixture_ids;           ///< the configurations measured, in order
-  std::vector<std::string> step_ids;              ///< the sequence's step ids; empty for bench.report/1
-  std::vector<std::vector<record::Check>> checks; ///< per configuration, in order (step "" for /1)
+  std::vector<std::string> fixture_ids;            ///< the configurations measured, in order
+  std::vector<std::string> step_ids;               ///< the sequence's step ids; empty for bench.report/1
+  std::vector<std::vector<record::Check>> checks;  ///< per configuration, in order (step "" for /1)
 };
 
 /// Reads `run_dir`/report.json of a bench.report/2 run (validated, as read_record) or a bench.report/1 run

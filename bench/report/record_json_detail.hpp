@@ -6,12 +6,11 @@
 // which record_from_json turns into an InputError.
 
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/plan/model.hpp"
 #include "bench/record/record.hpp"
@@ -21,9 +20,13 @@ namespace bench::report::detail {
 using nlohmann::json;
 
 /// A number, or null when it is NaN or infinite (JSON has neither).
-inline json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+inline json number(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
+}
 /// Null for none, as number() otherwise.
-inline json number(const std::optional<double>& v) { return v ? number(*v) : json(nullptr); }
+inline json number(const std::optional<double>& v) {
+  return v ? number(*v) : json(nullptr);
+}
 /// Every element as number().
 inline json numbers(const std::vector<double>& v) {
   json a = json::array();
@@ -31,7 +34,9 @@ inline json numbers(const std::vector<double>& v) {
   return a;
 }
 /// A number as written by number(): null reads as NaN.
-inline double number_from(const json& j) { return j.is_null() ? record::kNaN : j.get<double>(); }
+inline double number_from(const json& j) {
+  return j.is_null() ? record::kNaN : j.get<double>();
+}
 /// Null reads as none.
 inline std::optional<double> optional_from(const json& j) {
   return j.is_null() ? std::nullopt : std::optional<double>(j.get<double>());
@@ -44,9 +49,13 @@ inline std::vector<double> numbers_from(const json& j) {
   return v;
 }
 /// "left" for 0, "right" for 1 (record::kChannelNames).
-inline json channel_json(int index) { return record::kChannelNames.at(static_cast<std::size_t>(index)); }
+inline json channel_json(int index) {
+  return record::kChannelNames.at(static_cast<std::size_t>(index));
+}
 /// 0 for "left", 1 for "right".
-inline int channel_from(const json& j) { return j.get<std::string>() == record::kChannelNames[1] ? 1 : 0; }
+inline int channel_from(const json& j) {
+  return j.get<std::string>() == record::kChannelNames[1] ? 1 : 0;
+}
 /// plan::to_string spellings, read back.
 [[nodiscard]] plan::Load::Kind load_kind_from(const json& j);
 [[nodiscard]] plan::Connector connector_from(const json& j);
@@ -59,18 +68,21 @@ inline int channel_from(const json& j) { return j.get<std::string>() == record::
 
 // configuration_json.cpp
 /// Settings by the catalogue's names (plan::settings()): all of them, or those `only` names.
-[[nodiscard]] json settings_json(const plan::MeasurementSettings& s, const std::vector<std::string_view>* only);
+[[nodiscard]] json settings_json(const plan::MeasurementSettings& s,
+                                 const std::vector<std::string_view>* only);
 /// Overwrites the settings `j` holds; the others keep their value in `s`.
 void settings_from(const json& j, plan::MeasurementSettings& s);
 /// A step of the sequence with the settings its kind reads (plan::step_kind(kind).settings).
 [[nodiscard]] json planned_step_json(const record::PlannedStep& step);
 /// A planned step: the settings its kind does not read are the run's (`run_settings`).
-[[nodiscard]] record::PlannedStep planned_step_from(const json& j, const plan::MeasurementSettings& run_settings);
+[[nodiscard]] record::PlannedStep planned_step_from(const json& j,
+                                                    const plan::MeasurementSettings& run_settings);
 /// A check: name, step, value, unit, limit, outcome, explanation and, where given, channel, load, level_dbfs.
 [[nodiscard]] json check_json(const record::Check& check);
 /// A check of /2 (with `step`) or /1 (without it, and a null `limit` for none).
 [[nodiscard]] record::Check check_from(const json& j);
-/// A configuration: fixture, outcome, errors, checks, steps (with their results), captures, retried takes, relays.
+/// A configuration: fixture, outcome, errors, checks, steps (with their results), captures, retried takes,
+/// relays.
 [[nodiscard]] json configuration_json(const record::ConfigurationRecord& configuration);
 [[nodiscard]] record::ConfigurationRecord configuration_from(const json& j);
 

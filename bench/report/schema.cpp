@@ -3,7 +3,6 @@
 #include <memory>
 #include <stdexcept>
 #include <string_view>
-
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
@@ -19,7 +18,8 @@ const valijson::Schema& report_schema() {
     try {
       doc = nlohmann::json::parse(schema_text());
     } catch (const nlohmann::json::exception& e) {
-      throw std::logic_error(std::string("the embedded bench.report.schema.json is not valid JSON: ") + e.what());
+      throw std::logic_error(std::string("the embedded bench.report.schema.json is not valid JSON: ") +
+                             e.what());
     }
     auto parsed = std::make_unique<valijson::Schema>();
     try {
@@ -27,23 +27,28 @@ const valijson::Schema& report_schema() {
       valijson::adapters::NlohmannJsonAdapter adapter(doc);
       parser.populateSchema(adapter, *parsed);
     } catch (const std::exception& e) {
-      throw std::logic_error(std::string("the embedded bench.report.schema.json is not a schema valijson reads: ") + e.what());
+      throw std::logic_error(
+          std::string("the embedded bench.report.schema.json is not a schema valijson reads: ") + e.what());
     }
     return std::unique_ptr<const valijson::Schema>(std::move(parsed));
   }();
   return *schema;
 }
 
-// valijson names a place as "<root>", "[configurations]", "[0]", ...; a JSON pointer (RFC 6901) says the same.
+// valijson names a place as "<root>", "[configurations]", "[0]", ...; a JSON pointer (RFC 6901) says the
+// same.
 std::string pointer_of(const std::vector<std::string>& context) {
   std::string p;
   for (const auto& part : context) {
     if (part.size() < 2 || part.front() != '[' || part.back() != ']') continue;  // "<root>"
     p += '/';
     for (const char c : std::string_view(part).substr(1, part.size() - 2)) {
-      if (c == '~') p += "~0";
-      else if (c == '/') p += "~1";
-      else p += c;
+      if (c == '~')
+        p += "~0";
+      else if (c == '/')
+        p += "~1";
+      else
+        p += c;
     }
   }
   return p;
@@ -52,8 +57,9 @@ std::string pointer_of(const std::vector<std::string>& context) {
 // valijson also reports each enclosing object and array a nested error passes through ("Failed to validate
 // item #0 in array."); the nested error itself says what is wrong.
 bool is_enclosing(std::string_view description) {
-  for (const std::string_view prefix : {"Failed to validate against schema associated with property name", "Failed to validate item #",
-                                        "Failed to validate against a conditional schema", "Failed to validate against child schema"})
+  for (const std::string_view prefix :
+       {"Failed to validate against schema associated with property name", "Failed to validate item #",
+        "Failed to validate against a conditional schema", "Failed to validate against child schema"})
     if (description.substr(0, prefix.size()) == prefix) return true;
   return false;
 }
@@ -83,7 +89,8 @@ std::vector<std::string> schema_errors(const nlohmann::json& doc) {
   valijson::ValidationResults::Error e;
   while (results.popError(e)) {
     std::string description = e.description;
-    while (!description.empty() && (description.back() == '.' || description.back() == ' ')) description.pop_back();
+    while (!description.empty() && (description.back() == '.' || description.back() == ' '))
+      description.pop_back();
     const std::string pointer = pointer_of(e.context);
     const std::string value = value_at(doc, pointer);
     std::string line = pointer + ": " + description;

@@ -4,11 +4,10 @@
 // library at build time, and validation against it (valijson). record_json.cpp validates every document it
 // reads before it reads a field.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace bench::report {
 

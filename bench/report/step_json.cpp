@@ -9,17 +9,22 @@
 namespace bench::report::detail {
 namespace {
 
-using record::ClockResult, record::SweepChannel, record::SweepsResult, record::CrosstalkResult, record::LevelResult;
-using record::DistortionResult, record::MaxOutputLoad, record::MaxOutputResult, record::NoiseChannel, record::NoiseResult;
-using record::ImpedanceCurve, record::HeadphoneChannel, record::ImpedanceResult, record::SourceLoading, record::HeadphoneLoading;
+using record::ClockResult, record::SweepChannel, record::SweepsResult, record::CrosstalkResult,
+    record::LevelResult;
+using record::DistortionResult, record::MaxOutputLoad, record::MaxOutputResult, record::NoiseChannel,
+    record::NoiseResult;
+using record::ImpedanceCurve, record::HeadphoneChannel, record::ImpedanceResult, record::SourceLoading,
+    record::HeadphoneLoading;
 using record::StepResult, record::kChannelNames, record::kind_of;
 
 template <class T, std::size_t N>
 json pair_json(const std::array<T, N>& a) {
   json j = json::array();
   for (const T& v : a) {
-    if constexpr (std::is_same_v<T, double>) j.push_back(number(v));
-    else j.push_back(v);
+    if constexpr (std::is_same_v<T, double>)
+      j.push_back(number(v));
+    else
+      j.push_back(v);
   }
   return j;
 }
@@ -41,11 +46,12 @@ json to_object(const ClockResult& r) {
 json sweep_channel_json(const SweepChannel& c) {
   json harmonics = json::array();
   for (const auto& h : c.harmonics)
-    harmonics.push_back({{"order", h.order}, {"frequency_hz", numbers(h.frequency_hz)}, {"level_db", numbers(h.level_db)}});
-  return {{"arrived_on", channel_json(c.arrived_on)}, {"latency_samples", number(c.latency_samples)},
+    harmonics.push_back(
+        {{"order", h.order}, {"frequency_hz", numbers(h.frequency_hz)}, {"level_db", numbers(h.level_db)}});
+  return {{"arrived_on", channel_json(c.arrived_on)},       {"latency_samples", number(c.latency_samples)},
           {"polarity", c.inverted ? "inverted" : "normal"}, {"frequency_hz", numbers(c.frequency_hz)},
-          {"magnitude_db", numbers(c.magnitude_db)}, {"phase_deg", numbers(c.phase_deg)},
-          {"crosstalk_db", numbers(c.crosstalk_db)}, {"harmonics", harmonics}};
+          {"magnitude_db", numbers(c.magnitude_db)},        {"phase_deg", numbers(c.phase_deg)},
+          {"crosstalk_db", numbers(c.crosstalk_db)},        {"harmonics", harmonics}};
 }
 
 json to_object(const SweepsResult& r) {
@@ -60,7 +66,8 @@ json to_object(const CrosstalkResult& r) {
   for (std::size_t ch = 0; ch < 2; ++ch) {
     if (r.from[ch].empty()) continue;
     json points = json::array();
-    for (const auto& p : r.from[ch]) points.push_back({{"frequency_hz", number(p.frequency_hz)}, {"crosstalk_db", number(p.crosstalk_db)}});
+    for (const auto& p : r.from[ch])
+      points.push_back({{"frequency_hz", number(p.frequency_hz)}, {"crosstalk_db", number(p.crosstalk_db)}});
     j[kChannelNames[ch]] = points;
   }
   return j;
@@ -72,7 +79,9 @@ json to_object(const LevelResult& r) {
           {"expected_dbv", number(r.expected_dbv)},
           {"expected_chain_gain_db", number(r.expected_chain_gain_db)},
           {"expected_terms_db",
-           {{"source_loading", number(r.source_loading_db)}, {"cable", number(r.cable_db)}, {"amp_gain", number(r.amp_gain_db)},
+           {{"source_loading", number(r.source_loading_db)},
+            {"cable", number(r.cable_db)},
+            {"amp_gain", number(r.amp_gain_db)},
             {"output_loading", number(r.output_loading_db)}}},
           {"level_dbv", pair_json(r.level_dbv)}};
 }
@@ -80,8 +89,11 @@ json to_object(const LevelResult& r) {
 json to_object(const DistortionResult& r) {
   json points = json::array();
   for (const auto& p : r.points)
-    points.push_back({{"channel", channel_json(p.channel)}, {"stimulus_dbfs", number(p.stimulus_dbfs)}, {"output_dbv", number(p.output_dbv)},
-                      {"thd_db", number(p.thd_db)}, {"thd_n_db", number(p.thd_n_db)}});
+    points.push_back({{"channel", channel_json(p.channel)},
+                      {"stimulus_dbfs", number(p.stimulus_dbfs)},
+                      {"output_dbv", number(p.output_dbv)},
+                      {"thd_db", number(p.thd_db)},
+                      {"thd_n_db", number(p.thd_n_db)}});
   return {{"points", points}};
 }
 
@@ -90,10 +102,15 @@ json to_object(const MaxOutputResult& r) {
   for (const auto& l : r.loads) {
     json steps = json::array();
     for (const auto& s : l.steps)
-      steps.push_back({{"channel", channel_json(s.channel)}, {"stimulus_dbfs", number(s.stimulus_dbfs)}, {"output_dbv", number(s.output_dbv)},
+      steps.push_back({{"channel", channel_json(s.channel)},
+                       {"stimulus_dbfs", number(s.stimulus_dbfs)},
+                       {"output_dbv", number(s.output_dbv)},
                        {"thd_n_db", number(s.thd_n_db)}});
-    loads.push_back({{"load", l.load}, {"nominal_ohm", number(l.nominal_ohm)}, {"steps", steps},
-                     {"max_output_vrms", pair_json(l.max_output_vrms)}, {"at_full_scale", pair_json(l.at_full_scale)}});
+    loads.push_back({{"load", l.load},
+                     {"nominal_ohm", number(l.nominal_ohm)},
+                     {"steps", steps},
+                     {"max_output_vrms", pair_json(l.max_output_vrms)},
+                     {"at_full_scale", pair_json(l.at_full_scale)}});
   }
   return {{"loads", loads}};
 }
@@ -104,8 +121,11 @@ json to_object(const NoiseResult& r) {
     if (!r.channels[ch]) continue;
     const NoiseChannel& n = *r.channels[ch];
     json hum = json::array();
-    for (const auto& h : n.hum) hum.push_back({{"frequency_hz", number(h.frequency_hz)}, {"level_dbv", number(h.level_dbv)}});
-    j[kChannelNames[ch]] = {{"noise_dbv", number(n.noise_dbv)}, {"noise_dbv_a", number(n.noise_dbv_a)}, {"mains_hz", number(n.mains_hz)},
+    for (const auto& h : n.hum)
+      hum.push_back({{"frequency_hz", number(h.frequency_hz)}, {"level_dbv", number(h.level_dbv)}});
+    j[kChannelNames[ch]] = {{"noise_dbv", number(n.noise_dbv)},
+                            {"noise_dbv_a", number(n.noise_dbv_a)},
+                            {"mains_hz", number(n.mains_hz)},
                             {"hum", hum}};
   }
   return j;
@@ -117,7 +137,8 @@ json curve_json(const ImpedanceCurve& c) {
           {"phase_deg", numbers(c.phase_deg)},
           {"uncertainty_ohm", numbers(c.uncertainty_ohm)},
           {"at_1khz",
-           {{"impedance_ohm", number(c.at_1khz_ohm)}, {"phase_deg", number(c.at_1khz_phase_deg)},
+           {{"impedance_ohm", number(c.at_1khz_ohm)},
+            {"phase_deg", number(c.at_1khz_phase_deg)},
             {"uncertainty_ohm", number(c.at_1khz_uncertainty_ohm)}}},
           {"band_impedance_ohm", {{"min", number(c.band_min_ohm)}, {"max", number(c.band_max_ohm)}}}};
 }
@@ -143,21 +164,31 @@ json headphone_channel_json(const HeadphoneChannel& c) {
 json to_object(const ImpedanceResult& r) {
   json loads = json::array();
   for (const auto& l : r.loads)
-    loads.push_back({{"id", l.id}, {"name", l.name}, {"kind", plan::to_string(l.kind)}, {"impedance_ohm", number(l.impedance_ohm)},
+    loads.push_back({{"id", l.id},
+                     {"name", l.name},
+                     {"kind", plan::to_string(l.kind)},
+                     {"impedance_ohm", number(l.impedance_ohm)},
                      {"tolerance_percent", number(l.tolerance_percent)},
                      {"with_adc_input_impedance_ohm", number(l.with_adc_input_impedance_ohm)}});
   json headphones = json::array();
   for (const auto& h : r.headphones)
-    headphones.push_back({{"load", h.load}, {"name", h.name}, {"nominal_ohm", number(h.nominal_ohm)},
-                          {"channels", {{kChannelNames[0], headphone_channel_json(h.channels[0])},
-                                        {kChannelNames[1], headphone_channel_json(h.channels[1])}}}});
+    headphones.push_back({{"load", h.load},
+                          {"name", h.name},
+                          {"nominal_ohm", number(h.nominal_ohm)},
+                          {"channels",
+                           {{kChannelNames[0], headphone_channel_json(h.channels[0])},
+                            {kChannelNames[1], headphone_channel_json(h.channels[1])}}}});
   json ports = json::array();
   for (const auto& p : r.ports)
-    ports.push_back({{"port", p.port}, {"channels", curves_json(p.channels)}, {"profile_impedance_ohm", number(p.profile_impedance_ohm)}});
+    ports.push_back({{"port", p.port},
+                     {"channels", curves_json(p.channels)},
+                     {"profile_impedance_ohm", number(p.profile_impedance_ohm)}});
   const SourceLoading& s = r.source_loading;
   return {{"method", r.method},
           {"sweep",
-           {{"f1_hz", number(r.sweep_f1_hz)}, {"f2_hz", number(r.sweep_f2_hz)}, {"duration_s", number(r.sweep_duration_s)},
+           {{"f1_hz", number(r.sweep_f1_hz)},
+            {"f2_hz", number(r.sweep_f2_hz)},
+            {"duration_s", number(r.sweep_duration_s)},
             {"level_dbfs", number(r.sweep_level_dbfs)}}},
           {"adc_input_impedance_ohm", number(r.adc_input_impedance_ohm)},
           {"loads", loads},
@@ -166,9 +197,12 @@ json to_object(const ImpedanceResult& r) {
           {"headphones", headphones},
           {"ports", ports},
           {"source_loading",
-           {{"source_port", s.source_port}, {"source_impedance_ohm", number(s.source_impedance_ohm)},
-            {"source_impedance_from", s.measured ? "measured" : "profile"}, {"destination_input", s.destination_input},
-            {"input_impedance_ohm", number(s.input_impedance_ohm)}, {"parallel_inputs", s.parallel_inputs},
+           {{"source_port", s.source_port},
+            {"source_impedance_ohm", number(s.source_impedance_ohm)},
+            {"source_impedance_from", s.measured ? "measured" : "profile"},
+            {"destination_input", s.destination_input},
+            {"input_impedance_ohm", number(s.input_impedance_ohm)},
+            {"parallel_inputs", s.parallel_inputs},
             {"level_change_db", number(s.level_change_db)}}}};
 }
 
@@ -177,8 +211,10 @@ json to_object(const ImpedanceResult& r) {
 template <class T, std::size_t N>
 void pair_from(const json& j, std::array<T, N>& a) {
   for (std::size_t i = 0; i < N && i < j.size(); ++i) {
-    if constexpr (std::is_same_v<T, double>) a[i] = number_from(j[i]);
-    else a[i] = j[i].get<T>();
+    if constexpr (std::is_same_v<T, double>)
+      a[i] = number_from(j[i]);
+    else
+      a[i] = j[i].get<T>();
   }
 }
 
@@ -203,7 +239,8 @@ SweepChannel sweep_channel_from(const json& j) {
   c.phase_deg = numbers_from(j.at("phase_deg"));
   c.crosstalk_db = numbers_from(j.at("crosstalk_db"));
   for (const auto& h : j.at("harmonics"))
-    c.harmonics.push_back({h.at("order").get<int>(), numbers_from(h.at("frequency_hz")), numbers_from(h.at("level_db"))});
+    c.harmonics.push_back(
+        {h.at("order").get<int>(), numbers_from(h.at("frequency_hz")), numbers_from(h.at("level_db"))});
   return c;
 }
 
@@ -215,7 +252,8 @@ void read_result(const json& j, SweepsResult& r) {
 void read_result(const json& j, CrosstalkResult& r) {
   for (std::size_t ch = 0; ch < 2; ++ch)
     if (j.contains(kChannelNames[ch]))
-      for (const auto& p : j.at(kChannelNames[ch])) r.from[ch].push_back({number_from(p.at("frequency_hz")), number_from(p.at("crosstalk_db"))});
+      for (const auto& p : j.at(kChannelNames[ch]))
+        r.from[ch].push_back({number_from(p.at("frequency_hz")), number_from(p.at("crosstalk_db"))});
 }
 
 void read_result(const json& j, LevelResult& r) {
@@ -233,8 +271,9 @@ void read_result(const json& j, LevelResult& r) {
 
 void read_result(const json& j, DistortionResult& r) {
   for (const auto& p : j.at("points"))
-    r.points.push_back({channel_from(p.at("channel")), number_from(p.at("stimulus_dbfs")), number_from(p.at("output_dbv")),
-                        number_from(p.at("thd_db")), number_from(p.at("thd_n_db"))});
+    r.points.push_back({channel_from(p.at("channel")), number_from(p.at("stimulus_dbfs")),
+                        number_from(p.at("output_dbv")), number_from(p.at("thd_db")),
+                        number_from(p.at("thd_n_db"))});
 }
 
 void read_result(const json& j, MaxOutputResult& r) {
@@ -243,8 +282,8 @@ void read_result(const json& j, MaxOutputResult& r) {
     load.load = l.at("load").get<std::string>();
     load.nominal_ohm = number_from(l.at("nominal_ohm"));
     for (const auto& s : l.at("steps"))
-      load.steps.push_back({channel_from(s.at("channel")), number_from(s.at("stimulus_dbfs")), number_from(s.at("output_dbv")),
-                            number_from(s.at("thd_n_db"))});
+      load.steps.push_back({channel_from(s.at("channel")), number_from(s.at("stimulus_dbfs")),
+                            number_from(s.at("output_dbv")), number_from(s.at("thd_n_db"))});
     pair_from(l.at("max_output_vrms"), load.max_output_vrms);
     pair_from(l.at("at_full_scale"), load.at_full_scale);
     r.loads.push_back(std::move(load));
@@ -259,7 +298,8 @@ void read_result(const json& j, NoiseResult& r) {
     n.noise_dbv = number_from(c.at("noise_dbv"));
     n.noise_dbv_a = number_from(c.at("noise_dbv_a"));
     n.mains_hz = number_from(c.at("mains_hz"));
-    for (const auto& h : c.at("hum")) n.hum.push_back({number_from(h.at("frequency_hz")), number_from(h.at("level_dbv"))});
+    for (const auto& h : c.at("hum"))
+      n.hum.push_back({number_from(h.at("frequency_hz")), number_from(h.at("level_dbv"))});
     r.channels[ch] = std::move(n);
   }
 }
@@ -280,7 +320,9 @@ ImpedanceCurve curve_from(const json& j) {
   return c;
 }
 
-std::array<ImpedanceCurve, 2> curves_from(const json& j) { return {curve_from(j.at(kChannelNames[0])), curve_from(j.at(kChannelNames[1]))}; }
+std::array<ImpedanceCurve, 2> curves_from(const json& j) {
+  return {curve_from(j.at(kChannelNames[0])), curve_from(j.at(kChannelNames[1]))};
+}
 
 HeadphoneChannel headphone_channel_from(const json& j) {
   HeadphoneChannel c;
@@ -307,8 +349,9 @@ void read_result(const json& j, ImpedanceResult& r) {
   r.sweep_level_dbfs = number_from(sweep.at("level_dbfs"));
   r.adc_input_impedance_ohm = number_from(j.at("adc_input_impedance_ohm"));
   for (const auto& l : j.at("loads"))
-    r.loads.push_back({l.at("id").get<std::string>(), l.at("name").get<std::string>(), load_kind_from(l.at("kind")),
-                       optional_from(l.at("impedance_ohm")), number_from(l.at("tolerance_percent")),
+    r.loads.push_back({l.at("id").get<std::string>(), l.at("name").get<std::string>(),
+                       load_kind_from(l.at("kind")), optional_from(l.at("impedance_ohm")),
+                       number_from(l.at("tolerance_percent")),
                        number_from(l.at("with_adc_input_impedance_ohm"))});
   r.channels = curves_from(j.at("channels"));
   for (const auto& h : j.at("headphones")) {
@@ -316,11 +359,13 @@ void read_result(const json& j, ImpedanceResult& r) {
     hp.load = h.at("load").get<std::string>();
     hp.name = h.at("name").get<std::string>();
     hp.nominal_ohm = number_from(h.at("nominal_ohm"));
-    hp.channels = {headphone_channel_from(h.at("channels").at(kChannelNames[0])), headphone_channel_from(h.at("channels").at(kChannelNames[1]))};
+    hp.channels = {headphone_channel_from(h.at("channels").at(kChannelNames[0])),
+                   headphone_channel_from(h.at("channels").at(kChannelNames[1]))};
     r.headphones.push_back(std::move(hp));
   }
   for (const auto& p : j.at("ports"))
-    r.ports.push_back({p.at("port").get<std::string>(), curves_from(p.at("channels")), number_from(p.at("profile_impedance_ohm"))});
+    r.ports.push_back({p.at("port").get<std::string>(), curves_from(p.at("channels")),
+                       number_from(p.at("profile_impedance_ohm"))});
   const json& s = j.at("source_loading");
   SourceLoading& out = r.source_loading;
   out.source_port = s.at("source_port").get<std::string>();
@@ -352,6 +397,8 @@ json step_result_json(const StepResult& result) {
   return std::visit([](const auto& r) { return to_object(r); }, result);
 }
 
-StepResult step_result_from(const std::string& kind, const json& j) { return result_of_kind(kind, j); }
+StepResult step_result_from(const std::string& kind, const json& j) {
+  return result_of_kind(kind, j);
+}
 
 }  // namespace bench::report::detail

@@ -1,12 +1,11 @@
 #include "bench/report/svg_plot.hpp"
 
-#include "bench/core/format.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 
+#include "bench/core/format.hpp"
 #include "bench/report/text.hpp"
 
 namespace bench::report::svg {
@@ -15,7 +14,9 @@ namespace {
 constexpr double kLeft = 64, kRight = 16, kTop = 28, kBottom = 44;  // margins of the plot area, px
 constexpr double kLegendRow = 18;
 
-std::string px(double v) { return bench::fixed(v, 1); }
+std::string px(double v) {
+  return bench::fixed(v, 1);
+}
 
 struct Range {
   double lo = 0, hi = 1;
@@ -35,7 +36,8 @@ struct Mapper {
   bool log = false;
   double p0 = 0, p1 = 1;  // pixel positions of r.lo and r.hi
   [[nodiscard]] double operator()(double v) const {
-    const double t = log ? (std::log10(v) - std::log10(r.lo)) / (std::log10(r.hi) - std::log10(r.lo)) : (v - r.lo) / (r.hi - r.lo);
+    const double t = log ? (std::log10(v) - std::log10(r.lo)) / (std::log10(r.hi) - std::log10(r.lo))
+                         : (v - r.lo) / (r.hi - r.lo);
     return p0 + t * (p1 - p0);
   }
   [[nodiscard]] bool inside(double v) const {
@@ -53,7 +55,8 @@ struct Tick {
 
 std::vector<Tick> log_ticks(Range r) {
   std::vector<Tick> t;
-  const int d0 = static_cast<int>(std::floor(std::log10(r.lo))), d1 = static_cast<int>(std::ceil(std::log10(r.hi)));
+  const int d0 = static_cast<int>(std::floor(std::log10(r.lo))),
+            d1 = static_cast<int>(std::ceil(std::log10(r.hi)));
   for (int d = d0; d <= d1; ++d)
     for (int m = 1; m <= 9; ++m) {
       const double v = m * std::pow(10.0, d);
@@ -71,7 +74,8 @@ std::vector<Tick> log_ticks(Range r) {
 std::vector<Tick> linear_ticks(Range r, double step) {
   std::vector<Tick> t;
   for (double v = std::ceil(r.lo / step - 1e-9) * step; v <= r.hi + step * 1e-9; v += step)
-    t.push_back({std::abs(v) < step * 1e-9 ? 0.0 : v, true, tick_label(std::abs(v) < step * 1e-9 ? 0.0 : v, step, false)});
+    t.push_back({std::abs(v) < step * 1e-9 ? 0.0 : v, true,
+                 tick_label(std::abs(v) < step * 1e-9 ? 0.0 : v, step, false)});
   return t;
 }
 
@@ -131,7 +135,9 @@ std::string tick_label(double v, double step, bool si) {
   if (si) {
     decimals = v == std::round(v) ? 0 : v * 10 == std::round(v * 10) ? 1 : 2;
   } else {
-    for (double s = step; decimals < 6 && std::abs(s - std::round(s)) > 1e-9 * std::max(1.0, std::abs(s)); s *= 10) ++decimals;
+    for (double s = step; decimals < 6 && std::abs(s - std::round(s)) > 1e-9 * std::max(1.0, std::abs(s));
+         s *= 10)
+      ++decimals;
   }
   return fixed(v, decimals);
 }
@@ -172,7 +178,9 @@ std::string render(const Plot& p) {
   for (const auto& b : p.bands)
     if (!b.name.empty()) legend.push_back({b.name, b.color, false, LegendItem::kBand});
   for (const auto& s : p.series)
-    if (!s.name.empty()) legend.push_back({s.name, s.color, s.dashed, s.mark == Mark::kLine ? LegendItem::kLine : LegendItem::kPoint});
+    if (!s.name.empty())
+      legend.push_back(
+          {s.name, s.color, s.dashed, s.mark == Mark::kLine ? LegendItem::kLine : LegendItem::kPoint});
   for (const auto& l : p.lines)
     if (!l.name.empty()) legend.push_back({l.name, l.color, true, LegendItem::kLine});
   std::vector<std::pair<double, double>> legend_pos;
@@ -191,63 +199,75 @@ std::string render(const Plot& p) {
   std::string o;
   o.reserve(16384);
   const std::string id = escape_markup(p.id);
-  o += "<svg id=\"" + id + "\" class=\"plot" + (p.css_class.empty() ? "" : " " + escape_markup(p.css_class)) + "\" viewBox=\"0 0 " +
-       std::to_string(p.width) + " " + px(total_height) + "\" width=\"" + std::to_string(p.width) + "\" height=\"" + px(total_height) +
-       "\" role=\"img\" aria-label=\"" + escape_markup(p.title) + "\">";
+  o += "<svg id=\"" + id + "\" class=\"plot" + (p.css_class.empty() ? "" : " " + escape_markup(p.css_class)) +
+       "\" viewBox=\"0 0 " + std::to_string(p.width) + " " + px(total_height) + "\" width=\"" +
+       std::to_string(p.width) + "\" height=\"" + px(total_height) + "\" role=\"img\" aria-label=\"" +
+       escape_markup(p.title) + "\">";
   o += "<title>" + escape_markup(p.title) + "</title>";
-  o += "<defs><clipPath id=\"" + id + "-clip\"><rect x=\"" + px(kLeft) + "\" y=\"" + px(kTop) + "\" width=\"" + px(p.width - kLeft - kRight) +
-       "\" height=\"" + px(plot_bottom - kTop) + "\"/></clipPath></defs>";
+  o += "<defs><clipPath id=\"" + id + "-clip\"><rect x=\"" + px(kLeft) + "\" y=\"" + px(kTop) +
+       "\" width=\"" + px(p.width - kLeft - kRight) + "\" height=\"" + px(plot_bottom - kTop) +
+       "\"/></clipPath></defs>";
   o += "<text class=\"plot-title\" x=\"" + px(kLeft) + "\" y=\"18\">" + escape_markup(p.title) + "</text>";
-  o += "<rect class=\"plot-area\" x=\"" + px(kLeft) + "\" y=\"" + px(kTop) + "\" width=\"" + px(p.width - kLeft - kRight) + "\" height=\"" +
-       px(plot_bottom - kTop) + "\"/>";
+  o += "<rect class=\"plot-area\" x=\"" + px(kLeft) + "\" y=\"" + px(kTop) + "\" width=\"" +
+       px(p.width - kLeft - kRight) + "\" height=\"" + px(plot_bottom - kTop) + "\"/>";
 
   // Grid and ticks.
   const auto xticks = xlog ? log_ticks(xr) : linear_ticks(xr, xstep);
   const auto yticks = ylog ? log_ticks(yr) : linear_ticks(yr, ystep);
   o += "<g class=\"grid\">";
   for (const auto& t : xticks)
-    o += "<line class=\"" + std::string(t.major ? "major" : "minor") + "\" x1=\"" + px(xm(t.v)) + "\" x2=\"" + px(xm(t.v)) + "\" y1=\"" +
-         px(kTop) + "\" y2=\"" + px(plot_bottom) + "\"/>";
+    o += "<line class=\"" + std::string(t.major ? "major" : "minor") + "\" x1=\"" + px(xm(t.v)) + "\" x2=\"" +
+         px(xm(t.v)) + "\" y1=\"" + px(kTop) + "\" y2=\"" + px(plot_bottom) + "\"/>";
   for (const auto& t : yticks)
-    o += "<line class=\"" + std::string(t.major ? "major" : "minor") + "\" x1=\"" + px(kLeft) + "\" x2=\"" + px(p.width - kRight) + "\" y1=\"" +
-         px(ym(t.v)) + "\" y2=\"" + px(ym(t.v)) + "\"/>";
+    o += "<line class=\"" + std::string(t.major ? "major" : "minor") + "\" x1=\"" + px(kLeft) + "\" x2=\"" +
+         px(p.width - kRight) + "\" y1=\"" + px(ym(t.v)) + "\" y2=\"" + px(ym(t.v)) + "\"/>";
   o += "</g><g class=\"ticks\">";
   for (const auto& t : xticks)
     if (!t.label.empty())
-      o += "<text x=\"" + px(xm(t.v)) + "\" y=\"" + px(plot_bottom + 14) + "\" text-anchor=\"middle\">" + escape_markup(t.label) + "</text>";
+      o += "<text x=\"" + px(xm(t.v)) + "\" y=\"" + px(plot_bottom + 14) + "\" text-anchor=\"middle\">" +
+           escape_markup(t.label) + "</text>";
   for (const auto& t : yticks)
     if (!t.label.empty())
-      o += "<text x=\"" + px(kLeft - 5) + "\" y=\"" + px(ym(t.v) + 4) + "\" text-anchor=\"end\">" + escape_markup(t.label) + "</text>";
+      o += "<text x=\"" + px(kLeft - 5) + "\" y=\"" + px(ym(t.v) + 4) + "\" text-anchor=\"end\">" +
+           escape_markup(t.label) + "</text>";
   o += "</g>";
-  o += "<text class=\"axis-label\" x=\"" + px(0.5 * (kLeft + p.width - kRight)) + "\" y=\"" + px(plot_bottom + 32) +
-       "\" text-anchor=\"middle\">" + escape_markup(p.x.label) + "</text>";
-  o += "<text class=\"axis-label\" transform=\"translate(14," + px(0.5 * (kTop + plot_bottom)) + ") rotate(-90)\" text-anchor=\"middle\">" +
-       escape_markup(p.y.label) + "</text>";
+  o += "<text class=\"axis-label\" x=\"" + px(0.5 * (kLeft + p.width - kRight)) + "\" y=\"" +
+       px(plot_bottom + 32) + "\" text-anchor=\"middle\">" + escape_markup(p.x.label) + "</text>";
+  o += "<text class=\"axis-label\" transform=\"translate(14," + px(0.5 * (kTop + plot_bottom)) +
+       ") rotate(-90)\" text-anchor=\"middle\">" + escape_markup(p.y.label) + "</text>";
 
   // Data, clipped to the plot area.
   o += "<g clip-path=\"url(#" + id + "-clip)\">";
   for (const auto& b : p.bands) {
     std::string upper, lower;
     for (std::size_t i = 0; i < b.x.size() && i < b.low.size() && i < b.high.size(); ++i) {
-      if (!std::isfinite(b.x[i]) || !std::isfinite(b.low[i]) || !std::isfinite(b.high[i]) || (xlog && b.x[i] <= 0)) continue;
+      if (!std::isfinite(b.x[i]) || !std::isfinite(b.low[i]) || !std::isfinite(b.high[i]) ||
+          (xlog && b.x[i] <= 0))
+        continue;
       upper += (upper.empty() ? "M" : " L") + px(xm(b.x[i])) + " " + px(ym(b.high[i]));
     }
     for (std::size_t k = std::min({b.x.size(), b.low.size(), b.high.size()}); k-- > 0;) {
-      if (!std::isfinite(b.x[k]) || !std::isfinite(b.low[k]) || !std::isfinite(b.high[k]) || (xlog && b.x[k] <= 0)) continue;
+      if (!std::isfinite(b.x[k]) || !std::isfinite(b.low[k]) || !std::isfinite(b.high[k]) ||
+          (xlog && b.x[k] <= 0))
+        continue;
       lower += " L" + px(xm(b.x[k])) + " " + px(ym(b.low[k]));
     }
     if (!upper.empty())
-      o += "<path class=\"band\" d=\"" + upper + lower + " Z\" fill=\"" + escape_markup(b.color) + "\" fill-opacity=\"0.14\" stroke=\"" +
-           escape_markup(b.color) + "\" stroke-opacity=\"0.5\" stroke-width=\"0.8\"/>";
+      o += "<path class=\"band\" d=\"" + upper + lower + " Z\" fill=\"" + escape_markup(b.color) +
+           "\" fill-opacity=\"0.14\" stroke=\"" + escape_markup(b.color) +
+           "\" stroke-opacity=\"0.5\" stroke-width=\"0.8\"/>";
   }
   for (const auto& l : p.lines)
     if (std::isfinite(l.y))
-      o += "<line class=\"limit\" x1=\"" + px(kLeft) + "\" x2=\"" + px(p.width - kRight) + "\" y1=\"" + px(ym(l.y)) + "\" y2=\"" + px(ym(l.y)) +
-           "\" stroke=\"" + escape_markup(l.color) + "\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>";
+      o += "<line class=\"limit\" x1=\"" + px(kLeft) + "\" x2=\"" + px(p.width - kRight) + "\" y1=\"" +
+           px(ym(l.y)) + "\" y2=\"" + px(ym(l.y)) + "\" stroke=\"" + escape_markup(l.color) +
+           "\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>";
   for (const auto& s : p.series) {
     const std::string color = escape_markup(s.color);
     const std::size_t n = std::min(s.x.size(), s.y.size());
-    auto ok = [&](std::size_t i) { return std::isfinite(s.x[i]) && std::isfinite(s.y[i]) && (!xlog || s.x[i] > 0) && (!ylog || s.y[i] > 0); };
+    auto ok = [&](std::size_t i) {
+      return std::isfinite(s.x[i]) && std::isfinite(s.y[i]) && (!xlog || s.x[i] > 0) && (!ylog || s.y[i] > 0);
+    };
     if (s.mark == Mark::kLine) {
       std::string d;
       bool pen = false;
@@ -260,15 +280,16 @@ std::string render(const Plot& p) {
         pen = true;
       }
       if (!d.empty())
-        o += "<path class=\"series\" d=\"" + d + "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.6\"" +
-             (s.dashed ? " stroke-dasharray=\"5 3\"" : "") + "/>";
+        o += "<path class=\"series\" d=\"" + d + "\" fill=\"none\" stroke=\"" + color +
+             "\" stroke-width=\"1.6\"" + (s.dashed ? " stroke-dasharray=\"5 3\"" : "") + "/>";
     } else {
       o += "<g class=\"series\" fill=\"" + color + "\" stroke=\"" + color + "\">";
       for (std::size_t i = 0; i < n; ++i) {
         if (!ok(i)) continue;
         const double x = xm(s.x[i]) + s.offset_px, y = ym(s.y[i]);
         if (s.mark == Mark::kStems)
-          o += "<line x1=\"" + px(x) + "\" x2=\"" + px(x) + "\" y1=\"" + px(plot_bottom) + "\" y2=\"" + px(y) + "\" stroke-width=\"2\"/>";
+          o += "<line x1=\"" + px(x) + "\" x2=\"" + px(x) + "\" y1=\"" + px(plot_bottom) + "\" y2=\"" +
+               px(y) + "\" stroke-width=\"2\"/>";
         o += "<circle cx=\"" + px(x) + "\" cy=\"" + px(y) + "\" r=\"3\"/>";
       }
       o += "</g>";
@@ -276,8 +297,9 @@ std::string render(const Plot& p) {
   }
   o += "</g>";
   if (!any_data && !p.empty_note.empty())
-    o += "<text class=\"empty-note\" x=\"" + px(0.5 * (kLeft + p.width - kRight)) + "\" y=\"" + px(0.5 * (kTop + plot_bottom)) +
-         "\" text-anchor=\"middle\">" + escape_markup(p.empty_note) + "</text>";
+    o += "<text class=\"empty-note\" x=\"" + px(0.5 * (kLeft + p.width - kRight)) + "\" y=\"" +
+         px(0.5 * (kTop + plot_bottom)) + "\" text-anchor=\"middle\">" + escape_markup(p.empty_note) +
+         "</text>";
 
   // Legend.
   if (!legend.empty()) {
@@ -288,11 +310,12 @@ std::string render(const Plot& p) {
       const double x = legend_pos[i].first, y = base + legend_pos[i].second;
       const std::string color = escape_markup(item.color);
       if (item.kind == LegendItem::kBand)
-        o += "<rect x=\"" + px(x) + "\" y=\"" + px(y - 5) + "\" width=\"24\" height=\"10\" fill=\"" + color + "\" fill-opacity=\"0.2\" stroke=\"" +
-             color + "\" stroke-opacity=\"0.5\"/>";
+        o += "<rect x=\"" + px(x) + "\" y=\"" + px(y - 5) + "\" width=\"24\" height=\"10\" fill=\"" + color +
+             "\" fill-opacity=\"0.2\" stroke=\"" + color + "\" stroke-opacity=\"0.5\"/>";
       else if (item.kind == LegendItem::kLine)
-        o += "<line x1=\"" + px(x) + "\" x2=\"" + px(x + 24) + "\" y1=\"" + px(y) + "\" y2=\"" + px(y) + "\" stroke=\"" + color +
-             "\" stroke-width=\"2\"" + (item.dashed ? " stroke-dasharray=\"5 3\"" : "") + "/>";
+        o += "<line x1=\"" + px(x) + "\" x2=\"" + px(x + 24) + "\" y1=\"" + px(y) + "\" y2=\"" + px(y) +
+             "\" stroke=\"" + color + "\" stroke-width=\"2\"" +
+             (item.dashed ? " stroke-dasharray=\"5 3\"" : "") + "/>";
       else
         o += "<circle cx=\"" + px(x + 12) + "\" cy=\"" + px(y) + "\" r=\"3.5\" fill=\"" + color + "\"/>";
       o += "<text x=\"" + px(x + 30) + "\" y=\"" + px(y + 4) + "\">" + escape_markup(item.name) + "</text>";

@@ -1,9 +1,9 @@
 #include "bench/report/text.hpp"
 
-#include "bench/core/format.hpp"
-
 #include <cctype>
 #include <cmath>
+
+#include "bench/core/format.hpp"
 
 namespace bench::report {
 
@@ -30,9 +30,12 @@ std::string limit_text(const record::LimitRecord& limit) {
   std::string s;
   auto add = [&](const std::string& part) { s += (s.empty() ? "" : ", ") + part; };
   const std::string tolerance = limit.tolerance ? " +- " + figure_text(*limit.tolerance) : std::string();
-  if (const double* e = std::get_if<double>(&limit.expected)) add(figure_text(*e) + tolerance);
-  else if (const std::string* w = std::get_if<std::string>(&limit.expected)) add(*w + tolerance);
-  else if (limit.tolerance) add("+- " + figure_text(*limit.tolerance));
+  if (const double* e = std::get_if<double>(&limit.expected))
+    add(figure_text(*e) + tolerance);
+  else if (const std::string* w = std::get_if<std::string>(&limit.expected))
+    add(*w + tolerance);
+  else if (limit.tolerance)
+    add("+- " + figure_text(*limit.tolerance));
   if (limit.min) add(">= " + figure_text(*limit.min));
   if (limit.max) add("<= " + figure_text(*limit.max));
   return s.empty() ? "no limit" : s;
@@ -57,11 +60,21 @@ std::string escape_markup(std::string_view s) {
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') break;  // not allowed in XML 1.0
         if (u == 0x7f) break;

@@ -15,7 +15,9 @@ Check named(const std::string& name) {
 }
 
 // A value that could not be measured (NaN, or an infinite level) is recorded as nothing (null).
-record::Value number(double v) { return std::isfinite(v) ? record::Value(v) : record::Value(); }
+record::Value number(double v) {
+  return std::isfinite(v) ? record::Value(v) : record::Value();
+}
 
 }  // namespace
 
@@ -38,15 +40,18 @@ Check judge_expected(const plan::LimitSet& limits, const std::string& name, doub
   const auto it = limits.limits.find(name);
   if (it == limits.limits.end() || !it->second.tolerance) return c;
   c.limit.tolerance = *it->second.tolerance;
-  c.outcome = std::isfinite(value) && std::abs(value - expected) <= *it->second.tolerance ? Outcome::kPass : Outcome::kFail;
+  c.outcome = std::isfinite(value) && std::abs(value - expected) <= *it->second.tolerance ? Outcome::kPass
+                                                                                          : Outcome::kFail;
   return c;
 }
 
-Check judge_word(const plan::LimitSet& limits, const std::string& name, const std::string& value, const std::string& natural) {
+Check judge_word(const plan::LimitSet& limits, const std::string& name, const std::string& value,
+                 const std::string& natural) {
   Check c = named(name);
   c.value = value;
   const auto it = limits.limits.find(name);
-  const std::string expected = it != limits.limits.end() && it->second.expected ? *it->second.expected : natural;
+  const std::string expected =
+      it != limits.limits.end() && it->second.expected ? *it->second.expected : natural;
   c.limit.expected = expected;
   if (it != limits.limits.end()) c.outcome = value == expected ? Outcome::kPass : Outcome::kFail;
   return c;

@@ -19,12 +19,13 @@ using record::Outcome;
 
 /// A numeric check against an expectation: pass when |value - expected| <= the limit's tolerance; INFO
 /// (with the expectation recorded) when the set has no tolerance for it.
-[[nodiscard]] Check judge_expected(const plan::LimitSet& limits, const std::string& name, double value, double expected);
+[[nodiscard]] Check judge_expected(const plan::LimitSet& limits, const std::string& name, double value,
+                                   double expected);
 
 /// A word check ("L->L, R->R", "normal") against the limit's expected word, else `natural` (the word a
 /// good chain gives); INFO when the set omits the check.
-[[nodiscard]] Check judge_word(const plan::LimitSet& limits, const std::string& name, const std::string& value,
-                               const std::string& natural);
+[[nodiscard]] Check judge_word(const plan::LimitSet& limits, const std::string& name,
+                               const std::string& value, const std::string& natural);
 
 /// A check the bench could not make: ERROR, no value, "not measured: <why>".
 [[nodiscard]] Check not_measured(const std::string& name, const std::string& why);

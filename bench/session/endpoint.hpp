@@ -1,8 +1,7 @@
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "bench/dsp/types.hpp"
 #include "bench/plan/model.hpp"
@@ -28,7 +27,9 @@ class Endpoint {
   /// `load` and the reference ADC, no cable or amplifier (the port's output impedance). On real gear the
   /// operator (or a relay board) has made that connection, so by default this is configure().
   /// [main thread] Throws bench::HardwareError.
-  virtual void configure_port(const plan::Fixture& fixture, const plan::Load& load) { configure(fixture, load); }
+  virtual void configure_port(const plan::Fixture& fixture, const plan::Load& load) {
+    configure(fixture, load);
+  }
 
   /// Names the next take ("<fixture id>/<measurement>", e.g. "line_trs_to_amp_trs/sweep_left") before
   /// play_and_record(); a replaying endpoint uses it to find the kept capture. [main thread]

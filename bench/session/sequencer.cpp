@@ -21,10 +21,12 @@ std::optional<std::string> blocked(const steps::StepContext& cx) {
     const StepRecord* earlier = cx.earlier(need.kind);
     if (earlier == nullptr) {
       if (need.required)
-        return "it needs " + std::string(need.what) + " from a step of kind '" + std::string(need.kind) + "' before it, which the plan does not have";
+        return "it needs " + std::string(need.what) + " from a step of kind '" + std::string(need.kind) +
+               "' before it, which the plan does not have";
       continue;
     }
-    if (earlier->error && (need.kind == "clock" || (need.required && !earlier->result))) return *earlier->error;
+    if (earlier->error && (need.kind == "clock" || (need.required && !earlier->result)))
+      return *earlier->error;
   }
   return std::nullopt;
 }
@@ -32,7 +34,8 @@ std::optional<std::string> blocked(const steps::StepContext& cx) {
 // The step's checks that were not made become ERROR with the reason.
 void add_errors(const steps::StepContext& cx, const std::string& why, std::vector<record::Check>& checks) {
   for (const auto& name : steps::planned_checks(cx)) {
-    const bool made = std::any_of(checks.begin(), checks.end(), [&](const record::Check& c) { return c.name == name; });
+    const bool made =
+        std::any_of(checks.begin(), checks.end(), [&](const record::Check& c) { return c.name == name; });
     if (!made) checks.push_back(not_measured(name, why));
   }
 }
@@ -46,7 +49,8 @@ void run_one(const steps::StepContext& cx, StepRecord& rec, std::vector<record::
   } else {
     std::optional<double> drift;
     if (cx.step.kind != "clock")
-      if (const auto* clock = cx.result<record::ClockResult>("clock"); clock && clock->corrected) drift = clock->drift_ppm;
+      if (const auto* clock = cx.result<record::ClockResult>("clock"); clock && clock->corrected)
+        drift = clock->drift_ppm;
     cx.takes.begin_step(cx.step, drift);
     try {
       steps::StepRun run = steps::run_step(cx);
@@ -84,12 +88,14 @@ SessionResult Sequencer::run() {
     auto progress = [&](const std::string& what) {
       if (!options_.on_progress) return;
       const double t = elapsed();
-      options_.on_progress({i + 1, n, fx.id, step_index + 1, plan_.steps.size(), plan_.steps[step_index].id, what, t,
+      options_.on_progress({i + 1, n, fx.id, step_index + 1, plan_.steps.size(), plan_.steps[step_index].id,
+                            what, t,
                             i == 0 ? -1.0 : t / static_cast<double>(i) * static_cast<double>(n - i)});
     };
     // A relay board that sets the fixture's cable path replaces the operator's set-up.
     const bool relays_set_up = options_.relay_board != nullptr && fx.relays && !fx.relays->path.empty();
-    if (options_.operator_prompts && options_.ask_operator && !relays_set_up && !options_.ask_operator(fx.instruction)) {
+    if (options_.operator_prompts && options_.ask_operator && !relays_set_up &&
+        !options_.ask_operator(fx.instruction)) {
       result.aborted = "run stopped by the operator before " + fx.id;
       result.outcome = Outcome::kError;
       return result;

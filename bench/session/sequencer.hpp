@@ -24,18 +24,18 @@ struct Progress {
   std::size_t configuration = 0;  ///< 1-based
   std::size_t configurations = 0;
   std::string fixture_id;
-  std::size_t step = 0;           ///< 1-based position of the step in the plan's sequence
+  std::size_t step = 0;  ///< 1-based position of the step in the plan's sequence
   std::size_t steps = 0;
-  std::string step_id;            ///< the step's id ("sweeps", "thd_low", ...)
-  std::string what;               ///< "sweep on the left channel", "THD+N at -1 dBFS", ...
+  std::string step_id;  ///< the step's id ("sweeps", "thd_low", ...)
+  std::string what;     ///< "sweep on the left channel", "THD+N at -1 dBFS", ...
   double elapsed_s = 0;
-  double remaining_s = -1;        ///< estimate; negative until one configuration is done
+  double remaining_s = -1;  ///< estimate; negative until one configuration is done
 };
 
 struct RunOptions {
-  std::filesystem::path run_dir;         ///< captures go to run_dir/captures/<fixture>/
-  bool write_captures = true;            ///< false when replaying kept captures (bench reanalyze)
-  bool operator_prompts = false;         ///< ask the operator to set each fixture up (real hardware)
+  std::filesystem::path run_dir;  ///< captures go to run_dir/captures/<fixture>/
+  bool write_captures = true;     ///< false when replaying kept captures (bench reanalyze)
+  bool operator_prompts = false;  ///< ask the operator to set each fixture up (real hardware)
   std::function<void(const Progress&)> on_progress;
   std::function<bool(const std::string& instruction)> ask_operator;  ///< returns false to abort
   /// Switches loads and cable paths where a fixture's [relays] says how (nullptr: no board; the operator

@@ -23,7 +23,8 @@ void SimEndpoint::configure_port(const plan::Fixture& fixture, const plan::Load&
 }
 
 dsp::Frames SimEndpoint::play_and_record(const dsp::Frames& stimulus) {
-  if (fixture_ == nullptr || load_ == nullptr) throw HardwareError("sim endpoint used before configure(): a bench bug");
+  if (fixture_ == nullptr || load_ == nullptr)
+    throw HardwareError("sim endpoint used before configure(): a bench bug");
   sim::ChainConfig c;
   c.source = plan_.interface.ports.at(fixture_->source_port);
   c.amp_input = plan_.amp.inputs.at(fixture_->destination_input);

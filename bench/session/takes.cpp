@@ -8,18 +8,25 @@
 #include "bench/analysis/capture_check.hpp"
 #include "bench/core/error.hpp"
 #include "bench/dsp/resample.hpp"
-#include "bench/io/sidecar.hpp"
 #include "bench/io/relay/relay_board.hpp"
+#include "bench/io/sidecar.hpp"
 #include "bench/io/wav.hpp"
 
 namespace bench::session {
 
 using nlohmann::json;
 
-Takes::Takes(const plan::Plan& plan, const plan::Fixture& fixture, Endpoint& endpoint, const RunOptions& options,
-             record::ConfigurationRecord& out, std::function<void(const std::string&)> progress)
-    : plan_(plan), fx_(fixture), ep_(endpoint), options_(options), out_(out), progress_(std::move(progress)),
-      fs_(plan.settings.sample_rate_hz), capture_dir_(options.run_dir / "captures" / fixture.id) {
+Takes::Takes(const plan::Plan& plan, const plan::Fixture& fixture, Endpoint& endpoint,
+             const RunOptions& options, record::ConfigurationRecord& out,
+             std::function<void(const std::string&)> progress)
+    : plan_(plan),
+      fx_(fixture),
+      ep_(endpoint),
+      options_(options),
+      out_(out),
+      progress_(std::move(progress)),
+      fs_(plan.settings.sample_rate_hz),
+      capture_dir_(options.run_dir / "captures" / fixture.id) {
   if (options_.write_captures) std::filesystem::create_directories(capture_dir_);
 }
 
@@ -35,7 +42,8 @@ void Takes::begin_step(const plan::Step& step, std::optional<double> drift_ppm) 
 const plan::Load& Takes::load(const std::string& id) const {
   for (const auto& l : plan_.loads)
     if (l.id == id) return l;
-  throw ConfigError(plan_.file.string() + ": settings.reference_load '" + id + "' is not among the plan's loads");
+  throw ConfigError(plan_.file.string() + ": settings.reference_load '" + id +
+                    "' is not among the plan's loads");
 }
 
 // Sets the relays to the fixture's cable path plus `load_relays` (every other relay off), switching only
@@ -52,7 +60,8 @@ void Takes::switch_relays(const std::string& purpose, const std::vector<int>& lo
     const bool is = r <= 8 && ((before >> (r - 1)) & 1) != 0;
     if (want != is) board.set(r, want);
   }
-  if (fx_.relays->settling_s > 0) std::this_thread::sleep_for(std::chrono::duration<double>(fx_.relays->settling_s));
+  if (fx_.relays->settling_s > 0)
+    std::this_thread::sleep_for(std::chrono::duration<double>(fx_.relays->settling_s));
   out_.relays.push_back({purpose, on, board.state(), board.describe(), fx_.relays->settling_s});
   relay_path_set_ = true;
 }
@@ -73,9 +82,12 @@ void Takes::use_load(const plan::Load& load) {
   }
   const std::string instruction =
       load.kind == plan::Load::Kind::kOpen
-          ? "Disconnect the load '" + connected_load_ + "' from the amplifier's output and leave it open (only the reference ADC on it)"
-          : "Connect the load '" + load.name + "' (" + load.id + ") to the amplifier's output in place of '" + connected_load_ + "'";
-  if (options_.operator_prompts && options_.ask_operator && !connected_load_.empty() && !options_.ask_operator(instruction))
+          ? "Disconnect the load '" + connected_load_ +
+                "' from the amplifier's output and leave it open (only the reference ADC on it)"
+          : "Connect the load '" + load.name + "' (" + load.id + ") to the amplifier's output in place of '" +
+                connected_load_ + "'";
+  if (options_.operator_prompts && options_.ask_operator && !connected_load_.empty() &&
+      !options_.ask_operator(instruction))
     throw OperatorStop("run stopped by the operator before the load " + load.id);
   connected_load_ = load.id;
   ep_.configure(fx_, load);
@@ -83,13 +95,17 @@ void Takes::use_load(const plan::Load& load) {
 
 void Takes::use_port_load(const plan::Load& load) {
   capture_load_ = load.id;
-  const std::string where = "the interface's " + fx_.source_port + " straight to the reference ADC's input (no amplifier)";
+  const std::string where =
+      "the interface's " + fx_.source_port + " straight to the reference ADC's input (no amplifier)";
   const std::string now = fx_.source_port + " direct, " + load.id;
-  const std::string instruction = load.kind == plan::Load::Kind::kOpen
-                                      ? "Connect " + where + " with no load across it"
-                                      : "Connect " + where + " with the load '" + load.name + "' (" + load.id + ") across it";
-  if (options_.operator_prompts && options_.ask_operator && connected_load_ != now && !options_.ask_operator(instruction))
-    throw OperatorStop("run stopped by the operator before the " + fx_.source_port + " measurement into " + load.id);
+  const std::string instruction =
+      load.kind == plan::Load::Kind::kOpen
+          ? "Connect " + where + " with no load across it"
+          : "Connect " + where + " with the load '" + load.name + "' (" + load.id + ") across it";
+  if (options_.operator_prompts && options_.ask_operator && connected_load_ != now &&
+      !options_.ask_operator(instruction))
+    throw OperatorStop("run stopped by the operator before the " + fx_.source_port + " measurement into " +
+                       load.id);
   connected_load_ = now;
   ep_.configure_port(fx_, load);
 }
@@ -102,7 +118,8 @@ dsp::Frames Takes::record(const dsp::Frames& body, const std::string& take_name,
   // Analyse exactly what is kept on disk (float32), so bench reanalyze reproduces every check bit for bit.
   dsp::Frames cap = ep_.play_and_record(played).cast<float>().cast<double>();
   const json take = ep_.take_info();
-  const int attempts = take.contains("attempts") && take["attempts"].is_number_integer() ? take["attempts"].get<int>() : 1;
+  const int attempts =
+      take.contains("attempts") && take["attempts"].is_number_integer() ? take["attempts"].get<int>() : 1;
   audio_s_ += static_cast<double>(played.rows()) / fs_ * std::max(1, attempts);
   ++takes_;
   if (take.contains("retried_because") && !take["retried_because"].empty())
@@ -125,14 +142,17 @@ dsp::Frames Takes::record(const dsp::Frames& body, const std::string& take_name,
   for (Eigen::Index c = 0; c < cap.cols(); ++c) {
     const double peak = cap.col(c).cwiseAbs().maxCoeff();
     if (!std::isfinite(peak))
-      throw MeasurementError(name + ": the capture on ADC channel " + std::to_string(c) + " holds NaN or infinite samples");
+      throw MeasurementError(name + ": the capture on ADC channel " + std::to_string(c) +
+                             " holds NaN or infinite samples");
     if (peak >= analysis::kClipThreshold)
-      throw MeasurementError(name + ": the reference ADC clipped on its " + record::kChannelNames[static_cast<std::size_t>(c)] +
+      throw MeasurementError(name + ": the reference ADC clipped on its " +
+                             record::kChannelNames[static_cast<std::size_t>(c)] +
                              " channel: lower the stimulus level or use a larger ADC input range");
   }
   // The raw capture stays on disk as recorded; the analysis sees it on the interface's clock.
   if (drift_ppm_)
-    for (Eigen::Index c = 0; c < cap.cols(); ++c) cap.col(c) = dsp::correct_clock_drift(cap.col(c), *drift_ppm_);
+    for (Eigen::Index c = 0; c < cap.cols(); ++c)
+      cap.col(c) = dsp::correct_clock_drift(cap.col(c), *drift_ppm_);
   return cap;
 }
 

@@ -9,10 +9,9 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/core/error.hpp"
 #include "bench/dsp/types.hpp"

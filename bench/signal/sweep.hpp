@@ -9,15 +9,15 @@ namespace bench::stimulus {
 /// A synchronized exponential swept sine (Novak et al., JAES 2015). Every field is needed to
 /// re-create the stimulus exactly; all are written to the WAV's JSON sidecar.
 struct SweepSpec {
-  double f1_hz = 20;               ///< start frequency
-  double f2_hz = 20000;            ///< end frequency
+  double f1_hz = 20;     ///< start frequency
+  double f2_hz = 20000;  ///< end frequency
   double sample_rate_hz = 48000;
-  double level_dbfs = -6;          ///< peak level, 0 dBFS = full scale
-  double fade_s = 0.02;            ///< half-Hann fade at each end
+  double level_dbfs = -6;  ///< peak level, 0 dBFS = full scale
+  double fade_s = 0.02;    ///< half-Hann fade at each end
   double requested_duration_s = 10;
-  double rate_l_s = 0;             ///< Novak's L = round(f1*T/ln(f2/f1))/f1, so f1*L is a whole number
-  double duration_s = 0;           ///< actual sweep duration L*ln(f2/f1)
-  std::size_t samples = 0;         ///< ceil(duration_s * sample_rate_hz)
+  double rate_l_s = 0;      ///< Novak's L = round(f1*T/ln(f2/f1))/f1, so f1*L is a whole number
+  double duration_s = 0;    ///< actual sweep duration L*ln(f2/f1)
+  std::size_t samples = 0;  ///< ceil(duration_s * sample_rate_hz)
 };
 
 /// Validates the parameters and derives L, the actual duration and the sample count.

@@ -11,13 +11,16 @@ namespace bench::stimulus {
 ToneSpec make_tone_spec(double frequency_hz, double level_dbfs, double duration_s, double sample_rate_hz,
                         bool coherent) {
   if (!(sample_rate_hz >= 1000 && sample_rate_hz <= 1e6))
-    throw InputError("sample rate " + std::to_string(sample_rate_hz) + " Hz is out of range: use 1000 to 1000000 Hz");
+    throw InputError("sample rate " + std::to_string(sample_rate_hz) +
+                     " Hz is out of range: use 1000 to 1000000 Hz");
   if (!(frequency_hz > 0 && frequency_hz < sample_rate_hz / 2))
-    throw InputError("--frequency " + std::to_string(frequency_hz) + " Hz must be above 0 and below Nyquist (" +
-                     std::to_string(sample_rate_hz / 2) + " Hz)");
+    throw InputError("--frequency " + std::to_string(frequency_hz) +
+                     " Hz must be above 0 and below Nyquist (" + std::to_string(sample_rate_hz / 2) + " Hz)");
   if (!(duration_s > 0 && duration_s <= 3600))
-    throw InputError("--duration " + std::to_string(duration_s) + " s is out of range: use more than 0 and at most 3600 s");
-  if (!(level_dbfs <= 0)) throw InputError("--level-dbfs " + std::to_string(level_dbfs) + " is above full scale: use 0 or less");
+    throw InputError("--duration " + std::to_string(duration_s) +
+                     " s is out of range: use more than 0 and at most 3600 s");
+  if (!(level_dbfs <= 0))
+    throw InputError("--level-dbfs " + std::to_string(level_dbfs) + " is above full scale: use 0 or less");
   ToneSpec s{frequency_hz, level_dbfs, duration_s, sample_rate_hz, coherent, frequency_hz, 0};
   s.samples = static_cast<std::size_t>(std::llround(duration_s * sample_rate_hz));
   if (coherent) {

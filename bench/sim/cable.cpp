@@ -33,7 +33,8 @@ CableChannel::CableChannel(const plan::ChannelWiring& wiring, const plan::Source
     throw ConfigError("source port '" + port.name + "': output_impedance_ohm must be >= 0");
   if (wiring.source_channel < 0 || wiring.shorted) return;
   source_channel_ = wiring.source_channel;
-  gain_ = (wiring.inverted ? -1.0 : 1.0) * cable_level_factor(port, input) * input_loading(port, input, parallel_inputs);
+  gain_ = (wiring.inverted ? -1.0 : 1.0) * cable_level_factor(port, input) *
+          input_loading(port, input, parallel_inputs);
 }
 
 void CableChannel::process(std::span<const double* const> sources, const double* hum, double* v_in,

@@ -20,7 +20,8 @@ namespace bench::sim {
 
 /// Loading of the source by the input, v_in / v_open = Zin / (Zin + Zsource) (real impedances); with
 /// parallel_inputs inputs on one source channel (a Y-cable splitting one output), Zin / n. [any thread]
-[[nodiscard]] double input_loading(const plan::SourcePort& port, const plan::AmpInput& input, int parallel_inputs = 1);
+[[nodiscard]] double input_loading(const plan::SourcePort& port, const plan::AmpInput& input,
+                                   int parallel_inputs = 1);
 
 /// One destination channel of the cable: v_in = gain() * v_source[source_channel()] (+ hum).
 class CableChannel {

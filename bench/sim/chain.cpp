@@ -53,7 +53,8 @@ Chain::Chain(const ChainConfig& config)
   std::array<plan::ChannelWiring, kChannels> wiring;
   for (int d = 0; d < kChannels; ++d) {
     wiring[static_cast<std::size_t>(d)] = wiring_of(config.fixture, d);
-    if (wiring[static_cast<std::size_t>(d)].source_channel >= config.source.channels && config.fixture.wiring.empty())
+    if (wiring[static_cast<std::size_t>(d)].source_channel >= config.source.channels &&
+        config.fixture.wiring.empty())
       wiring[static_cast<std::size_t>(d)].source_channel = -1;  // mono port
   }
   for (int d = 0; d < kChannels; ++d) {
@@ -95,8 +96,8 @@ void Chain::process(const Eigen::Ref<const dsp::Frames>& in, Eigen::Ref<dsp::Fra
         const double* v = d < n_sources ? src_const[d] : silence;
         std::copy(v, v + n, dst[d]);
       } else {
-        cables_[d].process(std::span<const double* const>(src_const.data(), n_sources), hum_on_ ? hum : nullptr,
-                           dst[d], n);
+        cables_[d].process(std::span<const double* const>(src_const.data(), n_sources),
+                           hum_on_ ? hum : nullptr, dst[d], n);
         amps_[d].process(dst[d], n);
       }
       loads_[d].process(dst[d], dst[d], n);

@@ -3,8 +3,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "bench/dsp/types.hpp"
 #include "bench/dsp/fft.hpp"
+#include "bench/dsp/types.hpp"
 
 namespace bench::sim {
 

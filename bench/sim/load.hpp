@@ -39,11 +39,11 @@ inline constexpr double kLoadFirToleranceDb = 0.005;
 inline constexpr std::size_t kLoadFirHead = 64;
 
 /// What the amplifier drives and the transfer it causes. For a resistor or an open circuit (the ADC's
-/// input alone; any real Zl) the transfer is a scalar. For a headphone curve it is a causal FIR designed by frequency sampling of |H(f)| =
-/// |Zl/(Zl+Zout)| on load_fir_design_size() points, made minimum phase by the real cepstrum (H is a
-/// minimum-phase function; sampling the complex H directly fails for inductive loads, see load.cpp),
-/// h = irfft, truncated with a half-Hann taper over its last quarter to the shortest power of two >=
-/// kMinLoadFirTaps taps whose magnitude stays within kLoadFirToleranceDb of |H| from 20 Hz to 20 kHz
+/// input alone; any real Zl) the transfer is a scalar. For a headphone curve it is a causal FIR designed by
+/// frequency sampling of |H(f)| = |Zl/(Zl+Zout)| on load_fir_design_size() points, made minimum phase by the
+/// real cepstrum (H is a minimum-phase function; sampling the complex H directly fails for inductive loads,
+/// see load.cpp), h = irfft, truncated with a half-Hann taper over its last quarter to the shortest power of
+/// two >= kMinLoadFirTaps taps whose magnitude stays within kLoadFirToleranceDb of |H| from 20 Hz to 20 kHz
 /// (typical headphones: 4096 taps at 48 kHz; sharp resonances more, at most half the design size). The
 /// phase is the minimum phase of the magnitude, within a few degrees of the curve's below 10 kHz.
 class LoadModel {

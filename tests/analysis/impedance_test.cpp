@@ -74,8 +74,10 @@ TEST_P(InductiveOutput, MagnitudeAndPhaseOfRPlusL) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, InductiveOutput,
-                         ::testing::Values(InductiveCase{20, 1.5000, 0.0960}, InductiveCase{1000, 1.50525, 4.7888},
-                                           InductiveCase{10000, 1.95682, 39.9549}, InductiveCase{20000, 2.92687, 59.1699}));
+                         ::testing::Values(InductiveCase{20, 1.5000, 0.0960},
+                                           InductiveCase{1000, 1.50525, 4.7888},
+                                           InductiveCase{10000, 1.95682, 39.9549},
+                                           InductiveCase{20000, 2.92687, 59.1699}));
 
 // Eight loads with noise on every response: the least-squares estimate lands within four standard
 // deviations of the truth, the deviation from the textbook covariance of linear least squares,
@@ -88,7 +90,8 @@ TEST(OutputImpedanceLeastSquares, NoisyResponsesLandWithinTheirStatisticalSpread
   Eigen::MatrixXcd a(n, 2);
   Eigen::VectorXd d(n);
   for (Eigen::Index k = 0; k < n; ++k) {
-    const Complex y = std::isfinite(loads[static_cast<std::size_t>(k)]) ? 1.0 / loads[static_cast<std::size_t>(k)] : 0.0;
+    const Complex y =
+        std::isfinite(loads[static_cast<std::size_t>(k)]) ? 1.0 / loads[static_cast<std::size_t>(k)] : 0.0;
     const Complex v = loaded(v_open, z_out, loads[static_cast<std::size_t>(k)]);
     a(k, 0) = 1.0, a(k, 1) = -v * y;
     d[k] = sigma * sigma * std::norm(1.0 + z_out * y);
@@ -224,13 +227,15 @@ TEST_P(SourceLoading, IsTheDividerIntoTheParallelInputs) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, SourceLoading,
-                         ::testing::Values(SourceCase{430, 20000, 1, -0.18477},   // 20 log10(20000/20430)
-                                           SourceCase{215, 10000, 1, -0.18477},   // half of it, half the input
-                                           SourceCase{10, 10000, 2, -0.01735},    // Y-cable: 10 ohm into 5 kohm
-                                           SourceCase{100, 600, 2, -2.49877},     // 100 ohm into 300 ohm
+                         ::testing::Values(SourceCase{430, 20000, 1, -0.18477},  // 20 log10(20000/20430)
+                                           SourceCase{215, 10000, 1, -0.18477},  // half of it, half the input
+                                           SourceCase{10, 10000, 2, -0.01735},  // Y-cable: 10 ohm into 5 kohm
+                                           SourceCase{100, 600, 2, -2.49877},   // 100 ohm into 300 ohm
                                            SourceCase{0, 10000, 1, 0.0}));
 
-TEST(SourceLoading, NoInputIsAnInputError) { EXPECT_THROW((void)source_loading_db(10, 1e4, 0), InputError); }
+TEST(SourceLoading, NoInputIsAnInputError) {
+  EXPECT_THROW((void)source_loading_db(10, 1e4, 0), InputError);
+}
 
 TEST(BandMean, AveragesTheThirdOctaveAroundTheCentre) {
   const std::vector<double> f = {700, 900, 1000, 1100, 1500};

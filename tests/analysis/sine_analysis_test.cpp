@@ -17,7 +17,8 @@ constexpr double kFs = 48000;
 
 Signal tone(double f, double amplitude, Eigen::Index n, double phase = 0.3) {
   Signal x(n);
-  for (Eigen::Index i = 0; i < n; ++i) x[i] = amplitude * std::sin(2 * dsp::kPi * f * static_cast<double>(i) / kFs + phase);
+  for (Eigen::Index i = 0; i < n; ++i)
+    x[i] = amplitude * std::sin(2 * dsp::kPi * f * static_cast<double>(i) / kFs + phase);
   return x;
 }
 
@@ -35,8 +36,11 @@ TEST(SineAnalysis, ThdOfAStaticPolynomialWithinATenthOfADecibel) {
   struct Row {
     double amplitude, a2, a3;
   };
-  for (const Row r : {Row{0.9, 0.01, 0.003}, Row{0.5, 1e-4, 3e-5}, Row{0.1, 1e-3, 0.0}, Row{0.9, 0.0, 1e-5}}) {
-    const Signal x = tone(997, r.amplitude, 1 << 17).unaryExpr([&](double v) { return v + r.a2 * v * v + r.a3 * v * v * v; });
+  for (const Row r :
+       {Row{0.9, 0.01, 0.003}, Row{0.5, 1e-4, 3e-5}, Row{0.1, 1e-3, 0.0}, Row{0.9, 0.0, 1e-5}}) {
+    const Signal x = tone(997, r.amplitude, 1 << 17).unaryExpr([&](double v) {
+      return v + r.a2 * v * v + r.a3 * v * v * v;
+    });
     const SineResult s = analyze_sine(x, kFs, {});
     const double a = r.amplitude;
     const double v1 = a + 0.75 * r.a3 * a * a * a, v2 = r.a2 * a * a / 2, v3 = r.a3 * a * a * a / 4;
@@ -69,7 +73,8 @@ TEST_P(KnownThdN, WithinThreeTenthsOfADecibelOfTheComponents) {
   Signal x(n);
   for (Eigen::Index i = 0; i < n; ++i) {
     const double ph = 2 * dsp::kPi * c.frequency_hz * static_cast<double>(i) / kFs;
-    x[i] = c.amplitude * std::sin(ph) + c.h2 * std::sin(2 * ph + 1) + c.h3 * std::sin(3 * ph + 2) + gauss(rng);
+    x[i] =
+        c.amplitude * std::sin(ph) + c.h2 * std::sin(2 * ph + 1) + c.h3 * std::sin(3 * ph + 2) + gauss(rng);
   }
   double white = c.noise_rms * c.noise_rms;
   if (c.bits > 0) {
@@ -79,7 +84,8 @@ TEST_P(KnownThdN, WithinThreeTenthsOfADecibelOfTheComponents) {
   }
   const double band_noise = white * (20000.0 - 20.0) / (kFs / 2);
   const double distortion = (c.h2 * c.h2 + c.h3 * c.h3) / 2;
-  const double expected = 10 * std::log10((distortion + band_noise) / (c.amplitude * c.amplitude / 2 + distortion + band_noise));
+  const double expected =
+      10 * std::log10((distortion + band_noise) / (c.amplitude * c.amplitude / 2 + distortion + band_noise));
   const SineResult r = analyze_sine(x, kFs, {});
   EXPECT_NEAR(r.thd_n_db, expected, 0.3);
   EXPECT_NEAR(r.sinad_db, -expected, 0.3);
@@ -104,7 +110,8 @@ TEST(SineAnalysis, ResultDoesNotDependOnCoherence) {
   Signal noise(n);
   for (auto& v : noise) v = g(rng);
   const SineResult a = analyze_sine(tone(coherent, 0.5, n) + noise, kFs, {});
-  const SineResult b = analyze_sine(tone(coherent + 0.37 * kFs / static_cast<double>(n), 0.5, n) + noise, kFs, {});
+  const SineResult b =
+      analyze_sine(tone(coherent + 0.37 * kFs / static_cast<double>(n), 0.5, n) + noise, kFs, {});
   EXPECT_NEAR(a.thd_n_db, b.thd_n_db, 0.05);
   EXPECT_NEAR(a.fundamental_dbfs, b.fundamental_dbfs, 1e-6);
 }
@@ -135,7 +142,8 @@ TEST(SineAnalysis, BandwidthOptionsCountTheNoiseOfTheirBand) {
   const double sigma = 2e-5;
   std::normal_distribution<double> g(0, sigma);
   Signal x(n);
-  for (Eigen::Index i = 0; i < n; ++i) x[i] = 0.5 * std::sin(2 * dsp::kPi * 997 * static_cast<double>(i) / fs) + g(rng);
+  for (Eigen::Index i = 0; i < n; ++i)
+    x[i] = 0.5 * std::sin(2 * dsp::kPi * 997 * static_cast<double>(i) / fs) + g(rng);
   for (double hi : {20000.0, 22400.0, 80000.0}) {
     SineAnalysisOptions o;
     o.band_hi_hz = hi;

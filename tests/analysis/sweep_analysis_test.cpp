@@ -27,7 +27,9 @@ Signal padded(const Signal& x, Eigen::Index tail) {
   return y;
 }
 
-double wrap_deg(double d) { return std::remainder(d, 360.0); }
+double wrap_deg(double d) {
+  return std::remainder(d, 360.0);
+}
 
 // Frequency response of known IIR filters, compared with the exact response of their coefficients.
 struct FilterCase {
@@ -51,10 +53,12 @@ TEST_P(KnownFilter, MagnitudeWithinTenMillidecibelsAndPhaseWithinATenthOfADegree
     const double f = r.response.frequency_hz[i];
     if (f < 2 * spec.f1_hz || f > spec.f2_hz / 2) continue;
     const std::complex<double> truth = filter.response(c.fs, f);
-    ASSERT_NEAR(r.response.magnitude_db[i], 20 * std::log10(std::abs(truth)), 0.01) << c.name << " at " << f << " Hz";
+    ASSERT_NEAR(r.response.magnitude_db[i], 20 * std::log10(std::abs(truth)), 0.01)
+        << c.name << " at " << f << " Hz";
     // The reported phase has the measured latency removed; put it back and compare with the filter's own.
     const double measured = r.response.phase_deg[i] - 360.0 * f * r.latency_samples / c.fs;
-    ASSERT_NEAR(wrap_deg(measured - std::arg(truth) * 180 / dsp::kPi), 0.0, 0.1) << c.name << " at " << f << " Hz";
+    ASSERT_NEAR(wrap_deg(measured - std::arg(truth) * 180 / dsp::kPi), 0.0, 0.1)
+        << c.name << " at " << f << " Hz";
     ++checked;
   }
   EXPECT_GT(checked, 48 * 7);  // 40 Hz to f2/2 spans at least 7.9 octaves
@@ -62,13 +66,18 @@ TEST_P(KnownFilter, MagnitudeWithinTenMillidecibelsAndPhaseWithinATenthOfADegree
 
 INSTANTIATE_TEST_SUITE_P(
     Filters, KnownFilter,
-    ::testing::Values(
-        FilterCase{"bandpass_1k_q2_48k", 48000, 20000, [](double fs) { return dsp::Biquad::band_pass(fs, 1000, 2); }},
-        FilterCase{"peak_100_q4_m9_48k", 48000, 20000, [](double fs) { return dsp::Biquad::peaking(fs, 100, 4, -9); }},
-        FilterCase{"bandpass_300_q1_96k", 96000, 40000, [](double fs) { return dsp::Biquad::band_pass(fs, 300, 1); }},
-        FilterCase{"peak_8k_q1_p6_96k", 96000, 40000, [](double fs) { return dsp::Biquad::peaking(fs, 8000, 1, 6); }},
-        FilterCase{"bandpass_5k_q3_192k", 192000, 80000, [](double fs) { return dsp::Biquad::band_pass(fs, 5000, 3); }},
-        FilterCase{"peak_60_q2_p4_192k", 192000, 80000, [](double fs) { return dsp::Biquad::peaking(fs, 60, 2, 4); }}),
+    ::testing::Values(FilterCase{"bandpass_1k_q2_48k", 48000, 20000,
+                                 [](double fs) { return dsp::Biquad::band_pass(fs, 1000, 2); }},
+                      FilterCase{"peak_100_q4_m9_48k", 48000, 20000,
+                                 [](double fs) { return dsp::Biquad::peaking(fs, 100, 4, -9); }},
+                      FilterCase{"bandpass_300_q1_96k", 96000, 40000,
+                                 [](double fs) { return dsp::Biquad::band_pass(fs, 300, 1); }},
+                      FilterCase{"peak_8k_q1_p6_96k", 96000, 40000,
+                                 [](double fs) { return dsp::Biquad::peaking(fs, 8000, 1, 6); }},
+                      FilterCase{"bandpass_5k_q3_192k", 192000, 80000,
+                                 [](double fs) { return dsp::Biquad::band_pass(fs, 5000, 3); }},
+                      FilterCase{"peak_60_q2_p4_192k", 192000, 80000,
+                                 [](double fs) { return dsp::Biquad::peaking(fs, 60, 2, 4); }}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // A static polynomial a1 x + a2 x^2 + a3 x^3 driven at amplitude A: H2 = a2 A / 2 and H3 = a3 A^2 / 4,
@@ -87,8 +96,10 @@ TEST_P(StaticPolynomial, SecondAndThirdHarmonicsWithinThreeTenthsOfADecibel) {
   const auto spec = stimulus::make_sweep_spec(20, 20000, 10, fs, -6, 0.02);
   const double amp = std::pow(10.0, spec.level_dbfs / 20);
   const Signal x = stimulus::generate_sweep(spec);
-  const Signal y = padded(x, 19200).unaryExpr([&](double v) { return a1 * v + c.a2 * v * v + c.a3 * v * v * v; });
-  const SweepResult r = SweepAnalyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec)).analyze(y);
+  const Signal y =
+      padded(x, 19200).unaryExpr([&](double v) { return a1 * v + c.a2 * v * v + c.a3 * v * v * v; });
+  const SweepResult r =
+      SweepAnalyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec)).analyze(y);
   const double fundamental = a1 + 0.75 * c.a3 * amp * amp;
   const double h2 = 20 * std::log10(c.a2 * amp / 2 / fundamental);
   const double h3 = 20 * std::log10(c.a3 * amp * amp / 4 / fundamental);
@@ -105,9 +116,9 @@ TEST_P(StaticPolynomial, SecondAndThirdHarmonicsWithinThreeTenthsOfADecibel) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Levels, StaticPolynomial,
-                         ::testing::Values(PolyCase{0.02, 0.02},       // about -45 and -56 dB
-                                           PolyCase{2e-4, 2e-5},       // about -86 and -116 dB
-                                           PolyCase{4e-6, 8e-6}));     // about -120 and -120 dB
+                         ::testing::Values(PolyCase{0.02, 0.02},    // about -45 and -56 dB
+                                           PolyCase{2e-4, 2e-5},    // about -86 and -116 dB
+                                           PolyCase{4e-6, 8e-6}));  // about -120 and -120 dB
 
 // Fractional delays made by evaluating the continuous-time sweep at shifted instants.
 TEST(SweepLatency, FractionalDelaysWithinATenthOfASampleAndPolarityDetected) {
@@ -117,8 +128,10 @@ TEST(SweepLatency, FractionalDelaysWithinATenthOfASampleAndPolarityDetected) {
   for (double delay : {0.0, 0.25, 0.5, 17.3, 1000.75}) {
     for (double sign : {1.0, -1.0}) {
       Signal y(x.size() + 2400);
-      for (Eigen::Index n = 0; n < y.size(); ++n) y[n] = sign * stimulus::sweep_value(spec, (static_cast<double>(n) - delay) / fs);
-      const SweepResult r = SweepAnalyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec)).analyze(y);
+      for (Eigen::Index n = 0; n < y.size(); ++n)
+        y[n] = sign * stimulus::sweep_value(spec, (static_cast<double>(n) - delay) / fs);
+      const SweepResult r =
+          SweepAnalyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec)).analyze(y);
       EXPECT_NEAR(r.latency_samples, delay, 0.1) << "delay " << delay << " sign " << sign;
       EXPECT_EQ(r.inverted, sign < 0) << "delay " << delay;
     }
@@ -130,7 +143,8 @@ TEST(SweepHarmonics, ListedOnlyWhereTheHarmonicStaysBelowF2AndNyquist) {
   const auto spec = stimulus::make_sweep_spec(20, 22000, 4, fs, -6, 0.02);
   const Signal x = stimulus::generate_sweep(spec);
   const Signal y = padded(x, 4410);
-  const SweepResult r = SweepAnalyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec)).analyze(y);
+  const SweepResult r =
+      SweepAnalyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec)).analyze(y);
   ASSERT_EQ(r.harmonics.size(), 8u);  // H2..H9
   for (const auto& h : r.harmonics)
     for (double f : h.frequency_hz)
@@ -140,7 +154,8 @@ TEST(SweepHarmonics, ListedOnlyWhereTheHarmonicStaysBelowF2AndNyquist) {
 TEST(SweepAnalyzer, RefusesACaptureShorterThanTheStimulus) {
   const auto spec = stimulus::make_sweep_spec(20, 20000, 1, 48000, -6, 0.02);
   const Signal x = stimulus::generate_sweep(spec);
-  EXPECT_THROW(SweepAnalyzer(x, 48000, static_cast<std::size_t>(x.size() - 1), options_for(spec)), InputError);
+  EXPECT_THROW(SweepAnalyzer(x, 48000, static_cast<std::size_t>(x.size() - 1), options_for(spec)),
+               InputError);
 }
 
 TEST(SweepAnalyzer, ReportsNoSweepInACaptureOfPureNoise) {

@@ -2,4 +2,6 @@
 // session must not see. The build of this file has to fail (tests/build/layering.cmake).
 #include "bench/report/outputs.hpp"
 
-int layer_violation_probe() { return 0; }
+int layer_violation_probe() {
+  return 0;
+}

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <numbers>
 #include <ostream>
 #include <random>
@@ -22,8 +23,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -56,8 +55,10 @@ std::string slurp(const fs::path& p) {
 std::string shell_quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) {
-    if (c == '\'') q.append("'\\''");
-    else q.push_back(c);
+    if (c == '\'')
+      q.append("'\\''");
+    else
+      q.push_back(c);
   }
   q.push_back('\'');
   return q;
@@ -72,8 +73,8 @@ struct Outcome {
 };
 
 std::ostream& operator<<(std::ostream& os, const Outcome& r) {
-  return os << "command: " << r.command << "\nexit " << r.code << (r.exited ? "" : " (signal)") << "\nstdout: " << r.out.substr(0, 2000)
-            << "\nstderr: " << r.err;
+  return os << "command: " << r.command << "\nexit " << r.code << (r.exited ? "" : " (signal)")
+            << "\nstdout: " << r.out.substr(0, 2000) << "\nstderr: " << r.err;
 }
 
 // Runs BENCH_BIN with args; stdout and stderr go to files in `dir`.
@@ -110,7 +111,8 @@ void expect_error(const Outcome& r, int code, const std::vector<std::string>& ne
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r;
   EXPECT_TRUE(!r.err.empty() && r.err.back() == '\n') << r;
   EXPECT_EQ(r.err.rfind("bench: error: ", 0), 0u) << r;
-  for (const auto& n : needles) EXPECT_NE(r.err.find(n), std::string::npos) << "stderr lacks '" << n << "'\n" << r;
+  for (const auto& n : needles)
+    EXPECT_NE(r.err.find(n), std::string::npos) << "stderr lacks '" << n << "'\n" << r;
 }
 
 json parse_stdout(const Outcome& r) {
@@ -141,11 +143,13 @@ void put_u16(std::string& s, std::uint16_t v) {
 }
 std::uint32_t get_u32(const std::string& s, std::size_t at) {
   std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(s.at(at + static_cast<std::size_t>(i)));
+  for (int i = 3; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(s.at(at + static_cast<std::size_t>(i)));
   return v;
 }
 std::uint16_t get_u16(const std::string& s, std::size_t at) {
-  return static_cast<std::uint16_t>(static_cast<unsigned char>(s.at(at)) | (static_cast<unsigned char>(s.at(at + 1)) << 8));
+  return static_cast<std::uint16_t>(static_cast<unsigned char>(s.at(at)) |
+                                    (static_cast<unsigned char>(s.at(at + 1)) << 8));
 }
 
 using Channels = std::vector<std::vector<float>>;  // [channel][frame]
@@ -201,7 +205,8 @@ FloatWav read_float_wav(const fs::path& path) {
       bits = get_u16(s, body + 14);
       if (tag == 0xFFFE) tag = get_u16(s, body + 24);  // sub-format GUID starts with the tag
     } else if (id == "data") {
-      if (tag != 3 || bits != 32 || channels < 1) throw std::runtime_error(path.string() + ": not 32-bit float");
+      if (tag != 3 || bits != 32 || channels < 1)
+        throw std::runtime_error(path.string() + ": not 32-bit float");
       const std::size_t frames = size / (4u * static_cast<std::uint32_t>(channels));
       w.ch.assign(static_cast<std::size_t>(channels), std::vector<float>(frames));
       for (std::size_t i = 0; i < frames; ++i)
@@ -220,11 +225,11 @@ FloatWav read_float_wav(const fs::path& path) {
 // Stimuli and captures
 
 // `bench generate sweep` of a short 20 Hz - 20 kHz sweep; fails the test if the command fails.
-fs::path generate_sweep(const fs::path& dir, const std::string& name = "stim.wav", double f1 = 20, double f2 = 20000,
-                        double duration = 1.0) {
+fs::path generate_sweep(const fs::path& dir, const std::string& name = "stim.wav", double f1 = 20,
+                        double f2 = 20000, double duration = 1.0) {
   const fs::path out = dir / name;
-  const Outcome r = bench(dir, {"generate", "sweep", "--f1", std::to_string(f1), "--f2", std::to_string(f2), "--duration",
-                            std::to_string(duration), "--out", out.string()});
+  const Outcome r = bench(dir, {"generate", "sweep", "--f1", std::to_string(f1), "--f2", std::to_string(f2),
+                                "--duration", std::to_string(duration), "--out", out.string()});
   EXPECT_EQ(r.code, 0) << r;
   return out;
 }
@@ -232,7 +237,8 @@ fs::path generate_sweep(const fs::path& dir, const std::string& name = "stim.wav
 // A copy of `stim` delayed by `delay` samples and scaled by `gain`, with `tail` extra zeros.
 std::vector<float> delayed(const std::vector<float>& stim, std::size_t delay, double gain, std::size_t tail) {
   std::vector<float> y(stim.size() + delay + tail, 0.0f);
-  for (std::size_t i = 0; i < stim.size(); ++i) y[i + delay] = static_cast<float>(gain * static_cast<double>(stim[i]));
+  for (std::size_t i = 0; i < stim.size(); ++i)
+    y[i + delay] = static_cast<float>(gain * static_cast<double>(stim[i]));
   return y;
 }
 
@@ -244,7 +250,8 @@ fs::path write_capture(const fs::path& dir, const std::string& name, int rate, c
 
 std::vector<float> sine(std::size_t n, double freq, double amplitude, double rate) {
   std::vector<float> x(n);
-  for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<float>(amplitude * std::sin(2 * kPi * freq * static_cast<double>(i) / rate));
+  for (std::size_t i = 0; i < n; ++i)
+    x[i] = static_cast<float>(amplitude * std::sin(2 * kPi * freq * static_cast<double>(i) / rate));
   return x;
 }
 
@@ -261,7 +268,8 @@ std::string project_version() {
 std::size_t nearest(const json& freqs, double f) {
   std::size_t best = 0;
   for (std::size_t i = 0; i < freqs.size(); ++i)
-    if (std::abs(std::log(freqs[i].get<double>() / f)) < std::abs(std::log(freqs[best].get<double>() / f))) best = i;
+    if (std::abs(std::log(freqs[i].get<double>() / f)) < std::abs(std::log(freqs[best].get<double>() / f)))
+      best = i;
   return best;
 }
 
@@ -299,7 +307,8 @@ TEST(CliSteps, ReadmeTablesAreTheOutput) {
   ASSERT_NE(a, std::string::npos) << readme << " lacks the marker " << begin;
   ASSERT_NE(b, std::string::npos) << readme << " lacks the marker " << end;
   EXPECT_EQ(text.substr(a + begin.size(), b - a - begin.size()), r.out)
-      << "README's step, check and setting tables differ from `bench steps`: paste its output between the markers";
+      << "README's step, check and setting tables differ from `bench steps`: paste its output between the "
+         "markers";
 }
 
 // --json: every step kind, check and setting, with what a program needs (units, defaults, ranges, needs).
@@ -308,11 +317,14 @@ TEST(CliSteps, JsonListsEveryKindCheckAndSetting) {
   EXPECT_EQ(doc.at("schema"), "bench.steps/1");
   std::vector<std::string> kinds;
   for (const auto& k : doc.at("step_kinds")) kinds.push_back(k.at("kind"));
-  EXPECT_EQ(kinds, (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion", "max_output", "noise", "impedance"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion",
+                                             "max_output", "noise", "impedance"}));
   bool crosstalk_needs_sweeps = false;
   for (const auto& k : doc.at("step_kinds"))
     if (k.at("kind") == "crosstalk")
-      for (const auto& n : k.at("needs")) crosstalk_needs_sweeps = crosstalk_needs_sweeps || (n.at("kind") == "sweeps" && n.at("required") == true);
+      for (const auto& n : k.at("needs"))
+        crosstalk_needs_sweeps =
+            crosstalk_needs_sweeps || (n.at("kind") == "sweeps" && n.at("required") == true);
   EXPECT_TRUE(crosstalk_needs_sweeps);
   bool thd = false;
   for (const auto& c : doc.at("checks"))
@@ -337,8 +349,10 @@ TEST(CliSteps, JsonListsEveryKindCheckAndSetting) {
 TEST(CliTopLevel, SubcommandHelpExitsZero) {
   const fs::path dir = scratch_dir();
   const std::vector<std::pair<std::vector<std::string>, const char*>> cases = {
-      {{"generate", "sweep", "--help"}, "--out"}, {{"generate", "sine", "--help"}, "--coherent"},
-      {{"analyze", "sweep", "--help"}, "--stimulus"}, {{"analyze", "sine", "--help"}, "--fullscale-vrms"},
+      {{"generate", "sweep", "--help"}, "--out"},
+      {{"generate", "sine", "--help"}, "--coherent"},
+      {{"analyze", "sweep", "--help"}, "--stimulus"},
+      {{"analyze", "sine", "--help"}, "--fullscale-vrms"},
       {{"analyze", "noise", "--help"}, "--bandwidth"}};
   for (const auto& [args, option] : cases) {
     const Outcome r = bench(dir, args);
@@ -353,7 +367,9 @@ struct UsageCase {
   std::vector<std::string> args;
   std::vector<std::string> needles;
 };
-std::ostream& operator<<(std::ostream& os, const UsageCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const UsageCase& c) {
+  return os << c.name;
+}
 
 class CliUsage : public ::testing::TestWithParam<UsageCase> {};
 
@@ -368,21 +384,31 @@ TEST_P(CliUsage, ExitsTwoWithOneErrorLine) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, CliUsage,
-    ::testing::Values(UsageCase{"no_subcommand", {}, {}},
-                      UsageCase{"unknown_subcommand", {"frobnicate"}, {}},
-                      UsageCase{"unknown_generate_kind", {"generate", "square", "--out", "OUT"}, {}},
-                      UsageCase{"unknown_top_option", {"--frobnicate"}, {}},
-                      UsageCase{"unknown_option", {"generate", "sweep", "--bogus", "1", "--out", "OUT"}, {"--bogus"}},
-                      UsageCase{"missing_required_option", {"analyze", "sine"}, {"--capture"}},
-                      UsageCase{"missing_out", {"generate", "sine"}, {"--out"}},
-                      UsageCase{"non_numeric_rate", {"generate", "sweep", "--rate", "abc", "--out", "OUT"}, {"--rate"}},
-                      UsageCase{"unknown_format", {"generate", "sine", "--format", "pcm8", "--out", "OUT"}, {"pcm8"}},
-                      UsageCase{"zero_channels", {"generate", "sine", "--channels", "0", "--out", "OUT"}, {"--channels"}},
-                      UsageCase{"tone_above_nyquist", {"generate", "sine", "--frequency", "30000", "--out", "OUT"}, {"--frequency"}},
-                      UsageCase{"sweep_f1_above_f2", {"generate", "sweep", "--f1", "1000", "--f2", "500", "--out", "OUT"}, {"--f1"}},
-                      UsageCase{"sweep_f1_equals_f2", {"generate", "sweep", "--f1", "1000", "--f2", "1000", "--out", "OUT"}, {"--f1"}},
-                      UsageCase{"sweep_f2_above_nyquist", {"generate", "sweep", "--f2", "30000", "--out", "OUT"}, {"--f2", "Nyquist"}},
-                      UsageCase{"sweep_level_above_full_scale", {"generate", "sweep", "--level-dbfs", "1", "--out", "OUT"}, {"--level-dbfs"}}),
+    ::testing::Values(
+        UsageCase{"no_subcommand", {}, {}}, UsageCase{"unknown_subcommand", {"frobnicate"}, {}},
+        UsageCase{"unknown_generate_kind", {"generate", "square", "--out", "OUT"}, {}},
+        UsageCase{"unknown_top_option", {"--frobnicate"}, {}},
+        UsageCase{"unknown_option", {"generate", "sweep", "--bogus", "1", "--out", "OUT"}, {"--bogus"}},
+        UsageCase{"missing_required_option", {"analyze", "sine"}, {"--capture"}},
+        UsageCase{"missing_out", {"generate", "sine"}, {"--out"}},
+        UsageCase{"non_numeric_rate", {"generate", "sweep", "--rate", "abc", "--out", "OUT"}, {"--rate"}},
+        UsageCase{"unknown_format", {"generate", "sine", "--format", "pcm8", "--out", "OUT"}, {"pcm8"}},
+        UsageCase{"zero_channels", {"generate", "sine", "--channels", "0", "--out", "OUT"}, {"--channels"}},
+        UsageCase{"tone_above_nyquist",
+                  {"generate", "sine", "--frequency", "30000", "--out", "OUT"},
+                  {"--frequency"}},
+        UsageCase{"sweep_f1_above_f2",
+                  {"generate", "sweep", "--f1", "1000", "--f2", "500", "--out", "OUT"},
+                  {"--f1"}},
+        UsageCase{"sweep_f1_equals_f2",
+                  {"generate", "sweep", "--f1", "1000", "--f2", "1000", "--out", "OUT"},
+                  {"--f1"}},
+        UsageCase{"sweep_f2_above_nyquist",
+                  {"generate", "sweep", "--f2", "30000", "--out", "OUT"},
+                  {"--f2", "Nyquist"}},
+        UsageCase{"sweep_level_above_full_scale",
+                  {"generate", "sweep", "--level-dbfs", "1", "--out", "OUT"},
+                  {"--level-dbfs"}}),
     [](const auto& p) { return std::string(p.param.name); });
 
 // ---------------------------------------------------------------------------------------------------
@@ -403,9 +429,10 @@ TEST_P(CliGenerateSweep, WritesSynchronisedSweepWavAndSidecar) {
   const SweepGen& g = GetParam();
   const fs::path dir = scratch_dir();
   const fs::path wav = dir / "s.wav";
-  const Outcome r = bench(dir, {"generate", "sweep", "--f1", std::to_string(g.f1), "--f2", std::to_string(g.f2), "--duration",
-                            std::to_string(g.duration), "--rate", std::to_string(g.rate), "--channels", std::to_string(g.channels),
-                            "--level-dbfs", "-6", "--out", wav.string()});
+  const Outcome r =
+      bench(dir, {"generate", "sweep", "--f1", std::to_string(g.f1), "--f2", std::to_string(g.f2),
+                  "--duration", std::to_string(g.duration), "--rate", std::to_string(g.rate), "--channels",
+                  std::to_string(g.channels), "--level-dbfs", "-6", "--out", wav.string()});
   ASSERT_EQ(r.code, 0) << r;
   EXPECT_TRUE(r.out.empty()) << r;  // stdout is reserved for results
   const json side = read_json(dir / "s.wav.json");
@@ -443,19 +470,24 @@ TEST_P(CliGenerateSweep, WritesSynchronisedSweepWavAndSidecar) {
   }
   EXPECT_LT(worst, 1e-6);
   for (std::size_t c = 1; c < w.ch.size(); ++c) EXPECT_EQ(w.ch[c], w.ch[0]) << "channel " << c;
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 4);  // wav, json, run stdout/stderr
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()),
+            4);  // wav, json, run stdout/stderr
 }
 
 INSTANTIATE_TEST_SUITE_P(Specs, CliGenerateSweep,
-                         ::testing::Values(SweepGen{20, 20000, 1, 48000, 1}, SweepGen{50, 10000, 0.5, 44100, 2},
-                                           SweepGen{100, 24000, 1.5, 48000, 1}, SweepGen{31.5, 16000, 0.7, 96000, 3},
+                         ::testing::Values(SweepGen{20, 20000, 1, 48000, 1},
+                                           SweepGen{50, 10000, 0.5, 44100, 2},
+                                           SweepGen{100, 24000, 1.5, 48000, 1},
+                                           SweepGen{31.5, 16000, 0.7, 96000, 3},
                                            SweepGen{10, 20000, 1.9, 48000, 1}));
 
 struct SineGen {
   double frequency, duration;
   int rate;
 };
-std::ostream& operator<<(std::ostream& os, const SineGen& c) { return os << c.frequency << " Hz " << c.duration << " s @" << c.rate; }
+std::ostream& operator<<(std::ostream& os, const SineGen& c) {
+  return os << c.frequency << " Hz " << c.duration << " s @" << c.rate;
+}
 
 class CliGenerateCoherentSine : public ::testing::TestWithParam<SineGen> {};
 
@@ -463,8 +495,9 @@ TEST_P(CliGenerateCoherentSine, FrequencyFitsAWholeNumberOfCyclesInTheRecord) {
   const SineGen& g = GetParam();
   const fs::path dir = scratch_dir();
   const fs::path wav = dir / "t.wav";
-  const Outcome r = bench(dir, {"generate", "sine", "--coherent", "--frequency", std::to_string(g.frequency), "--duration",
-                            std::to_string(g.duration), "--rate", std::to_string(g.rate), "--level-dbfs", "-3", "--out", wav.string()});
+  const Outcome r = bench(dir, {"generate", "sine", "--coherent", "--frequency", std::to_string(g.frequency),
+                                "--duration", std::to_string(g.duration), "--rate", std::to_string(g.rate),
+                                "--level-dbfs", "-3", "--out", wav.string()});
   ASSERT_EQ(r.code, 0) << r;
   const json side = read_json(dir / "t.wav.json");
   EXPECT_EQ(side.at("schema"), "bench.stimulus/1");
@@ -475,24 +508,30 @@ TEST_P(CliGenerateCoherentSine, FrequencyFitsAWholeNumberOfCyclesInTheRecord) {
   const double actual = side.at("actual_frequency_hz").get<double>();
   const double cycles = actual * static_cast<double>(samples) / g.rate;
   EXPECT_NEAR(cycles, std::round(cycles), 1e-9 * cycles);
-  EXPECT_LE(std::abs(actual - g.frequency), g.rate / static_cast<double>(samples) / 2 + 1e-9);  // nearest whole cycle count
+  EXPECT_LE(std::abs(actual - g.frequency),
+            g.rate / static_cast<double>(samples) / 2 + 1e-9);  // nearest whole cycle count
 
   const FloatWav w = read_float_wav(wav);
   ASSERT_EQ(w.frames(), samples);
   const double amplitude = std::pow(10.0, -3.0 / 20);
   double worst = 0;
   for (std::size_t n = 0; n < samples; ++n)
-    worst = std::max(worst, std::abs(w.ch[0][n] - amplitude * std::sin(2 * kPi * actual * static_cast<double>(n) / g.rate)));
+    worst = std::max(worst, std::abs(w.ch[0][n] - amplitude * std::sin(2 * kPi * actual *
+                                                                       static_cast<double>(n) / g.rate)));
   EXPECT_LT(worst, 1e-6);
 }
 
 INSTANTIATE_TEST_SUITE_P(Specs, CliGenerateCoherentSine,
-                         ::testing::Values(SineGen{997, 1, 48000}, SineGen{1000, 0.5, 44100}, SineGen{12345.6, 0.3, 96000},
-                                           SineGen{20.3, 1.7, 48000}, SineGen{19999, 0.25, 44100}));
+                         ::testing::Values(SineGen{997, 1, 48000}, SineGen{1000, 0.5, 44100},
+                                           SineGen{12345.6, 0.3, 96000}, SineGen{20.3, 1.7, 48000},
+                                           SineGen{19999, 0.25, 44100}));
 
 TEST(CliGenerateSine, WithoutCoherentKeepsTheRequestedFrequency) {
   const fs::path dir = scratch_dir();
-  ASSERT_EQ(bench(dir, {"generate", "sine", "--frequency", "997", "--duration", "0.5", "--out", (dir / "t.wav").string()}).code, 0);
+  ASSERT_EQ(bench(dir, {"generate", "sine", "--frequency", "997", "--duration", "0.5", "--out",
+                        (dir / "t.wav").string()})
+                .code,
+            0);
   const json side = read_json(dir / "t.wav.json");
   EXPECT_EQ(side.at("actual_frequency_hz").get<double>(), 997.0);
   EXPECT_FALSE(side.at("coherent").get<bool>());
@@ -506,7 +545,9 @@ struct Chain {
   std::size_t delay;
   double gain;
 };
-std::ostream& operator<<(std::ostream& os, const Chain& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const Chain& c) {
+  return os << c.name;
+}
 
 void expect_flat_response(const json& ch, double gain, double delay) {
   EXPECT_NEAR(ch.at("latency_samples").get<double>(), delay, 0.1);
@@ -554,8 +595,10 @@ TEST_P(CliAnalyzeSweep, DelayGainAndPolarityOfAScaledDelayedCopyAreMeasured) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Chains, CliAnalyzeSweep,
-                         ::testing::Values(Chain{"delay100_gain_minus_half", 100, -0.5}, Chain{"no_delay_unity", 0, 1.0},
-                                           Chain{"delay2400_gain_0_1", 2400, 0.1}, Chain{"delay37_gain_plus_1_5", 37, 1.5},
+                         ::testing::Values(Chain{"delay100_gain_minus_half", 100, -0.5},
+                                           Chain{"no_delay_unity", 0, 1.0},
+                                           Chain{"delay2400_gain_0_1", 2400, 0.1},
+                                           Chain{"delay37_gain_plus_1_5", 37, 1.5},
                                            Chain{"delay1_gain_minus_0_01", 1, -0.01}),
                          [](const auto& p) { return std::string(p.param.name); });
 
@@ -563,9 +606,10 @@ TEST(CliAnalyzeSweepChannels, EachCaptureChannelIsMeasuredAgainstTheMonoStimulus
   const fs::path dir = scratch_dir();
   const fs::path stim = generate_sweep(dir);
   const FloatWav s = read_float_wav(stim);
-  const fs::path cap =
-      write_capture(dir, "cap.wav", 48000, {delayed(s.ch[0], 100, -0.5, 9600), delayed(s.ch[0], 337, 0.25, 9363)});
-  const json doc = parse_stdout(bench(dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string()}));
+  const fs::path cap = write_capture(dir, "cap.wav", 48000,
+                                     {delayed(s.ch[0], 100, -0.5, 9600), delayed(s.ch[0], 337, 0.25, 9363)});
+  const json doc =
+      parse_stdout(bench(dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string()}));
   ASSERT_EQ(doc.at("channels").size(), 2u);
   EXPECT_EQ(doc["channels"][0].at("channel"), 0);
   EXPECT_EQ(doc["channels"][1].at("channel"), 1);
@@ -576,18 +620,21 @@ TEST(CliAnalyzeSweepChannels, EachCaptureChannelIsMeasuredAgainstTheMonoStimulus
 TEST(CliAnalyzeSweepOptions, PointsPerOctaveSetsTheAxisDensity) {
   const fs::path dir = scratch_dir();
   const fs::path stim = generate_sweep(dir);
-  const fs::path cap = write_capture(dir, "cap.wav", 48000, {delayed(read_float_wav(stim).ch[0], 100, -0.5, 4800)});
-  const json doc = parse_stdout(
-      bench(dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string(), "--points-per-octave", "96"}));
+  const fs::path cap =
+      write_capture(dir, "cap.wav", 48000, {delayed(read_float_wav(stim).ch[0], 100, -0.5, 4800)});
+  const json doc = parse_stdout(bench(dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture",
+                                            cap.string(), "--points-per-octave", "96"}));
   expect_log_axis(doc["channels"][0]["frequency_response"]["frequency_hz"], 20, 20000, 96);
 }
 
 TEST(CliAnalyzeSweepOptions, JsonOptionWritesTheDocumentToAFileAndNothingToStdout) {
   const fs::path dir = scratch_dir();
   const fs::path stim = generate_sweep(dir);
-  const fs::path cap = write_capture(dir, "cap.wav", 48000, {delayed(read_float_wav(stim).ch[0], 100, -0.5, 4800)});
+  const fs::path cap =
+      write_capture(dir, "cap.wav", 48000, {delayed(read_float_wav(stim).ch[0], 100, -0.5, 4800)});
   const fs::path out = dir / "result.json";
-  const Outcome r = bench(dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string(), "--json", out.string()});
+  const Outcome r = bench(dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string(),
+                                "--json", out.string()});
   ASSERT_EQ(r.code, 0) << r;
   EXPECT_TRUE(r.out.empty()) << r;
   const json doc = read_json(out);
@@ -601,9 +648,10 @@ TEST(CliAnalyzeSweepSidecar, WithoutSidecarTheBandFromF1F2IsUsed) {
   const fs::path stim = generate_sweep(dir);
   const fs::path bare = dir / "bare.wav";  // same samples, no bare.wav.json beside it
   fs::copy_file(stim, bare);
-  const fs::path cap = write_capture(dir, "cap.wav", 48000, {delayed(read_float_wav(stim).ch[0], 100, -0.5, 9600)});
-  const json doc =
-      parse_stdout(bench(dir, {"analyze", "sweep", "--stimulus", bare.string(), "--capture", cap.string(), "--f1", "20", "--f2", "20000"}));
+  const fs::path cap =
+      write_capture(dir, "cap.wav", 48000, {delayed(read_float_wav(stim).ch[0], 100, -0.5, 9600)});
+  const json doc = parse_stdout(bench(dir, {"analyze", "sweep", "--stimulus", bare.string(), "--capture",
+                                            cap.string(), "--f1", "20", "--f2", "20000"}));
   EXPECT_EQ(doc.at("settings").at("f1_hz").get<double>(), 20.0);
   EXPECT_EQ(doc.at("settings").at("f2_hz").get<double>(), 20000.0);
   ASSERT_EQ(doc.at("channels").size(), 1u);
@@ -616,11 +664,13 @@ TEST(CliAnalyzeSweepSidecar, WithoutSidecarOrBandExitsTwoNamingTheSidecarAndOpti
   const fs::path stim = generate_sweep(dir);
   const fs::path bare = dir / "bare.wav";
   fs::copy_file(stim, bare);
-  const fs::path cap = write_capture(dir, "cap.wav", 48000, {delayed(read_float_wav(stim).ch[0], 100, -0.5, 4800)});
+  const fs::path cap =
+      write_capture(dir, "cap.wav", 48000, {delayed(read_float_wav(stim).ch[0], 100, -0.5, 4800)});
   expect_error(bench(dir, {"analyze", "sweep", "--stimulus", bare.string(), "--capture", cap.string()}), 2,
                {(dir / "bare.wav.json").string(), "--f1", "--f2"});
-  expect_error(bench(dir, {"analyze", "sweep", "--stimulus", bare.string(), "--capture", cap.string(), "--f1", "20"}), 2,
-               {"--f1", "--f2"});
+  expect_error(
+      bench(dir, {"analyze", "sweep", "--stimulus", bare.string(), "--capture", cap.string(), "--f1", "20"}),
+      2, {"--f1", "--f2"});
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -631,8 +681,8 @@ class CliAnalyzeSine : public ::testing::TestWithParam<const char*> {};
 TEST_P(CliAnalyzeSine, LevelAndFrequencyOfAGeneratedToneAreMeasured) {
   const fs::path dir = scratch_dir();
   const fs::path wav = dir / "tone.wav";
-  ASSERT_EQ(bench(dir, {"generate", "sine", "--frequency", "997", "--level-dbfs", "-1", "--duration", "1", "--format", GetParam(),
-                        "--out", wav.string()})
+  ASSERT_EQ(bench(dir, {"generate", "sine", "--frequency", "997", "--level-dbfs", "-1", "--duration", "1",
+                        "--format", GetParam(), "--out", wav.string()})
                 .code,
             0);
   const json doc = parse_stdout(bench(dir, {"analyze", "sine", "--capture", wav.string()}));
@@ -650,13 +700,18 @@ INSTANTIATE_TEST_SUITE_P(Formats, CliAnalyzeSine, ::testing::Values("float32", "
 TEST(CliAnalyzeSineVolts, FullscaleVrmsAddsDbvDbuAndVolts) {
   const fs::path dir = scratch_dir();
   const fs::path wav = dir / "tone.wav";
-  ASSERT_EQ(bench(dir, {"generate", "sine", "--frequency", "997", "--level-dbfs", "-1", "--duration", "1", "--out", wav.string()}).code, 0);
-  const json doc = parse_stdout(bench(dir, {"analyze", "sine", "--capture", wav.string(), "--fullscale-vrms", "2"}));
+  ASSERT_EQ(bench(dir, {"generate", "sine", "--frequency", "997", "--level-dbfs", "-1", "--duration", "1",
+                        "--out", wav.string()})
+                .code,
+            0);
+  const json doc =
+      parse_stdout(bench(dir, {"analyze", "sine", "--capture", wav.string(), "--fullscale-vrms", "2"}));
   const json& ch = doc.at("channels").at(0);
   const double dbv = -1 + 20 * std::log10(2.0);
   EXPECT_NEAR(ch.at("fundamental_dbv").get<double>(), dbv, 0.01);
   EXPECT_NEAR(ch.at("fundamental_vrms").get<double>(), 2 * std::pow(10.0, -1.0 / 20), 2 * 0.0012);  // 0.01 dB
-  EXPECT_NEAR(ch.at("fundamental_dbu").get<double>(), dbv - 20 * std::log10(std::sqrt(0.6)), 0.01);  // 0 dBu = sqrt(0.6) V
+  EXPECT_NEAR(ch.at("fundamental_dbu").get<double>(), dbv - 20 * std::log10(std::sqrt(0.6)),
+              0.01);  // 0 dBu = sqrt(0.6) V
   EXPECT_EQ(doc.at("settings").at("fullscale_vrms").get<double>(), 2.0);
 }
 
@@ -682,7 +737,9 @@ struct BadCase {
   // Prepares the files; returns the arguments and fills the needles the error line must contain.
   std::function<std::vector<std::string>(const fs::path& dir, std::vector<std::string>& needles)> setup;
 };
-std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const BadCase& c) {
+  return os << c.name;
+}
 
 class CliBadInput : public ::testing::TestWithParam<BadCase> {};
 
@@ -712,7 +769,8 @@ BadCase sweep_capture_case(const char* name, int code, std::function<void(std::v
 }
 
 // A 0.5 s, -6 dBFS 997 Hz tone with `edit` applied, for `analyze <kind>`.
-BadCase tone_capture_case(const char* name, const char* kind, int code, std::function<void(std::vector<float>&)> edit,
+BadCase tone_capture_case(const char* name, const char* kind, int code,
+                          std::function<void(std::vector<float>&)> edit,
                           std::vector<std::string> extra_needles) {
   return {name, code, [kind, edit, extra_needles](const fs::path& dir, std::vector<std::string>& needles) {
             std::vector<float> y = sine(kRate / 2, 997, 0.5, kRate);
@@ -725,7 +783,8 @@ BadCase tone_capture_case(const char* name, const char* kind, int code, std::fun
 }
 
 // `analyze sine` of a good tone with extra options.
-BadCase sine_option_case(const char* name, std::vector<std::string> options, std::vector<std::string> expected) {
+BadCase sine_option_case(const char* name, std::vector<std::string> options,
+                         std::vector<std::string> expected) {
   return {name, 2, [options, expected](const fs::path& dir, std::vector<std::string>& needles) {
             const fs::path cap = write_capture(dir, "cap.wav", kRate, {sine(kRate / 2, 997, 0.5, kRate)});
             needles = expected;
@@ -765,9 +824,18 @@ auto set_at(std::size_t i, float v) {
 }
 
 std::string sidecar_without(const char* key) {
-  json j = {{"schema", "bench.stimulus/1"}, {"kind", "sweep"}, {"f1_hz", 20}, {"f2_hz", 20000}, {"sample_rate_hz", 48000},
-            {"level_dbfs", -6}, {"fade_s", 0.02}, {"requested_duration_s", 1}, {"rate_l_s", 0.15}, {"duration_s", 1.0361632918473205},
-            {"samples", 49736}, {"channels", 1}};
+  json j = {{"schema", "bench.stimulus/1"},
+            {"kind", "sweep"},
+            {"f1_hz", 20},
+            {"f2_hz", 20000},
+            {"sample_rate_hz", 48000},
+            {"level_dbfs", -6},
+            {"fade_s", 0.02},
+            {"requested_duration_s", 1},
+            {"rate_l_s", 0.15},
+            {"duration_s", 1.0361632918473205},
+            {"samples", 49736},
+            {"channels", 1}};
   j.erase(key);
   return j.dump();
 }
@@ -779,16 +847,18 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, CliBadInput,
     ::testing::Values(
         // Files that are missing or not audio.
-        BadCase{"missing_capture_sine", 2,
-                [](const fs::path& dir, std::vector<std::string>& n) {
-                  n = {(dir / "none.wav").string()};
-                  return std::vector<std::string>{"analyze", "sine", "--capture", (dir / "none.wav").string()};
-                }},
-        BadCase{"missing_capture_noise", 2,
-                [](const fs::path& dir, std::vector<std::string>& n) {
-                  n = {(dir / "none.wav").string()};
-                  return std::vector<std::string>{"analyze", "noise", "--capture", (dir / "none.wav").string()};
-                }},
+        BadCase{
+            "missing_capture_sine", 2,
+            [](const fs::path& dir, std::vector<std::string>& n) {
+              n = {(dir / "none.wav").string()};
+              return std::vector<std::string>{"analyze", "sine", "--capture", (dir / "none.wav").string()};
+            }},
+        BadCase{
+            "missing_capture_noise", 2,
+            [](const fs::path& dir, std::vector<std::string>& n) {
+              n = {(dir / "none.wav").string()};
+              return std::vector<std::string>{"analyze", "noise", "--capture", (dir / "none.wav").string()};
+            }},
         BadCase{"missing_stimulus_sweep", 2,
                 [](const fs::path& dir, std::vector<std::string>& n) {
                   const fs::path cap = write_capture(dir, "cap.wav", kRate, {sine(kRate, 997, 0.5, kRate)});
@@ -801,12 +871,13 @@ INSTANTIATE_TEST_SUITE_P(
                   n = {(dir / "none.wav").string()};
                   return sweep_args(f.stim, dir / "none.wav");
                 }},
-        BadCase{"text_file_as_capture_sine", 2,
-                [](const fs::path& dir, std::vector<std::string>& n) {
-                  std::ofstream(dir / "notes.wav") << "not audio\n";
-                  n = {(dir / "notes.wav").string()};
-                  return std::vector<std::string>{"analyze", "sine", "--capture", (dir / "notes.wav").string()};
-                }},
+        BadCase{
+            "text_file_as_capture_sine", 2,
+            [](const fs::path& dir, std::vector<std::string>& n) {
+              std::ofstream(dir / "notes.wav") << "not audio\n";
+              n = {(dir / "notes.wav").string()};
+              return std::vector<std::string>{"analyze", "sine", "--capture", (dir / "notes.wav").string()};
+            }},
         BadCase{"text_file_as_capture_sweep", 2,
                 [](const fs::path& dir, std::vector<std::string>& n) {
                   const Files f = sweep_files(dir);
@@ -823,13 +894,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"generate_into_missing_directory", 2,
                 [](const fs::path& dir, std::vector<std::string>& n) {
                   n = {(dir / "no" / "s.wav").string()};
-                  return std::vector<std::string>{"generate", "sweep", "--duration", "1", "--out", (dir / "no" / "s.wav").string()};
+                  return std::vector<std::string>{"generate", "sweep", "--duration",
+                                                  "1",        "--out", (dir / "no" / "s.wav").string()};
                 }},
         // Files that do not fit together.
         BadCase{"capture_at_another_rate", 2,
                 [](const fs::path& dir, std::vector<std::string>& n) {
                   const Files f = sweep_files(dir);
-                  const fs::path cap = write_capture(dir, "cap.wav", 44100, {delayed(f.sweep, 100, -0.5, 4800)});
+                  const fs::path cap =
+                      write_capture(dir, "cap.wav", 44100, {delayed(f.sweep, 100, -0.5, 4800)});
                   n = {cap.string(), f.stim.string(), "44100", "48000"};
                   return sweep_args(f.stim, cap);
                 }},
@@ -845,7 +918,8 @@ INSTANTIATE_TEST_SUITE_P(
         // Captures the bench cannot measure from.
         sweep_capture_case("sweep_capture_clipped_positive", 3, set_at(20000, 1.0f), {"clipped"}),
         sweep_capture_case("sweep_capture_clipped_negative", 3, set_at(20000, -1.0f), {"clipped"}),
-        sweep_capture_case("sweep_capture_silent", 3, [](std::vector<float>& y) { std::fill(y.begin(), y.end(), 0.0f); }, {"silent"}),
+        sweep_capture_case("sweep_capture_silent", 3,
+                           [](std::vector<float>& y) { std::fill(y.begin(), y.end(), 0.0f); }, {"silent"}),
         sweep_capture_case("sweep_capture_random_noise", 3,
                            [](std::vector<float>& y) {
                              std::mt19937 rng(7);
@@ -861,7 +935,8 @@ INSTANTIATE_TEST_SUITE_P(
                   const Files f = sweep_files(dir);
                   std::vector<float> bad = delayed(f.sweep, 100, -0.5, 4800);
                   bad[3000] = -1.0f;
-                  const fs::path cap = write_capture(dir, "cap.wav", kRate, {delayed(f.sweep, 100, -0.5, 4800), bad});
+                  const fs::path cap =
+                      write_capture(dir, "cap.wav", kRate, {delayed(f.sweep, 100, -0.5, 4800), bad});
                   n = {cap.string(), "channel 1", "clipped"};
                   return sweep_args(f.stim, cap);
                 }},
@@ -871,7 +946,8 @@ INSTANTIATE_TEST_SUITE_P(
                   std::vector<float> s = f.sweep;
                   s[1000] = kNaN;
                   const fs::path stim = write_capture(dir, "badstim.wav", kRate, {s});
-                  const fs::path cap = write_capture(dir, "cap.wav", kRate, {delayed(f.sweep, 100, -0.5, 4800)});
+                  const fs::path cap =
+                      write_capture(dir, "cap.wav", kRate, {delayed(f.sweep, 100, -0.5, 4800)});
                   n = {stim.string(), "NaN"};
                   auto args = sweep_args(stim, cap);
                   args.insert(args.end(), {"--f1", "20", "--f2", "20000"});
@@ -879,7 +955,8 @@ INSTANTIATE_TEST_SUITE_P(
                 }},
         tone_capture_case("sine_capture_clipped_positive", "sine", 3, set_at(100, 1.0f), {"clipped"}),
         tone_capture_case("sine_capture_clipped_negative", "sine", 3, set_at(100, -1.0f), {"clipped"}),
-        tone_capture_case("sine_capture_silent", "sine", 3, [](std::vector<float>& y) { std::fill(y.begin(), y.end(), 0.0f); }, {"silent"}),
+        tone_capture_case("sine_capture_silent", "sine", 3,
+                          [](std::vector<float>& y) { std::fill(y.begin(), y.end(), 0.0f); }, {"silent"}),
         tone_capture_case("sine_capture_nan", "sine", 2, set_at(100, kNaN), {"NaN"}),
         tone_capture_case("sine_capture_inf", "sine", 2, set_at(100, kInf), {"infinite"}),
         tone_capture_case("noise_capture_nan", "noise", 2, set_at(100, kNaN), {"NaN"}),

@@ -11,8 +11,10 @@ TEST(Biquad, CookbookDesignsHaveTheirDefiningGains) {
   EXPECT_NEAR(20 * std::log10(std::abs(Biquad::peaking(fs, 1000, 2, 6).response(fs, 1000))), 6.0, 1e-9);
   EXPECT_NEAR(std::abs(Biquad::peaking(fs, 1000, 2, 6).response(fs, 20)), 1.0, 1e-3);
   EXPECT_NEAR(std::abs(Biquad::band_pass(fs, 1000, 2).response(fs, 1000)), 1.0, 1e-9);
-  EXPECT_NEAR(20 * std::log10(std::abs(Biquad::low_pass(fs, 5000, M_SQRT1_2).response(fs, 5000))), -3.0103, 1e-3);
-  EXPECT_NEAR(20 * std::log10(std::abs(Biquad::high_pass(fs, 50, M_SQRT1_2).response(fs, 50))), -3.0103, 1e-3);
+  EXPECT_NEAR(20 * std::log10(std::abs(Biquad::low_pass(fs, 5000, M_SQRT1_2).response(fs, 5000))), -3.0103,
+              1e-3);
+  EXPECT_NEAR(20 * std::log10(std::abs(Biquad::high_pass(fs, 50, M_SQRT1_2).response(fs, 50))), -3.0103,
+              1e-3);
 }
 
 TEST(Biquad, FilterImpulseResponseMatchesCoefficients) {

@@ -11,7 +11,8 @@ TEST(GoodFftSize, ReturnsSmallestSevenSmoothSizeNotBelowRequest) {
   struct Row {
     std::size_t n, expected;
   };
-  for (const Row r : {Row{1, 1}, Row{11, 12}, Row{13, 14}, Row{97, 98}, Row{1000, 1000}, Row{1001, 1008}, Row{4097, 4116}})
+  for (const Row r :
+       {Row{1, 1}, Row{11, 12}, Row{13, 14}, Row{97, 98}, Row{1000, 1000}, Row{1001, 1008}, Row{4097, 4116}})
     EXPECT_EQ(good_fft_size(r.n), r.expected) << r.n;
 }
 
@@ -19,7 +20,8 @@ TEST(Rfft, CosineAtBinKGivesHalfNAtThatBin) {
   const std::size_t n = 720;
   for (int k : {1, 17, 359}) {
     Signal x(static_cast<Eigen::Index>(n));
-    for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = std::cos(2 * kPi * k * static_cast<double>(i) / static_cast<double>(n));
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+      x[i] = std::cos(2 * kPi * k * static_cast<double>(i) / static_cast<double>(n));
     const Spectrum s = rfft(x, n);
     ASSERT_EQ(s.size(), static_cast<Eigen::Index>(n / 2 + 1));
     for (Eigen::Index b = 0; b < s.size(); ++b)
@@ -41,7 +43,8 @@ TEST(FftFilter, EqualsMultiplyingSpectraAndCircularConvolution) {
   // Circular convolution with a 3-tap kernel, computed directly.
   const std::size_t n = 96;
   Signal x(static_cast<Eigen::Index>(n)), k = Signal::Zero(static_cast<Eigen::Index>(n));
-  for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = std::sin(0.3 * static_cast<double>(i)) + 0.01 * static_cast<double>(i);
+  for (Eigen::Index i = 0; i < x.size(); ++i)
+    x[i] = std::sin(0.3 * static_cast<double>(i)) + 0.01 * static_cast<double>(i);
   k[0] = 0.5, k[1] = -0.25, k[95] = 0.125;
   const Signal y = fft_filter(x, rfft(k, n), n);
   for (Eigen::Index i = 0; i < x.size(); ++i) {

@@ -21,7 +21,8 @@ TEST(FixedFft, MatchesTheDirectDftAndRoundTrips) {
     for (std::size_t k = 0; k <= n / 2; ++k) {
       std::complex<double> acc = 0;
       for (std::size_t i = 0; i < n; ++i)
-        acc += x[static_cast<Eigen::Index>(i)] * std::polar(1.0, -2 * kPi * static_cast<double>((i * k) % n) / static_cast<double>(n));
+        acc += x[static_cast<Eigen::Index>(i)] *
+               std::polar(1.0, -2 * kPi * static_cast<double>((i * k) % n) / static_cast<double>(n));
       truth[static_cast<Eigen::Index>(k)] = acc;
     }
     FixedFft fft(n);

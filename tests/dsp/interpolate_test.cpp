@@ -9,7 +9,8 @@ TEST(SincInterpolate, ReproducesABandLimitedSineBetweenSamples) {
   const double f = 0.0731;  // cycles per sample, well inside the band
   Signal x(4096);
   for (Eigen::Index i = 0; i < x.size(); ++i) x[i] = std::sin(2 * kPi * f * static_cast<double>(i));
-  for (double t : {100.25, 1000.5, 2047.875}) EXPECT_NEAR(sinc_interpolate(x, t), std::sin(2 * kPi * f * t), 1e-4) << t;
+  for (double t : {100.25, 1000.5, 2047.875})
+    EXPECT_NEAR(sinc_interpolate(x, t), std::sin(2 * kPi * f * t), 1e-4) << t;
 }
 
 TEST(RefinePeak, FindsTheCentreOfASymmetricPulseBetweenSamples) {

@@ -29,15 +29,19 @@ TEST_P(ClockDriftCorrection, RestoresTheSineOnThePlayersClock) {
   }
   const Signal z = correct_clock_drift(y, GetParam().drift_ppm);
   ASSERT_EQ(z.size(), n);
-  // Away from the ends (the filter has no data beyond the record), within -100 dB (0.0001 dB of gain error) of the sine's peak.
-  const Eigen::Index edge = 2000, usable = static_cast<Eigen::Index>(static_cast<double>(n) / (1 + std::max(0.0, -e))) - 2 * edge;
+  // Away from the ends (the filter has no data beyond the record), within -100 dB (0.0001 dB of gain error)
+  // of the sine's peak.
+  const Eigen::Index edge = 2000,
+                     usable = static_cast<Eigen::Index>(static_cast<double>(n) / (1 + std::max(0.0, -e))) -
+                              2 * edge;
   const double err = (z.segment(edge, usable) - truth.segment(edge, usable)).cwiseAbs().maxCoeff();
   EXPECT_LT(20 * std::log10(err), -100) << "f " << f << " Hz, drift " << GetParam().drift_ppm << " ppm";
 }
 
 INSTANTIATE_TEST_SUITE_P(Drifts, ClockDriftCorrection,
-                         ::testing::Values(Case{100, 1000}, Case{997, 1000}, Case{997, -1000}, Case{15000, 1000},
-                                           Case{15000, -1000}, Case{997, 20}, Case{19000, -250}));
+                         ::testing::Values(Case{100, 1000}, Case{997, 1000}, Case{997, -1000},
+                                           Case{15000, 1000}, Case{15000, -1000}, Case{997, 20},
+                                           Case{19000, -250}));
 
 TEST(ClockDriftCorrection, KeepsLengthAndZeroPadsAShorterResult) {
   Signal y = Signal::Ones(48000);

@@ -18,7 +18,8 @@ TEST(Window, BlackmanHarris7SidelobesAreBelowMinus170DecibelsBeyondItsMainLobe) 
   const Spectrum s = rfft(w, n * pad);
   const double peak = std::abs(s[0]);
   for (Eigen::Index k = static_cast<Eigen::Index>(8 * pad); k < s.size(); ++k)
-    ASSERT_LT(20 * std::log10(std::abs(s[k]) / peak + 1e-300), -170.0) << "bin " << static_cast<double>(k) / pad;
+    ASSERT_LT(20 * std::log10(std::abs(s[k]) / peak + 1e-300), -170.0)
+        << "bin " << static_cast<double>(k) / pad;
 }
 
 TEST(Window, TukeyIsFlatBetweenItsTapers) {

@@ -11,13 +11,19 @@ namespace {
 std::atomic<long> g_allocations{0};
 }  // namespace
 
-long allocations_so_far() noexcept { return g_allocations.load(); }
+long allocations_so_far() noexcept {
+  return g_allocations.load();
+}
 
 void* operator new(std::size_t size) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 #endif

@@ -28,7 +28,9 @@ using dutsim::SilenceDetector;
 namespace {
 
 // This file is tests/dutsim/dutsim_test.cpp.
-fs::path repo_root() { return fs::path(__FILE__).parent_path().parent_path().parent_path(); }
+fs::path repo_root() {
+  return fs::path(__FILE__).parent_path().parent_path().parent_path();
+}
 
 const plan::Plan& demo_plan() {
   static const plan::Plan plan = plan::load_plan(repo_root() / "profiles" / "plans" / "demo.toml");
@@ -40,8 +42,8 @@ std::vector<std::vector<float>> tones(std::size_t frames, int channels, double l
   std::vector<std::vector<float>> x(static_cast<std::size_t>(channels), std::vector<float>(frames));
   for (int c = 0; c < channels; ++c)
     for (std::size_t i = 0; i < frames; ++i)
-      x[static_cast<std::size_t>(c)][i] =
-          static_cast<float>(level * std::sin(2 * dsp::kPi * (440.0 + 110.0 * c) * static_cast<double>(i) / 48000));
+      x[static_cast<std::size_t>(c)][i] = static_cast<float>(
+          level * std::sin(2 * dsp::kPi * (440.0 + 110.0 * c) * static_cast<double>(i) / 48000));
   return x;
 }
 
@@ -62,7 +64,8 @@ std::vector<std::vector<float>> run_processor(Processor& p, const std::vector<st
 }
 
 // The independent truth: a fresh sim::Chain over the same (float) samples in one block, rounded to float.
-std::vector<std::vector<float>> run_chain(const sim::ChainConfig& config, const std::vector<const std::vector<float>*>& sources,
+std::vector<std::vector<float>> run_chain(const sim::ChainConfig& config,
+                                          const std::vector<const std::vector<float>*>& sources,
                                           std::size_t first, std::size_t frames) {
   sim::Chain chain(config);
   dsp::Frames in(static_cast<Eigen::Index>(frames), static_cast<Eigen::Index>(sources.size()));
@@ -129,7 +132,8 @@ TEST(DutsimConfig, RejectsUnknownIdsAndOffsetsNamingTheChoices) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("hp_dynamic_32"), std::string::npos) << e.what();
   }
-  EXPECT_THROW((void)dutsim::chain_config_for(demo_plan(), "line_trs_to_amp_trs", "", 1, 1000.5), ConfigError);
+  EXPECT_THROW((void)dutsim::chain_config_for(demo_plan(), "line_trs_to_amp_trs", "", 1, 1000.5),
+               ConfigError);
   EXPECT_NO_THROW((void)dutsim::chain_config_for(demo_plan(), "line_trs_to_amp_trs", "", 1, -1000.0));
 }
 
@@ -159,9 +163,9 @@ TEST(FaultSchedule, StallsOnMultiplesOfTheIntervalAndSilencesFromItsTime) {
   o.silence_channel = 1;
   o.silence_after_s = 0.5;
   o.exit_after_s = 2;
-  const FaultSchedule s(o, 1000);  // 1 kHz: 1 s = 1000 frames
-  EXPECT_FALSE(s.stall_in(0, 1000));    // frames 0..999: frame 0 is not a stall
-  EXPECT_TRUE(s.stall_in(990, 20));     // holds frame 1000
+  const FaultSchedule s(o, 1000);     // 1 kHz: 1 s = 1000 frames
+  EXPECT_FALSE(s.stall_in(0, 1000));  // frames 0..999: frame 0 is not a stall
+  EXPECT_TRUE(s.stall_in(990, 20));   // holds frame 1000
   EXPECT_TRUE(s.stall_in(1000, 1));
   EXPECT_FALSE(s.stall_in(1001, 999));  // 1001..1999
   EXPECT_TRUE(s.stall_in(1999, 2));     // 2000

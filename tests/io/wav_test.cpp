@@ -1,5 +1,7 @@
 // WAV and sidecar I/O: round trips against the formats' quantisation steps, atomic writes, and the
 // errors a user sees for files that are missing, malformed or not audio.
+#include "bench/io/wav.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -7,15 +9,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "bench/core/error.hpp"
 #include "bench/io/sidecar.hpp"
-#include "bench/io/wav.hpp"
 #include "bench/signal/sweep.hpp"
 
 namespace fs = std::filesystem;
@@ -50,7 +50,8 @@ void expect_input_error(F&& f, const std::vector<std::string>& needles) {
     f();
     ADD_FAILURE() << "no exception thrown";
   } catch (const InputError& e) {
-    for (const auto& n : needles) EXPECT_NE(std::string(e.what()).find(n), std::string::npos) << e.what() << "\n  lacks: " << n;
+    for (const auto& n : needles)
+      EXPECT_NE(std::string(e.what()).find(n), std::string::npos) << e.what() << "\n  lacks: " << n;
   } catch (const std::exception& e) {
     ADD_FAILURE() << "threw a non-InputError: " << e.what();
   }
@@ -85,12 +86,12 @@ void write_zero_frame_wav(const fs::path& path) {
   put_u32(s, 36);
   s += "WAVEfmt ";
   put_u32(s, 16);
-  put_u16(s, 1);        // PCM
-  put_u16(s, 1);        // channels
-  put_u32(s, 48000);    // rate
-  put_u32(s, 96000);    // byte rate
-  put_u16(s, 2);        // block align
-  put_u16(s, 16);       // bits
+  put_u16(s, 1);      // PCM
+  put_u16(s, 1);      // channels
+  put_u32(s, 48000);  // rate
+  put_u32(s, 96000);  // byte rate
+  put_u16(s, 2);      // block align
+  put_u16(s, 16);     // bits
   s += "data";
   put_u32(s, 0);
   std::ofstream(path, std::ios::binary) << s;
@@ -107,7 +108,9 @@ struct FormatCase {
   const char* described;
 };
 
-std::ostream& operator<<(std::ostream& os, const FormatCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const FormatCase& c) {
+  return os << c.name;
+}
 
 class WavRoundTrip : public ::testing::TestWithParam<FormatCase> {};
 
@@ -128,14 +131,16 @@ TEST_P(WavRoundTrip, SamplesChannelOrderAndRateSurviveWithinOneQuantisationStep)
       const double err = std::abs(a.frames(i, c) - in(i, c));
       const double tol = fc.abs_tolerance + fc.rel_tolerance * std::abs(in(i, c));
       worst = std::max(worst, err / (tol > 0 ? tol : 1e-300));
-      ASSERT_LE(err, tol) << "frame " << i << " channel " << c << " wrote " << in(i, c) << " read " << a.frames(i, c);
+      ASSERT_LE(err, tol) << "frame " << i << " channel " << c << " wrote " << in(i, c) << " read "
+                          << a.frames(i, c);
     }
   SCOPED_TRACE(worst);
   // Channel order: each read channel is closer to its own source column than to any other column.
   for (Eigen::Index c = 0; c < in.cols(); ++c)
     for (Eigen::Index o = 0; o < in.cols(); ++o)
       if (o != c) {
-        EXPECT_LT((a.frames.col(c) - in.col(c)).norm(), (a.frames.col(c) - in.col(o)).norm()) << "channel " << c << " vs " << o;
+        EXPECT_LT((a.frames.col(c) - in.col(c)).norm(), (a.frames.col(c) - in.col(o)).norm())
+            << "channel " << c << " vs " << o;
       }
 }
 
@@ -155,7 +160,8 @@ TEST_P(WavSampleRate, RateIsPreserved) {
   EXPECT_EQ(bench::io::read_audio(path).sample_rate_hz, static_cast<double>(GetParam()));
 }
 
-INSTANTIATE_TEST_SUITE_P(Rates, WavSampleRate, ::testing::Values(8000, 44100, 48000, 88200, 96000, 192000, 384000));
+INSTANTIATE_TEST_SUITE_P(Rates, WavSampleRate,
+                         ::testing::Values(8000, 44100, 48000, 88200, 96000, 192000, 384000));
 
 TEST(WavFloat, Float32KeepsSamplesBeyondFullScale) {
   const fs::path path = scratch_dir() / "hot.wav";
@@ -164,7 +170,8 @@ TEST(WavFloat, Float32KeepsSamplesBeyondFullScale) {
   bench::io::write_wav(path, in, 48000, SampleFormat::kFloat32);
   const auto a = bench::io::read_audio(path);
   ASSERT_EQ(a.frames.rows(), 4);
-  for (Eigen::Index i = 0; i < 4; ++i) EXPECT_EQ(a.frames(i, 0), in(i, 0));  // all exactly representable in float
+  for (Eigen::Index i = 0; i < 4; ++i)
+    EXPECT_EQ(a.frames(i, 0), in(i, 0));  // all exactly representable in float
 }
 
 TEST(WavPcm, FullScaleItselfIsWritable) {
@@ -187,14 +194,17 @@ struct GridCase {
   int bits;
 };
 
-std::ostream& operator<<(std::ostream& os, const GridCase& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const GridCase& c) {
+  return os << c.name;
+}
 
 class WavPcmGrid : public ::testing::TestWithParam<GridCase> {};
 
 TEST_P(WavPcmGrid, SamplesOnTheCodeGridRoundTripExactly) {
   const GridCase& g = GetParam();
   const double half = std::ldexp(1.0, g.bits - 1);
-  const std::vector<double> codes = {-half, -half + 1, -0.75 * half, -1, 0, 1, 3, 0.25 * half, 0.5 * half, 0.75 * half, half - 1};
+  const std::vector<double> codes = {-half, -half + 1,   -0.75 * half, -1,          0,       1,
+                                     3,     0.25 * half, 0.5 * half,   0.75 * half, half - 1};
   Frames in(static_cast<Eigen::Index>(codes.size()), 1);
   for (std::size_t i = 0; i < codes.size(); ++i) in(static_cast<Eigen::Index>(i), 0) = codes[i] / half;
   const fs::path path = scratch_dir() / "grid.wav";
@@ -202,11 +212,13 @@ TEST_P(WavPcmGrid, SamplesOnTheCodeGridRoundTripExactly) {
   const auto a = bench::io::read_audio(path);
   ASSERT_EQ(a.frames.rows(), in.rows());
   for (Eigen::Index i = 0; i < in.rows(); ++i)
-    EXPECT_EQ(a.frames(i, 0) * half, in(i, 0) * half) << "code " << in(i, 0) * half << " came back as code " << a.frames(i, 0) * half;
+    EXPECT_EQ(a.frames(i, 0) * half, in(i, 0) * half)
+        << "code " << in(i, 0) * half << " came back as code " << a.frames(i, 0) * half;
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, WavPcmGrid,
-                         ::testing::Values(GridCase{"pcm16", SampleFormat::kPcm16, 16}, GridCase{"pcm24", SampleFormat::kPcm24, 24}),
+                         ::testing::Values(GridCase{"pcm16", SampleFormat::kPcm16, 16},
+                                           GridCase{"pcm24", SampleFormat::kPcm24, 24}),
                          [](const auto& p) { return std::string(p.param.name); });
 
 struct OverCase {
@@ -215,7 +227,9 @@ struct OverCase {
   double value;
 };
 
-std::ostream& operator<<(std::ostream& os, const OverCase& c) { return os << c.name << " " << c.value; }
+std::ostream& operator<<(std::ostream& os, const OverCase& c) {
+  return os << c.name << " " << c.value;
+}
 
 class WavPcmOverFullScale : public ::testing::TestWithParam<OverCase> {};
 
@@ -224,7 +238,8 @@ TEST_P(WavPcmOverFullScale, ThrowsInputErrorNamingFileAndWritesNothing) {
   const fs::path path = dir / "over.wav";
   Frames in = test_frames(64, 2, 0.5);
   in(10, 1) = GetParam().value;
-  expect_input_error([&] { bench::io::write_wav(path, in, 48000, GetParam().format); }, {path.string(), "full scale"});
+  expect_input_error([&] { bench::io::write_wav(path, in, 48000, GetParam().format); },
+                     {path.string(), "full scale"});
   EXPECT_TRUE(names_in(dir).empty());
 }
 
@@ -370,7 +385,8 @@ TEST_P(SidecarRoundTrip, ReadBackEqualsMakeSweepSpecFieldForField) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Specs, SidecarRoundTrip,
-                         ::testing::Values(SweepCase{20, 20000, 10, 48000, -6, 0.02}, SweepCase{10, 24000, 3.3, 48000, -12.5, 0},
+                         ::testing::Values(SweepCase{20, 20000, 10, 48000, -6, 0.02},
+                                           SweepCase{10, 24000, 3.3, 48000, -12.5, 0},
                                            SweepCase{31.7, 16000.3, 1.234567, 44100, -0.1, 0.1},
                                            SweepCase{100, 40000, 0.5, 96000, 0, 0.01}));
 
@@ -388,7 +404,9 @@ struct BadSidecar {
   std::vector<std::string> needles;  ///< besides the file name
 };
 
-std::ostream& operator<<(std::ostream& os, const BadSidecar& c) { return os << c.name; }
+std::ostream& operator<<(std::ostream& os, const BadSidecar& c) {
+  return os << c.name;
+}
 
 class SidecarMalformed : public ::testing::TestWithParam<BadSidecar> {};
 

@@ -160,12 +160,13 @@ TEST(PlanShippedProfiles, AmpAdcAndLimitsHoldTheFilesNumbers) {
   std::vector<std::string> names;
   for (const auto& [name, limit] : limits.limits) names.push_back(name);
   // Every check that takes a limit is made (clock_drift_ppm is recorded only).
-  EXPECT_EQ(names, (std::vector<std::string>{"channel_balance_db", "channel_map", "crosstalk_db", "damping_factor",
-                                             "frequency_response_deviation_db", "gain_db", "hum_dbv", "level_dbv",
-                                             "loading_deviation_db", "max_output_vrms", "noise_dbv_a",
-                                             "output_impedance_ohm", "polarity", "snr_db", "source_loading_db",
-                                             "thd_db", "thd_n_db"}));
-  for (const CheckSpec& c : checks()) EXPECT_EQ(limits.limits.contains(std::string(c.name)), c.limit_forms != 0) << c.name;
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "channel_balance_db", "channel_map", "crosstalk_db", "damping_factor",
+                       "frequency_response_deviation_db", "gain_db", "hum_dbv", "level_dbv",
+                       "loading_deviation_db", "max_output_vrms", "noise_dbv_a", "output_impedance_ohm",
+                       "polarity", "snr_db", "source_loading_db", "thd_db", "thd_n_db"}));
+  for (const CheckSpec& c : checks())
+    EXPECT_EQ(limits.limits.contains(std::string(c.name)), c.limit_forms != 0) << c.name;
   EXPECT_EQ(limits.limits.at("level_dbv").tolerance, 1.0);
   EXPECT_EQ(limits.limits.at("snr_db").min, 95);
   EXPECT_EQ(limits.limits.at("thd_n_db").max, -65);

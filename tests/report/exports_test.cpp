@@ -23,7 +23,9 @@ const ExportFile* find_file(const std::vector<ExportFile>& files, const std::str
   return nullptr;
 }
 
-std::vector<ExportFile> exports_of(const record::RunRecord& r) { return export_files(through_report_json(r)); }
+std::vector<ExportFile> exports_of(const record::RunRecord& r) {
+  return export_files(through_report_json(r));
+}
 
 record::SweepChannel& sweep_of(record::RunRecord& r, std::size_t configuration, std::size_t channel) {
   return *std::get<record::SweepsResult>(*r.configurations[configuration].steps[1].result).channels[channel];
@@ -38,8 +40,9 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 TEST(Exports, OneSetPerConfigurationAndChannelWithSlashesReplaced) {
   const auto files = exports_of(sample_record());
-  for (const char* name : {"exports/good/left.frd", "exports/good/left.csv", "exports/good/left_harmonics.csv", "exports/good/right.frd",
-                           "exports/odd_swapped/right_harmonics.csv"})
+  for (const char* name :
+       {"exports/good/left.frd", "exports/good/left.csv", "exports/good/left_harmonics.csv",
+        "exports/good/right.frd", "exports/odd_swapped/right_harmonics.csv"})
     EXPECT_NE(find_file(files, name), nullptr) << name;
   EXPECT_EQ(files.size(), 12u);  // "broken" has no sweep, so nothing
   EXPECT_EQ(export_directory_name("faults/swapped_channels"), "faults_swapped_channels");
@@ -62,7 +65,9 @@ TEST(Exports, FrdReadsBackToTheSameCurve) {
     EXPECT_NEAR(curve.phase_deg[i], side.phase_deg[i], 1e-6);
   }
   // The swapped configuration says where its channel arrived.
-  EXPECT_NE(find_file(files, "exports/odd_swapped/left.frd")->text.find("left channel driven (arrives on right)"), std::string::npos);
+  EXPECT_NE(
+      find_file(files, "exports/odd_swapped/left.frd")->text.find("left channel driven (arrives on right)"),
+      std::string::npos);
 }
 
 TEST(Exports, CsvHasItsHeaderAndLeavesMissingValuesEmpty) {
@@ -99,7 +104,8 @@ TEST(Exports, HarmonicsAreEmptyWhereNotListed) {
 }
 
 TEST(Exports, ParseFrdAcceptsCommonVariantsAndNamesTheLineOfAnError) {
-  const FrdCurve c = parse_frd("* comment\n# other\nFreq(Hz) SPL(dB) Phase\n\n20 -1.5 10\n30,\t-2;  20\r\n40 -3\n", "x.frd");
+  const FrdCurve c =
+      parse_frd("* comment\n# other\nFreq(Hz) SPL(dB) Phase\n\n20 -1.5 10\n30,\t-2;  20\r\n40 -3\n", "x.frd");
   ASSERT_EQ(c.frequency_hz.size(), 3u);
   EXPECT_DOUBLE_EQ(c.magnitude_db[1], -2);
   EXPECT_DOUBLE_EQ(c.phase_deg[1], 20);
@@ -125,7 +131,8 @@ TEST(Exports, OutputImpedanceZmaReadsBackWithReadZma) {
   const fs::path file = scratch() / "left_output_impedance.zma";
   spit(file, zma->text);
   const auto points = plan::read_zma(file);
-  const record::ImpedanceCurve& side = std::get<record::ImpedanceResult>(*report.configurations[1].steps.back().result).channels[0];
+  const record::ImpedanceCurve& side =
+      std::get<record::ImpedanceResult>(*report.configurations[1].steps.back().result).channels[0];
   const auto& f = side.frequency_hz;
   const auto& z = side.impedance_ohm;
   const auto& p = side.phase_deg;

@@ -30,7 +30,9 @@ class BrowserReport : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (!have("chromium") || !have("timeout")) {
-      setup_error_ = "chromium is not installed: run ./bench.sh test (it installs chromium and chromium-driver from deps.txt)";
+      setup_error_ =
+          "chromium is not installed: run ./bench.sh test (it installs chromium and chromium-driver from "
+          "deps.txt)";
       return;
     }
     dir_ = fs::path(BENCH_TEST_TMP) / "report-browser" / std::to_string(::getpid());
@@ -38,12 +40,15 @@ class BrowserReport : public ::testing::Test {
     fs::create_directories(dir_);
     run_ = dir_ / "run";
     const auto t0 = std::chrono::steady_clock::now();
-    const Proc p = shell(quote(BENCH_BIN) + " -q run " + quote((repo_root() / "profiles" / "plans" / "faults.toml").string()) + " --out " +
-                             quote(run_.string()),
+    const Proc p = shell(quote(BENCH_BIN) + " -q run " +
+                             quote((repo_root() / "profiles" / "plans" / "faults.toml").string()) +
+                             " --out " + quote(run_.string()),
                          dir_, "bench-run");
     run_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (p.exit_code != 1 || !fs::is_regular_file(run_ / "report.json") || !fs::is_regular_file(run_ / "index.html")) {
-      setup_error_ = "bench run profiles/plans/faults.toml: exit " + std::to_string(p.exit_code) + " (1 expected) or files missing: " + p.err;
+    if (p.exit_code != 1 || !fs::is_regular_file(run_ / "report.json") ||
+        !fs::is_regular_file(run_ / "index.html")) {
+      setup_error_ = "bench run profiles/plans/faults.toml: exit " + std::to_string(p.exit_code) +
+                     " (1 expected) or files missing: " + p.err;
       return;
     }
     try {
@@ -65,7 +70,8 @@ class BrowserReport : public ::testing::Test {
     const fs::path profile = dir_ / ("profile-" + tag);
     fs::remove_all(profile);
     const std::string cmd =
-        "timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
+        "timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run "
+        "--disable-background-networking "
         "--disable-component-update --disable-sync --host-resolver-rules='MAP * ~NOTFOUND' --user-data-dir=" +
         quote(profile.string()) + " " + args + " " + quote(url);
     Proc p = shell(cmd, dir_, tag);
@@ -91,10 +97,12 @@ TEST_F(BrowserReport, DomHoldsEveryConfigurationSectionAndPlot) {
   const std::string& dom = p.out;
   const auto ids = fixture_ids();
   ASSERT_EQ(ids.size(), 6u);
-  const std::regex section_re("<section class=\"configuration outcome-([a-z]+)\" id=\"([^\"]+)\" data-fixture=\"([^\"]+)\"");
+  const std::regex section_re(
+      "<section class=\"configuration outcome-([a-z]+)\" id=\"([^\"]+)\" data-fixture=\"([^\"]+)\"");
   std::vector<std::string> sections;
   std::size_t i = 0;
-  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), section_re); it != std::sregex_iterator(); ++it, ++i) {
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), section_re); it != std::sregex_iterator();
+       ++it, ++i) {
     ASSERT_LT(i, ids.size());
     EXPECT_EQ((*it)[3].str(), ids[i]);
     EXPECT_EQ((*it)[1].str(), record::to_string(record_.configurations[i].outcome)) << ids[i];
@@ -103,10 +111,12 @@ TEST_F(BrowserReport, DomHoldsEveryConfigurationSectionAndPlot) {
   EXPECT_EQ(sections.size(), ids.size());
   const std::regex svg_re("<svg id=\"([^\"]+)\" class=\"plot plot-([a-z]+)\"");
   std::set<std::string> plots;
-  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), svg_re); it != std::sregex_iterator(); ++it) plots.insert((*it)[1]);
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), svg_re); it != std::sregex_iterator(); ++it)
+    plots.insert((*it)[1]);
   EXPECT_EQ(plots.size(), std::size(kPlotKinds) * ids.size());
   for (const auto& s : sections)
-    for (const char* kind : kPlotKinds) EXPECT_TRUE(plots.count("plot-" + s + "-" + kind)) << s << " " << kind;
+    for (const char* kind : kPlotKinds)
+      EXPECT_TRUE(plots.count("plot-" + s + "-" + kind)) << s << " " << kind;
   // The summary and the section headings show each configuration's outcome badge.
   const std::size_t summary = dom.find("<table class=\"summary\">");
   ASSERT_NE(summary, std::string::npos);
@@ -138,11 +148,15 @@ Png png_info(const fs::path& p) {
 }
 
 TEST_F(BrowserReport, ScreenshotIsFarFromBlank) {
-  spit(dir_ / "blank.html", "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>blank</title></head><body></body></html>\n");
+  spit(
+      dir_ / "blank.html",
+      "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>blank</title></head><body></body></html>\n");
   const fs::path shot = dir_ / "report.png", blank = dir_ / "blank.png";
-  Proc p = chromium("--screenshot=" + quote(shot.string()) + " --window-size=1280,2000", file_url(run_ / "index.html"), "shot");
+  Proc p = chromium("--screenshot=" + quote(shot.string()) + " --window-size=1280,2000",
+                    file_url(run_ / "index.html"), "shot");
   ASSERT_EQ(p.exit_code, 0) << p.err.substr(0, 2000);
-  p = chromium("--screenshot=" + quote(blank.string()) + " --window-size=1280,2000", file_url(dir_ / "blank.html"), "blank");
+  p = chromium("--screenshot=" + quote(blank.string()) + " --window-size=1280,2000",
+               file_url(dir_ / "blank.html"), "blank");
   ASSERT_EQ(p.exit_code, 0) << p.err.substr(0, 2000);
   const Png a = png_info(shot), b = png_info(blank);
   EXPECT_EQ(a.width, 1280u);
@@ -185,7 +199,8 @@ std::vector<std::string> console_lines(const std::string& log) {
   while (pos < log.size()) {
     const std::size_t end = std::min(log.find('\n', pos), log.size());
     const std::string line = log.substr(pos, end - pos);
-    if (line.find(":CONSOLE") != std::string::npos || line.find("Uncaught") != std::string::npos) lines.push_back(line);
+    if (line.find(":CONSOLE") != std::string::npos || line.find("Uncaught") != std::string::npos)
+      lines.push_back(line);
     pos = end + 1;
   }
   return lines;
@@ -194,16 +209,20 @@ std::vector<std::string> console_lines(const std::string& log) {
 TEST_F(BrowserReport, NoConsoleErrorAndNoNetworkRequest) {
   // The probe proves the two detectors work: a script error and an image from the network.
   spit(dir_ / "probe.html",
-       "<!DOCTYPE html><html><body><p>probe</p><script>console.error('bench-probe'); undefined_function_of_the_probe();</script>"
+       "<!DOCTYPE html><html><body><p>probe</p><script>console.error('bench-probe'); "
+       "undefined_function_of_the_probe();</script>"
        "<img src=\"http://example.invalid/probe.png\" alt=\"\"></body></html>\n");
   const std::string logging = "--enable-logging=stderr --v=0 --dump-dom --log-net-log=";
-  Proc probe = chromium(logging + quote((dir_ / "probe-net.json").string()), file_url(dir_ / "probe.html"), "probe");
+  Proc probe =
+      chromium(logging + quote((dir_ / "probe-net.json").string()), file_url(dir_ / "probe.html"), "probe");
   ASSERT_EQ(probe.exit_code, 0) << probe.err.substr(0, 2000);
-  EXPECT_FALSE(console_lines(probe.err).empty()) << "the console detector no longer sees a script error: " << probe.err.substr(0, 3000);
+  EXPECT_FALSE(console_lines(probe.err).empty())
+      << "the console detector no longer sees a script error: " << probe.err.substr(0, 3000);
   const auto probe_urls = page_requests(dir_ / "probe-net.json");
   EXPECT_EQ(probe_urls, std::vector<std::string>{"http://example.invalid/probe.png"});
 
-  const Proc p = chromium(logging + quote((dir_ / "report-net.json").string()), file_url(run_ / "index.html"), "console");
+  const Proc p = chromium(logging + quote((dir_ / "report-net.json").string()), file_url(run_ / "index.html"),
+                          "console");
   ASSERT_EQ(p.exit_code, 0) << p.err.substr(0, 2000);
   EXPECT_EQ(console_lines(p.err), std::vector<std::string>{});
   EXPECT_EQ(page_requests(dir_ / "report-net.json"), std::vector<std::string>{});
@@ -214,7 +233,8 @@ TEST_F(BrowserReport, HtmlReferencesNothingOutsideTheFile) {
   // Inside markup (tags), not in the text people read: no URL, no source, no link but in-page anchors.
   const std::regex tag_re("<[^>]*>");
   std::size_t tags = 0;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), tag_re); it != std::sregex_iterator(); ++it, ++tags) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), tag_re); it != std::sregex_iterator();
+       ++it, ++tags) {
     const std::string tag = (*it)[0];
     EXPECT_EQ(tag.find("http://"), std::string::npos) << tag;
     EXPECT_EQ(tag.find("https://"), std::string::npos) << tag;
@@ -225,7 +245,8 @@ TEST_F(BrowserReport, HtmlReferencesNothingOutsideTheFile) {
     }
   }
   EXPECT_GT(tags, 1000u);
-  for (const char* forbidden : {"<script", "<link", "<img", "<iframe", "@import", "@font-face"}) EXPECT_EQ(html.find(forbidden), std::string::npos) << forbidden;
+  for (const char* forbidden : {"<script", "<link", "<img", "<iframe", "@import", "@font-face"})
+    EXPECT_EQ(html.find(forbidden), std::string::npos) << forbidden;
   const std::regex url("url\\(([^)]*)\\)");
   for (auto it = std::sregex_iterator(html.begin(), html.end(), url); it != std::sregex_iterator(); ++it)
     EXPECT_EQ((*it)[1].str().rfind("#", 0), 0u) << (*it)[0];
@@ -280,7 +301,8 @@ TEST_F(BrowserReport, ExportsOfTheRunReadBackToTheReportCurves) {
       ++curves;
     }
   }
-  EXPECT_EQ(curves, 11u);  // six configurations, two channels each, but the shorted right channel never arrives
+  EXPECT_EQ(curves,
+            11u);  // six configurations, two channels each, but the shorted right channel never arrives
 }
 
 TEST_F(BrowserReport, RebuildingEveryOutputIsFastAndGivesTheSameFiles) {
@@ -300,7 +322,8 @@ TEST_F(BrowserReport, RebuildingEveryOutputIsFastAndGivesTheSameFiles) {
   EXPECT_EQ(p.exit_code, 0) << p.err;
   EXPECT_LT(cli_s, 1.0);
   EXPECT_EQ(slurp(again / "index.html"), slurp(run_ / "index.html"));
-  std::printf("bench run faults.toml %.1f s; report rebuild %.3f s in process, %.3f s as `bench report`\n", run_seconds_, in_process_s, cli_s);
+  std::printf("bench run faults.toml %.1f s; report rebuild %.3f s in process, %.3f s as `bench report`\n",
+              run_seconds_, in_process_s, cli_s);
   RecordProperty("rebuild_seconds", std::to_string(in_process_s));
 }
 

@@ -26,7 +26,8 @@ TEST(JunitXml, TheSchemaRejectsWhatCiToolsWouldNotRead) {
       R"(<testsuites tests="one" failures="0" errors="0"></testsuites>)",
       R"(<testsuites tests="1" failures="0" errors="0"><testsuite name="a" tests="1" failures="0" errors="0"><testcase name="t"><oops/></testcase></testsuite></testsuites>)",
   };
-  if (!have("xmllint")) FAIL() << "xmllint is not installed: run ./bench.sh test (it installs libxml2-utils from deps.txt)";
+  if (!have("xmllint"))
+    FAIL() << "xmllint is not installed: run ./bench.sh test (it installs libxml2-utils from deps.txt)";
   for (const auto& doc : bad) {
     spit(dir / "bad.xml", doc);
     EXPECT_NE(xmllint_schema_errors(dir / "bad.xml", dir), "") << doc;
@@ -67,32 +68,43 @@ TEST(JunitXml, NamesCarryQualifiersAndClassnamesThePlanAndFixture) {
   const std::string xml = junit_xml(through_report_json(sample_record()));
   EXPECT_NE(xml.find("<testsuites name=\"sample\""), std::string::npos);
   EXPECT_NE(xml.find("<testsuite name=\"odd/swapped\""), std::string::npos);
-  EXPECT_NE(xml.find("<testcase name=\"level_dbv [left, -10 dBFS]\" classname=\"sample.good\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase name=\"level_dbv [left, -10 dBFS]\" classname=\"sample.good\""),
+            std::string::npos)
+      << xml;
   EXPECT_NE(xml.find("<testcase name=\"max_output_vrms [left, r300]\""), std::string::npos);
-  EXPECT_NE(xml.find("<testcase name=\"thd_db [left, -20 dBFS]\" classname=\"sample.odd/swapped\"><failure message=\"near the output limit\""),
+  EXPECT_NE(xml.find("<testcase name=\"thd_db [left, -20 dBFS]\" classname=\"sample.odd/swapped\"><failure "
+                     "message=\"near the output limit\""),
             std::string::npos)
       << xml;
   // The configuration-level error is a testcase of its own; the errored check has an <error> too.
-  EXPECT_NE(xml.find("<testcase name=\"bench error\" classname=\"sample.broken\"><error message=\"noise: the reference ADC clipped"),
+  EXPECT_NE(xml.find("<testcase name=\"bench error\" classname=\"sample.broken\"><error message=\"noise: the "
+                     "reference ADC clipped"),
             std::string::npos)
       << xml;
-  EXPECT_NE(xml.find("<testcase name=\"noise_dbv_a\" classname=\"sample.broken\"><error message=\"not measured"), std::string::npos);
+  EXPECT_NE(
+      xml.find("<testcase name=\"noise_dbv_a\" classname=\"sample.broken\"><error message=\"not measured"),
+      std::string::npos);
   // A step that could not measure is a testcase of its own, named after the step.
-  EXPECT_NE(xml.find("<testcase name=\"step noise\" classname=\"sample.broken\"><error message=\"the reference ADC clipped on its left channel\""),
+  EXPECT_NE(xml.find("<testcase name=\"step noise\" classname=\"sample.broken\"><error message=\"the "
+                     "reference ADC clipped on its left channel\""),
             std::string::npos)
       << xml;
   // A check recorded without a limit passes and says so.
-  EXPECT_NE(xml.find("<testcase name=\"crosstalk_db [right-&gt;left]\" classname=\"sample.good\"><system-out>recorded without a limit: value n/a; "
+  EXPECT_NE(xml.find("<testcase name=\"crosstalk_db [right-&gt;left]\" "
+                     "classname=\"sample.good\"><system-out>recorded without a limit: value n/a; "
                      "limit no limit: not measured: no limit</system-out>"),
             std::string::npos)
       << xml;
-  EXPECT_NE(xml.find(">value -26.0000 dB; limit &lt;= -70.00 dB</failure>"), std::string::npos) << "a failure's details: value, unit, limit";
+  EXPECT_NE(xml.find(">value -26.0000 dB; limit &lt;= -70.00 dB</failure>"), std::string::npos)
+      << "a failure's details: value, unit, limit";
 }
 
 TEST(JunitXml, EscapesMarkupInMessages) {
   const std::string xml = junit_xml(through_report_json(sample_record()));
   EXPECT_EQ(xml.find("<script>"), std::string::npos);
-  EXPECT_NE(xml.find("message=\"left &amp; right are &lt;swapped&gt;: check the &quot;plug&quot; order\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("message=\"left &amp; right are &lt;swapped&gt;: check the &quot;plug&quot; order\""),
+            std::string::npos)
+      << xml;
 }
 
 TEST(JunitXml, ARunThatStoppedEarlyIsAnError) {

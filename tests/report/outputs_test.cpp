@@ -64,7 +64,8 @@ TEST(WriteAll, AnUnwritablePlaceIsOneLineNamingItAndEarlierFilesStay) {
     (void)write_all(dir / "plain", through_report_json(sample_record()));
     FAIL() << "no error";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find((dir / "plain" / "index.html").string()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find((dir / "plain" / "index.html").string()), std::string::npos)
+        << e.what();
   }
 }
 

@@ -30,12 +30,13 @@ struct Same {
 
   void operator()(double a, double b) const {
     if (std::isnan(a) && std::isnan(b)) return;
-    if (std::bit_cast<std::uint64_t>(a) != std::bit_cast<std::uint64_t>(b)) differ(std::to_string(a) + " vs " + std::to_string(b) + " (bits differ)");
+    if (std::bit_cast<std::uint64_t>(a) != std::bit_cast<std::uint64_t>(b))
+      differ(std::to_string(a) + " vs " + std::to_string(b) + " (bits differ)");
   }
   template <class T>
-    requires(std::is_integral_v<T> || std::is_enum_v<T>)
-  void operator()(T a, T b) const {
-    if (a != b) differ(std::to_string(static_cast<long long>(a)) + " vs " + std::to_string(static_cast<long long>(b)));
+  requires(std::is_integral_v<T> || std::is_enum_v<T>) void operator()(T a, T b) const {
+    if (a != b)
+      differ(std::to_string(static_cast<long long>(a)) + " vs " + std::to_string(static_cast<long long>(b)));
   }
   void operator()(const std::string& a, const std::string& b) const {
     if (a != b) differ("\"" + a + "\" vs \"" + b + "\"");
@@ -47,7 +48,8 @@ struct Same {
   }
   template <class T>
   void operator()(const std::vector<T>& a, const std::vector<T>& b) const {
-    if (a.size() != b.size()) return differ(std::to_string(a.size()) + " vs " + std::to_string(b.size()) + " elements");
+    if (a.size() != b.size())
+      return differ(std::to_string(a.size()) + " vs " + std::to_string(b.size()) + " elements");
     for (std::size_t i = 0; i < a.size(); ++i) (*this)[i](a[i], b[i]);
   }
   template <class T, std::size_t N>
@@ -60,7 +62,8 @@ struct Same {
   }
   template <class... T>
   void operator()(const std::variant<T...>& a, const std::variant<T...>& b) const {
-    if (a.index() != b.index()) return differ("alternative " + std::to_string(a.index()) + " vs " + std::to_string(b.index()));
+    if (a.index() != b.index())
+      return differ("alternative " + std::to_string(a.index()) + " vs " + std::to_string(b.index()));
     std::visit(
         [&](const auto& x) {
           using X = std::decay_t<decltype(x)>;
@@ -70,72 +73,104 @@ struct Same {
   }
 
   void operator()(const record::LimitRecord& a, const record::LimitRecord& b) const {
-    (*this)["min"](a.min, b.min), (*this)["max"](a.max, b.max), (*this)["tolerance"](a.tolerance, b.tolerance);
+    (*this)["min"](a.min, b.min), (*this)["max"](a.max, b.max),
+        (*this)["tolerance"](a.tolerance, b.tolerance);
     (*this)["expected"](a.expected, b.expected);
   }
   void operator()(const record::Check& a, const record::Check& b) const {
-    (*this)["name"](a.name, b.name), (*this)["step"](a.step, b.step), (*this)["value"](a.value, b.value), (*this)["unit"](a.unit, b.unit);
-    (*this)["limit"](a.limit, b.limit), (*this)["outcome"](a.outcome, b.outcome), (*this)["explanation"](a.explanation, b.explanation);
-    (*this)["channel"](a.channel, b.channel), (*this)["load"](a.load, b.load), (*this)["level_dbfs"](a.level_dbfs, b.level_dbfs);
+    (*this)["name"](a.name, b.name), (*this)["step"](a.step, b.step), (*this)["value"](a.value, b.value),
+        (*this)["unit"](a.unit, b.unit);
+    (*this)["limit"](a.limit, b.limit), (*this)["outcome"](a.outcome, b.outcome),
+        (*this)["explanation"](a.explanation, b.explanation);
+    (*this)["channel"](a.channel, b.channel), (*this)["load"](a.load, b.load),
+        (*this)["level_dbfs"](a.level_dbfs, b.level_dbfs);
   }
   void operator()(const record::ClockResult& a, const record::ClockResult& b) const {
     (*this)["tone_hz"](a.tone_hz, b.tone_hz), (*this)["tolerance_ppm"](a.tolerance_ppm, b.tolerance_ppm);
-    (*this)["correction_threshold_ppm"](a.correction_threshold_ppm, b.correction_threshold_ppm), (*this)["drift_ppm"](a.drift_ppm, b.drift_ppm);
-    (*this)["measured_hz"](a.measured_hz, b.measured_hz), (*this)["channel"](a.channel, b.channel), (*this)["corrected"](a.corrected, b.corrected);
+    (*this)["correction_threshold_ppm"](a.correction_threshold_ppm, b.correction_threshold_ppm),
+        (*this)["drift_ppm"](a.drift_ppm, b.drift_ppm);
+    (*this)["measured_hz"](a.measured_hz, b.measured_hz), (*this)["channel"](a.channel, b.channel),
+        (*this)["corrected"](a.corrected, b.corrected);
     (*this)["explanation"](a.explanation, b.explanation);
   }
   void operator()(const record::HarmonicCurve& a, const record::HarmonicCurve& b) const {
-    (*this)["order"](a.order, b.order), (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz), (*this)["level_db"](a.level_db, b.level_db);
+    (*this)["order"](a.order, b.order), (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz),
+        (*this)["level_db"](a.level_db, b.level_db);
   }
   void operator()(const record::SweepChannel& a, const record::SweepChannel& b) const {
-    (*this)["arrived_on"](a.arrived_on, b.arrived_on), (*this)["latency_samples"](a.latency_samples, b.latency_samples);
+    (*this)["arrived_on"](a.arrived_on, b.arrived_on),
+        (*this)["latency_samples"](a.latency_samples, b.latency_samples);
     (*this)["inverted"](a.inverted, b.inverted), (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz);
     (*this)["magnitude_db"](a.magnitude_db, b.magnitude_db), (*this)["phase_deg"](a.phase_deg, b.phase_deg);
     (*this)["crosstalk_db"](a.crosstalk_db, b.crosstalk_db), (*this)["harmonics"](a.harmonics, b.harmonics);
   }
-  void operator()(const record::SweepsResult& a, const record::SweepsResult& b) const { (*this)["channels"](a.channels, b.channels); }
-  void operator()(const record::CrosstalkPoint& a, const record::CrosstalkPoint& b) const {
-    (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz), (*this)["crosstalk_db"](a.crosstalk_db, b.crosstalk_db);
+  void operator()(const record::SweepsResult& a, const record::SweepsResult& b) const {
+    (*this)["channels"](a.channels, b.channels);
   }
-  void operator()(const record::CrosstalkResult& a, const record::CrosstalkResult& b) const { (*this)["from"](a.from, b.from); }
+  void operator()(const record::CrosstalkPoint& a, const record::CrosstalkPoint& b) const {
+    (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz),
+        (*this)["crosstalk_db"](a.crosstalk_db, b.crosstalk_db);
+  }
+  void operator()(const record::CrosstalkResult& a, const record::CrosstalkResult& b) const {
+    (*this)["from"](a.from, b.from);
+  }
   void operator()(const record::LevelResult& a, const record::LevelResult& b) const {
-    (*this)["stimulus_dbfs"](a.stimulus_dbfs, b.stimulus_dbfs), (*this)["source_dbv"](a.source_dbv, b.source_dbv);
-    (*this)["expected_dbv"](a.expected_dbv, b.expected_dbv), (*this)["expected_chain_gain_db"](a.expected_chain_gain_db, b.expected_chain_gain_db);
-    (*this)["source_loading_db"](a.source_loading_db, b.source_loading_db), (*this)["cable_db"](a.cable_db, b.cable_db);
-    (*this)["amp_gain_db"](a.amp_gain_db, b.amp_gain_db), (*this)["output_loading_db"](a.output_loading_db, b.output_loading_db);
+    (*this)["stimulus_dbfs"](a.stimulus_dbfs, b.stimulus_dbfs),
+        (*this)["source_dbv"](a.source_dbv, b.source_dbv);
+    (*this)["expected_dbv"](a.expected_dbv, b.expected_dbv),
+        (*this)["expected_chain_gain_db"](a.expected_chain_gain_db, b.expected_chain_gain_db);
+    (*this)["source_loading_db"](a.source_loading_db, b.source_loading_db),
+        (*this)["cable_db"](a.cable_db, b.cable_db);
+    (*this)["amp_gain_db"](a.amp_gain_db, b.amp_gain_db),
+        (*this)["output_loading_db"](a.output_loading_db, b.output_loading_db);
     (*this)["level_dbv"](a.level_dbv, b.level_dbv);
   }
   void operator()(const record::ThdPoint& a, const record::ThdPoint& b) const {
     (*this)["channel"](a.channel, b.channel), (*this)["stimulus_dbfs"](a.stimulus_dbfs, b.stimulus_dbfs);
-    (*this)["output_dbv"](a.output_dbv, b.output_dbv), (*this)["thd_db"](a.thd_db, b.thd_db), (*this)["thd_n_db"](a.thd_n_db, b.thd_n_db);
+    (*this)["output_dbv"](a.output_dbv, b.output_dbv), (*this)["thd_db"](a.thd_db, b.thd_db),
+        (*this)["thd_n_db"](a.thd_n_db, b.thd_n_db);
   }
-  void operator()(const record::DistortionResult& a, const record::DistortionResult& b) const { (*this)["points"](a.points, b.points); }
+  void operator()(const record::DistortionResult& a, const record::DistortionResult& b) const {
+    (*this)["points"](a.points, b.points);
+  }
   void operator()(const record::MaxOutputStep& a, const record::MaxOutputStep& b) const {
     (*this)["channel"](a.channel, b.channel), (*this)["stimulus_dbfs"](a.stimulus_dbfs, b.stimulus_dbfs);
     (*this)["output_dbv"](a.output_dbv, b.output_dbv), (*this)["thd_n_db"](a.thd_n_db, b.thd_n_db);
   }
   void operator()(const record::MaxOutputLoad& a, const record::MaxOutputLoad& b) const {
-    (*this)["load"](a.load, b.load), (*this)["nominal_ohm"](a.nominal_ohm, b.nominal_ohm), (*this)["steps"](a.steps, b.steps);
-    (*this)["max_output_vrms"](a.max_output_vrms, b.max_output_vrms), (*this)["at_full_scale"](a.at_full_scale, b.at_full_scale);
+    (*this)["load"](a.load, b.load), (*this)["nominal_ohm"](a.nominal_ohm, b.nominal_ohm),
+        (*this)["steps"](a.steps, b.steps);
+    (*this)["max_output_vrms"](a.max_output_vrms, b.max_output_vrms),
+        (*this)["at_full_scale"](a.at_full_scale, b.at_full_scale);
   }
-  void operator()(const record::MaxOutputResult& a, const record::MaxOutputResult& b) const { (*this)["loads"](a.loads, b.loads); }
+  void operator()(const record::MaxOutputResult& a, const record::MaxOutputResult& b) const {
+    (*this)["loads"](a.loads, b.loads);
+  }
   void operator()(const record::HumLine& a, const record::HumLine& b) const {
     (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz), (*this)["level_dbv"](a.level_dbv, b.level_dbv);
   }
   void operator()(const record::NoiseChannel& a, const record::NoiseChannel& b) const {
-    (*this)["noise_dbv"](a.noise_dbv, b.noise_dbv), (*this)["noise_dbv_a"](a.noise_dbv_a, b.noise_dbv_a), (*this)["mains_hz"](a.mains_hz, b.mains_hz);
+    (*this)["noise_dbv"](a.noise_dbv, b.noise_dbv), (*this)["noise_dbv_a"](a.noise_dbv_a, b.noise_dbv_a),
+        (*this)["mains_hz"](a.mains_hz, b.mains_hz);
     (*this)["hum"](a.hum, b.hum);
   }
-  void operator()(const record::NoiseResult& a, const record::NoiseResult& b) const { (*this)["channels"](a.channels, b.channels); }
+  void operator()(const record::NoiseResult& a, const record::NoiseResult& b) const {
+    (*this)["channels"](a.channels, b.channels);
+  }
   void operator()(const record::ImpedanceCurve& a, const record::ImpedanceCurve& b) const {
-    (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz), (*this)["impedance_ohm"](a.impedance_ohm, b.impedance_ohm);
-    (*this)["phase_deg"](a.phase_deg, b.phase_deg), (*this)["uncertainty_ohm"](a.uncertainty_ohm, b.uncertainty_ohm);
-    (*this)["at_1khz_ohm"](a.at_1khz_ohm, b.at_1khz_ohm), (*this)["at_1khz_phase_deg"](a.at_1khz_phase_deg, b.at_1khz_phase_deg);
+    (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz),
+        (*this)["impedance_ohm"](a.impedance_ohm, b.impedance_ohm);
+    (*this)["phase_deg"](a.phase_deg, b.phase_deg),
+        (*this)["uncertainty_ohm"](a.uncertainty_ohm, b.uncertainty_ohm);
+    (*this)["at_1khz_ohm"](a.at_1khz_ohm, b.at_1khz_ohm),
+        (*this)["at_1khz_phase_deg"](a.at_1khz_phase_deg, b.at_1khz_phase_deg);
     (*this)["at_1khz_uncertainty_ohm"](a.at_1khz_uncertainty_ohm, b.at_1khz_uncertainty_ohm);
-    (*this)["band_min_ohm"](a.band_min_ohm, b.band_min_ohm), (*this)["band_max_ohm"](a.band_max_ohm, b.band_max_ohm);
+    (*this)["band_min_ohm"](a.band_min_ohm, b.band_min_ohm),
+        (*this)["band_max_ohm"](a.band_max_ohm, b.band_max_ohm);
   }
   void operator()(const record::ImpedanceLoad& a, const record::ImpedanceLoad& b) const {
-    (*this)["id"](a.id, b.id), (*this)["name"](a.name, b.name), (*this)["kind"](a.kind, b.kind), (*this)["impedance_ohm"](a.impedance_ohm, b.impedance_ohm);
+    (*this)["id"](a.id, b.id), (*this)["name"](a.name, b.name), (*this)["kind"](a.kind, b.kind),
+        (*this)["impedance_ohm"](a.impedance_ohm, b.impedance_ohm);
     (*this)["tolerance_percent"](a.tolerance_percent, b.tolerance_percent);
     (*this)["with_adc_input_impedance_ohm"](a.with_adc_input_impedance_ohm, b.with_adc_input_impedance_ohm);
   }
@@ -143,15 +178,20 @@ struct Same {
     (*this)["predicted_change_db"](a.predicted_change_db, b.predicted_change_db);
     (*this)["predicted_phase_deg"](a.predicted_phase_deg, b.predicted_phase_deg);
     (*this)["measured_change_db"](a.measured_change_db, b.measured_change_db);
-    (*this)["predicted_as_connected_change_db"](a.predicted_as_connected_change_db, b.predicted_as_connected_change_db);
-    (*this)["deviation_db"](a.deviation_db, b.deviation_db), (*this)["measured_deviation_db"](a.measured_deviation_db, b.measured_deviation_db);
-    (*this)["agreement_db"](a.agreement_db, b.agreement_db), (*this)["damping_factor_1khz"](a.damping_factor_1khz, b.damping_factor_1khz);
+    (*this)["predicted_as_connected_change_db"](a.predicted_as_connected_change_db,
+                                                b.predicted_as_connected_change_db);
+    (*this)["deviation_db"](a.deviation_db, b.deviation_db),
+        (*this)["measured_deviation_db"](a.measured_deviation_db, b.measured_deviation_db);
+    (*this)["agreement_db"](a.agreement_db, b.agreement_db),
+        (*this)["damping_factor_1khz"](a.damping_factor_1khz, b.damping_factor_1khz);
     (*this)["damping_factor_min"](a.damping_factor_min, b.damping_factor_min);
-    (*this)["damping_factor_min_frequency_hz"](a.damping_factor_min_frequency_hz, b.damping_factor_min_frequency_hz);
+    (*this)["damping_factor_min_frequency_hz"](a.damping_factor_min_frequency_hz,
+                                               b.damping_factor_min_frequency_hz);
     (*this)["rule_of_eighths"](a.rule_of_eighths, b.rule_of_eighths);
   }
   void operator()(const record::HeadphoneLoading& a, const record::HeadphoneLoading& b) const {
-    (*this)["load"](a.load, b.load), (*this)["name"](a.name, b.name), (*this)["nominal_ohm"](a.nominal_ohm, b.nominal_ohm);
+    (*this)["load"](a.load, b.load), (*this)["name"](a.name, b.name),
+        (*this)["nominal_ohm"](a.nominal_ohm, b.nominal_ohm);
     (*this)["channels"](a.channels, b.channels);
   }
   void operator()(const record::PortImpedance& a, const record::PortImpedance& b) const {
@@ -159,51 +199,71 @@ struct Same {
     (*this)["profile_impedance_ohm"](a.profile_impedance_ohm, b.profile_impedance_ohm);
   }
   void operator()(const record::SourceLoading& a, const record::SourceLoading& b) const {
-    (*this)["source_port"](a.source_port, b.source_port), (*this)["destination_input"](a.destination_input, b.destination_input);
-    (*this)["source_impedance_ohm"](a.source_impedance_ohm, b.source_impedance_ohm), (*this)["measured"](a.measured, b.measured);
-    (*this)["input_impedance_ohm"](a.input_impedance_ohm, b.input_impedance_ohm), (*this)["parallel_inputs"](a.parallel_inputs, b.parallel_inputs);
+    (*this)["source_port"](a.source_port, b.source_port),
+        (*this)["destination_input"](a.destination_input, b.destination_input);
+    (*this)["source_impedance_ohm"](a.source_impedance_ohm, b.source_impedance_ohm),
+        (*this)["measured"](a.measured, b.measured);
+    (*this)["input_impedance_ohm"](a.input_impedance_ohm, b.input_impedance_ohm),
+        (*this)["parallel_inputs"](a.parallel_inputs, b.parallel_inputs);
     (*this)["level_change_db"](a.level_change_db, b.level_change_db);
   }
   void operator()(const record::ImpedanceResult& a, const record::ImpedanceResult& b) const {
-    (*this)["method"](a.method, b.method), (*this)["sweep_f1_hz"](a.sweep_f1_hz, b.sweep_f1_hz), (*this)["sweep_f2_hz"](a.sweep_f2_hz, b.sweep_f2_hz);
-    (*this)["sweep_duration_s"](a.sweep_duration_s, b.sweep_duration_s), (*this)["sweep_level_dbfs"](a.sweep_level_dbfs, b.sweep_level_dbfs);
-    (*this)["adc_input_impedance_ohm"](a.adc_input_impedance_ohm, b.adc_input_impedance_ohm), (*this)["loads"](a.loads, b.loads);
-    (*this)["channels"](a.channels, b.channels), (*this)["headphones"](a.headphones, b.headphones), (*this)["ports"](a.ports, b.ports);
+    (*this)["method"](a.method, b.method), (*this)["sweep_f1_hz"](a.sweep_f1_hz, b.sweep_f1_hz),
+        (*this)["sweep_f2_hz"](a.sweep_f2_hz, b.sweep_f2_hz);
+    (*this)["sweep_duration_s"](a.sweep_duration_s, b.sweep_duration_s),
+        (*this)["sweep_level_dbfs"](a.sweep_level_dbfs, b.sweep_level_dbfs);
+    (*this)["adc_input_impedance_ohm"](a.adc_input_impedance_ohm, b.adc_input_impedance_ohm),
+        (*this)["loads"](a.loads, b.loads);
+    (*this)["channels"](a.channels, b.channels), (*this)["headphones"](a.headphones, b.headphones),
+        (*this)["ports"](a.ports, b.ports);
     (*this)["source_loading"](a.source_loading, b.source_loading);
   }
   void operator()(const record::StepRecord& a, const record::StepRecord& b) const {
-    (*this)["id"](a.id, b.id), (*this)["kind"](a.kind, b.kind), (*this)["audio_s"](a.audio_s, b.audio_s), (*this)["takes"](a.takes, b.takes);
+    (*this)["id"](a.id, b.id), (*this)["kind"](a.kind, b.kind), (*this)["audio_s"](a.audio_s, b.audio_s),
+        (*this)["takes"](a.takes, b.takes);
     (*this)["error"](a.error, b.error), (*this)["result"](a.result, b.result);
   }
   void operator()(const record::RetriedTake& a, const record::RetriedTake& b) const {
-    (*this)["take"](a.take, b.take), (*this)["attempts"](a.attempts, b.attempts), (*this)["retried_because"](a.retried_because, b.retried_because);
+    (*this)["take"](a.take, b.take), (*this)["attempts"](a.attempts, b.attempts),
+        (*this)["retried_because"](a.retried_because, b.retried_because);
   }
   void operator()(const record::RelaySwitch& a, const record::RelaySwitch& b) const {
-    (*this)["purpose"](a.purpose, b.purpose), (*this)["relays_on"](a.relays_on, b.relays_on), (*this)["state"](a.state, b.state);
+    (*this)["purpose"](a.purpose, b.purpose), (*this)["relays_on"](a.relays_on, b.relays_on),
+        (*this)["state"](a.state, b.state);
     (*this)["board"](a.board, b.board), (*this)["settling_s"](a.settling_s, b.settling_s);
   }
   void operator()(const plan::ChannelWiring& a, const plan::ChannelWiring& b) const {
-    (*this)["source_channel"](a.source_channel, b.source_channel), (*this)["inverted"](a.inverted, b.inverted), (*this)["shorted"](a.shorted, b.shorted);
+    (*this)["source_channel"](a.source_channel, b.source_channel),
+        (*this)["inverted"](a.inverted, b.inverted), (*this)["shorted"](a.shorted, b.shorted);
   }
   void operator()(const record::FixtureRecord& a, const record::FixtureRecord& b) const {
-    (*this)["id"](a.id, b.id), (*this)["name"](a.name, b.name), (*this)["file"](a.file, b.file), (*this)["cable"](a.cable, b.cable);
-    (*this)["source_port"](a.source_port, b.source_port), (*this)["destination_input"](a.destination_input, b.destination_input);
-    (*this)["instruction"](a.instruction, b.instruction), (*this)["source_connector"](a.source_connector, b.source_connector);
-    (*this)["destination_connector"](a.destination_connector, b.destination_connector), (*this)["balanced"](a.balanced, b.balanced);
-    (*this)["expected_level_change_db"](a.expected_level_change_db, b.expected_level_change_db), (*this)["wiring"](a.wiring, b.wiring);
+    (*this)["id"](a.id, b.id), (*this)["name"](a.name, b.name), (*this)["file"](a.file, b.file),
+        (*this)["cable"](a.cable, b.cable);
+    (*this)["source_port"](a.source_port, b.source_port),
+        (*this)["destination_input"](a.destination_input, b.destination_input);
+    (*this)["instruction"](a.instruction, b.instruction),
+        (*this)["source_connector"](a.source_connector, b.source_connector);
+    (*this)["destination_connector"](a.destination_connector, b.destination_connector),
+        (*this)["balanced"](a.balanced, b.balanced);
+    (*this)["expected_level_change_db"](a.expected_level_change_db, b.expected_level_change_db),
+        (*this)["wiring"](a.wiring, b.wiring);
     (*this)["conductors"](a.conductors, b.conductors);
   }
   void operator()(const record::ConfigurationRecord& a, const record::ConfigurationRecord& b) const {
-    (*this)["fixture"](a.fixture, b.fixture), (*this)["outcome"](a.outcome, b.outcome), (*this)["errors"](a.errors, b.errors);
-    (*this)["checks"](a.checks, b.checks), (*this)["steps"](a.steps, b.steps), (*this)["captures"](a.captures, b.captures);
+    (*this)["fixture"](a.fixture, b.fixture), (*this)["outcome"](a.outcome, b.outcome),
+        (*this)["errors"](a.errors, b.errors);
+    (*this)["checks"](a.checks, b.checks), (*this)["steps"](a.steps, b.steps),
+        (*this)["captures"](a.captures, b.captures);
     (*this)["retried_takes"](a.retried_takes, b.retried_takes), (*this)["relays"](a.relays, b.relays);
   }
   void operator()(const record::ProfileRef& a, const record::ProfileRef& b) const {
     (*this)["id"](a.id, b.id), (*this)["name"](a.name, b.name), (*this)["file"](a.file, b.file);
   }
   void operator()(const record::LoadRef& a, const record::LoadRef& b) const {
-    (*this)["id"](a.id, b.id), (*this)["name"](a.name, b.name), (*this)["file"](a.file, b.file), (*this)["kind"](a.kind, b.kind);
-    (*this)["nominal_ohm"](a.nominal_ohm, b.nominal_ohm), (*this)["tolerance_percent"](a.tolerance_percent, b.tolerance_percent);
+    (*this)["id"](a.id, b.id), (*this)["name"](a.name, b.name), (*this)["file"](a.file, b.file),
+        (*this)["kind"](a.kind, b.kind);
+    (*this)["nominal_ohm"](a.nominal_ohm, b.nominal_ohm),
+        (*this)["tolerance_percent"](a.tolerance_percent, b.tolerance_percent);
   }
   void operator()(const plan::MeasurementSettings& a, const plan::MeasurementSettings& b) const {
     // Every setting of the catalogue, by its member.
@@ -211,18 +271,26 @@ struct Same {
       std::visit([&](auto field) { (*this)[std::string(spec.name)](a.*field, b.*field); }, spec.field);
   }
   void operator()(const record::PlannedStep& a, const record::PlannedStep& b) const {
-    (*this)["id"](a.id, b.id), (*this)["kind"](a.kind, b.kind), (*this)["overridden"](a.overridden, b.overridden);
-    (*this)["limits_overridden"](a.limits_overridden, b.limits_overridden), (*this)["settings"](a.settings, b.settings);
+    (*this)["id"](a.id, b.id), (*this)["kind"](a.kind, b.kind),
+        (*this)["overridden"](a.overridden, b.overridden);
+    (*this)["limits_overridden"](a.limits_overridden, b.limits_overridden),
+        (*this)["settings"](a.settings, b.settings);
   }
   void operator()(const record::ReanalysisOf& a, const record::ReanalysisOf& b) const {
-    (*this)["run_dir"](a.run_dir, b.run_dir), (*this)["checks"](a.checks, b.checks), (*this)["identical_checks"](a.identical_checks, b.identical_checks);
+    (*this)["run_dir"](a.run_dir, b.run_dir), (*this)["checks"](a.checks, b.checks),
+        (*this)["identical_checks"](a.identical_checks, b.identical_checks);
   }
   void operator()(const record::RunRecord& a, const record::RunRecord& b) const {
-    (*this)["bench_version"](a.bench_version, b.bench_version), (*this)["created_utc"](a.created_utc, b.created_utc);
-    (*this)["backend"](a.backend, b.backend), (*this)["seed"](a.seed, b.seed), (*this)["plan"](a.plan, b.plan);
-    (*this)["interface"](a.interface, b.interface), (*this)["amp"](a.amp, b.amp), (*this)["adc"](a.adc, b.adc), (*this)["limits"](a.limits, b.limits);
-    (*this)["loads"](a.loads, b.loads), (*this)["impedance_loads"](a.impedance_loads, b.impedance_loads), (*this)["settings"](a.settings, b.settings);
-    (*this)["adc_fullscale_vrms"](a.adc_fullscale_vrms, b.adc_fullscale_vrms), (*this)["default_steps"](a.default_steps, b.default_steps);
+    (*this)["bench_version"](a.bench_version, b.bench_version),
+        (*this)["created_utc"](a.created_utc, b.created_utc);
+    (*this)["backend"](a.backend, b.backend), (*this)["seed"](a.seed, b.seed),
+        (*this)["plan"](a.plan, b.plan);
+    (*this)["interface"](a.interface, b.interface), (*this)["amp"](a.amp, b.amp),
+        (*this)["adc"](a.adc, b.adc), (*this)["limits"](a.limits, b.limits);
+    (*this)["loads"](a.loads, b.loads), (*this)["impedance_loads"](a.impedance_loads, b.impedance_loads),
+        (*this)["settings"](a.settings, b.settings);
+    (*this)["adc_fullscale_vrms"](a.adc_fullscale_vrms, b.adc_fullscale_vrms),
+        (*this)["default_steps"](a.default_steps, b.default_steps);
     (*this)["steps"](a.steps, b.steps), (*this)["definitions"](a.definitions, b.definitions);
     (*this)["configurations"](a.configurations, b.configurations), (*this)["outcome"](a.outcome, b.outcome);
     (*this)["aborted"](a.aborted, b.aborted), (*this)["reanalysis_of"](a.reanalysis_of, b.reanalysis_of);

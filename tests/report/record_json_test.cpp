@@ -32,7 +32,8 @@ TEST(RecordJson, TheFullRecordComesBackFieldByField) {
   EXPECT_TRUE(d.empty()) << d.size() << " differences:\n" << joined(d);
   // The equality above sees a difference where there is one.
   record::RunRecord changed = back;
-  std::get<record::SweepsResult>(*changed.configurations[0].steps[1].result).channels[0]->phase_deg[2] = 0.0;  // was -0.0
+  std::get<record::SweepsResult>(*changed.configurations[0].steps[1].result).channels[0]->phase_deg[2] =
+      0.0;  // was -0.0
   changed.configurations[1].checks[2].value = std::nextafter(-99.0, 0.0);
   EXPECT_EQ(differences(r, changed).size(), 2u) << joined(differences(r, changed));
 }
@@ -50,15 +51,18 @@ TEST(RecordJson, NonFiniteNumbersAreNullAndReadBackAsNaNOrNoValue) {
   sweep.magnitude_db[0] = std::numeric_limits<double>::infinity();
   sweep.magnitude_db[1] = -std::numeric_limits<double>::infinity();
   sweep.magnitude_db[2] = record::kNaN;
-  std::get<record::MaxOutputResult>(*r.configurations[0].steps[5].result).loads[0].max_output_vrms[1] = record::kNaN;
+  std::get<record::MaxOutputResult>(*r.configurations[0].steps[5].result).loads[0].max_output_vrms[1] =
+      record::kNaN;
   r.loads.push_back({"open", "Open", "profiles/loads/open.toml", plan::Load::Kind::kOpen, std::nullopt, 0});
   const json doc = document_of(r);
   const json& magnitude = doc["configurations"][0]["steps"][1]["result"]["left"]["magnitude_db"];
-  EXPECT_TRUE(magnitude[0].is_null() && magnitude[1].is_null() && magnitude[2].is_null()) << magnitude.dump().substr(0, 80);
+  EXPECT_TRUE(magnitude[0].is_null() && magnitude[1].is_null() && magnitude[2].is_null())
+      << magnitude.dump().substr(0, 80);
   EXPECT_TRUE(doc["profiles"]["loads"][1]["nominal_ohm"].is_null());
   EXPECT_TRUE(doc["configurations"][0]["checks"][5]["value"].is_null());  // crosstalk_db: not measured
   const record::RunRecord back = through_report_json(r);
-  const auto& read = std::get<record::SweepsResult>(*back.configurations[0].steps[1].result).channels[0]->magnitude_db;
+  const auto& read =
+      std::get<record::SweepsResult>(*back.configurations[0].steps[1].result).channels[0]->magnitude_db;
   EXPECT_TRUE(std::isnan(read[0]) && std::isnan(read[1]) && std::isnan(read[2]));
   EXPECT_FALSE(back.loads[1].nominal_ohm.has_value());
   // A check that could not be measured holds no value, and reads back so.
@@ -66,7 +70,8 @@ TEST(RecordJson, NonFiniteNumbersAreNullAndReadBackAsNaNOrNoValue) {
   // A word check without a word reads back as no value, not as a number.
   record::RunRecord words = sample_record();
   words.configurations[0].checks[0].value = std::monostate{};
-  EXPECT_TRUE(std::holds_alternative<std::monostate>(through_report_json(words).configurations[0].checks[0].value));
+  EXPECT_TRUE(
+      std::holds_alternative<std::monostate>(through_report_json(words).configurations[0].checks[0].value));
 }
 
 // ---- reading files ----
@@ -75,26 +80,35 @@ TEST(ReadRecord, RefusesMissingMalformedAndInvalidFilesInOneLineNamingThem) {
   const fs::path dir = scratch();
   const std::string file = (dir / "report.json").string();
   auto message = [&] { return message_of([&] { (void)read_record(dir); }); };
-  EXPECT_EQ(message(), file + ": no such file: give the run directory of a `bench run` (it holds report.json)");
+  EXPECT_EQ(message(),
+            file + ": no such file: give the run directory of a `bench run` (it holds report.json)");
   spit(dir / "report.json", "{\"schema\": \"bench.report/2\", \"configurations\": [");
   EXPECT_EQ(message().rfind(file + ": not valid JSON (", 0), 0u) << message();
-  EXPECT_NE(message().find("): restore it from the run or run the plan again"), std::string::npos) << message();
+  EXPECT_NE(message().find("): restore it from the run or run the plan again"), std::string::npos)
+      << message();
   spit(dir / "report.json", "{\"schema\": \"bench.analysis/1\"}");
-  EXPECT_EQ(message(), file + ": not a bench report (\"schema\": \"bench.report/2\" expected, found \"bench.analysis/1\"): give the run "
-                              "directory of a `bench run`");
+  EXPECT_EQ(message(), file +
+                           ": not a bench report (\"schema\": \"bench.report/2\" expected, found "
+                           "\"bench.analysis/1\"): give the run "
+                           "directory of a `bench run`");
   spit(dir / "report.json", "{\"schema\": \"bench.report/3\"}");
-  EXPECT_EQ(message(), file + ": a bench.report/3 record, which bench " + std::string(kVersion) + " (bench.report/2) does not read: use the bench "
-                              "that wrote it");
+  EXPECT_EQ(message(), file + ": a bench.report/3 record, which bench " + std::string(kVersion) +
+                           " (bench.report/2) does not read: use the bench "
+                           "that wrote it");
   json doc = document_of(sample_record());
   doc["seed"] = -1;  // the schema cannot bound a uint64; the reader refuses the sign
   spit(dir / "report.json", doc.dump());
-  EXPECT_EQ(message(), file + ": /seed: a whole number from 0 to 18446744073709551615 expected (the value is -1) (bench.report/2 schema): restore it "
-                              "from the run or run the plan again");
+  EXPECT_EQ(message(), file +
+                           ": /seed: a whole number from 0 to 18446744073709551615 expected (the value is "
+                           "-1) (bench.report/2 schema): restore it "
+                           "from the run or run the plan again");
   doc = document_of(sample_record());
   doc["configurations"][2]["outcome"] = "broken";
   spit(dir / "report.json", doc.dump());
-  EXPECT_EQ(message(), file + ": /configurations/2/outcome: Failed to match against any enum values (the value is \"broken\") (bench.report/2 "
-                              "schema): restore it from the run or run the plan again");
+  EXPECT_EQ(message(), file +
+                           ": /configurations/2/outcome: Failed to match against any enum values (the value "
+                           "is \"broken\") (bench.report/2 "
+                           "schema): restore it from the run or run the plan again");
   doc = document_of(sample_record());
   doc.erase("seed");
   spit(dir / "report.json", doc.dump());
@@ -107,34 +121,43 @@ TEST(ReadRecord, RefusesMissingMalformedAndInvalidFilesInOneLineNamingThem) {
 // A bench.report/1 document as bench 0.1 wrote it (/tmp/base_reports/demo/report.json), cut down to
 // what read_prior_run reads and a little more.
 json first_layout_document() {
-  auto check = [](const std::string& name, json value, const std::string& unit, json limit, const std::string& outcome, const std::string& why) {
-    return json{{"name", name}, {"value", value}, {"unit", unit}, {"limit", limit}, {"outcome", outcome}, {"explanation", why}};
+  auto check = [](const std::string& name, json value, const std::string& unit, json limit,
+                  const std::string& outcome, const std::string& why) {
+    return json{{"name", name},   {"value", value},     {"unit", unit},
+                {"limit", limit}, {"outcome", outcome}, {"explanation", why}};
   };
-  json c1 = check("clock_drift_ppm", 8.97171226199589e-06, "ppm", nullptr, "info", "the ADC's clock matches the interface's");
-  json c2 = check("channel_map", "L->L, R->R", "", {{"expected", "L->L, R->R"}}, "pass", "each output arrives on its own channel");
-  json c3 = check("level_dbv", 9.561341919594867, "dBV", {{"expected", 9.561267850821604}, {"tolerance", 1.0}}, "pass", "as expected (0.00 dB)");
+  json c1 = check("clock_drift_ppm", 8.97171226199589e-06, "ppm", nullptr, "info",
+                  "the ADC's clock matches the interface's");
+  json c2 = check("channel_map", "L->L, R->R", "", {{"expected", "L->L, R->R"}}, "pass",
+                  "each output arrives on its own channel");
+  json c3 = check("level_dbv", 9.561341919594867, "dBV",
+                  {{"expected", 9.561267850821604}, {"tolerance", 1.0}}, "pass", "as expected (0.00 dB)");
   c3["channel"] = "left";
   c3["level_dbfs"] = -10.0;
   json c4 = check("max_output_vrms", 7.921812293664309, "Vrms", {{"min", 1.0}}, "pass", "7.92 Vrms");
   c4["channel"] = "right";
   c4["load"] = "r32";
-  json c5 = check("noise_dbv_a", nullptr, "dBV(A)", {{"max", -90.0}}, "error", "not measured: the reference ADC clipped");
-  return {{"schema", "bench.report/1"},
-          {"bench_version", "0.1.0"},
-          {"created_utc", "2026-12-02T02:48:51Z"},
-          {"backend", "sim"},
-          {"seed", 42},
-          {"plan", {{"id", "demo"}, {"name", "Demo"}, {"file", "profiles/plans/demo.toml"}}},
-          {"settings", {{"sample_rate_hz", 48000.0}, {"sweep", {{"f1_hz", 10.0}}}}},
-          {"outcome", "error"},
-          {"configurations",
-           json::array({{{"fixture", {{"id", "line_trs_to_amp_trs"}, {"name", "Line out TRS"}}},
-                         {"outcome", "pass"},
-                         {"errors", json::array()},
-                         {"checks", json::array({c1, c2, c3, c4})},
-                         {"measurements", {{"clock", {{"drift_ppm", 8.97171226199589e-06}}}}},
-                         {"captures", json::array()}},
-                        {{"fixture", "hp_to_amp_stereo"}, {"outcome", "error"}, {"errors", json::array({"device gone"})}, {"checks", json::array({c5})}}})}};
+  json c5 = check("noise_dbv_a", nullptr, "dBV(A)", {{"max", -90.0}}, "error",
+                  "not measured: the reference ADC clipped");
+  return {
+      {"schema", "bench.report/1"},
+      {"bench_version", "0.1.0"},
+      {"created_utc", "2026-12-02T02:48:51Z"},
+      {"backend", "sim"},
+      {"seed", 42},
+      {"plan", {{"id", "demo"}, {"name", "Demo"}, {"file", "profiles/plans/demo.toml"}}},
+      {"settings", {{"sample_rate_hz", 48000.0}, {"sweep", {{"f1_hz", 10.0}}}}},
+      {"outcome", "error"},
+      {"configurations", json::array({{{"fixture", {{"id", "line_trs_to_amp_trs"}, {"name", "Line out TRS"}}},
+                                       {"outcome", "pass"},
+                                       {"errors", json::array()},
+                                       {"checks", json::array({c1, c2, c3, c4})},
+                                       {"measurements", {{"clock", {{"drift_ppm", 8.97171226199589e-06}}}}},
+                                       {"captures", json::array()}},
+                                      {{"fixture", "hp_to_amp_stereo"},
+                                       {"outcome", "error"},
+                                       {"errors", json::array({"device gone"})},
+                                       {"checks", json::array({c5})}}})}};
 }
 
 TEST(ReadRecord, AFirstLayoutRecordIsRefusedWithHowToConvertIt) {
@@ -142,9 +165,14 @@ TEST(ReadRecord, AFirstLayoutRecordIsRefusedWithHowToConvertIt) {
   spit(dir / "report.json", first_layout_document().dump(2));
   const std::string file = (dir / "report.json").string();
   EXPECT_EQ(message_of([&] { (void)read_record(dir); }),
-            file + ": a bench.report/1 record (written by bench 0.1): convert it with `bench reanalyze RUN_DIR`, which measures its captures again "
-                   "into a bench.report/2 record");
-  EXPECT_EQ(message_of([&] { (void)record_from_json(first_layout_document(), "old.json"); }).rfind("old.json: a bench.report/1 record", 0), 0u);
+            file +
+                ": a bench.report/1 record (written by bench 0.1): convert it with `bench reanalyze "
+                "RUN_DIR`, which measures its captures again "
+                "into a bench.report/2 record");
+  EXPECT_EQ(message_of([&] {
+              (void)record_from_json(first_layout_document(), "old.json");
+            }).rfind("old.json: a bench.report/1 record", 0),
+            0u);
 }
 
 TEST(ReadPriorRun, ReadsWhatReanalyzeNeedsOfAFirstLayoutRecord) {
@@ -186,12 +214,15 @@ TEST(ReadPriorRun, ReadsWhatReanalyzeNeedsOfAFirstLayoutRecord) {
   bad["plan"].erase("file");
   spit(dir / "report.json", bad.dump());
   EXPECT_EQ(message_of([&] { (void)read_prior_run(dir); }),
-            (dir / "report.json").string() + ": key 'plan.file' is missing or not a string (a bench.report/1 record): restore it from the run or run "
-                                             "the plan again");
+            (dir / "report.json").string() +
+                ": key 'plan.file' is missing or not a string (a bench.report/1 record): restore it from the "
+                "run or run "
+                "the plan again");
   bad = first_layout_document();
   bad["configurations"][1].erase("fixture");
   spit(dir / "report.json", bad.dump());
-  EXPECT_NE(message_of([&] { (void)read_prior_run(dir); }).find("configurations[1].fixture.id"), std::string::npos);
+  EXPECT_NE(message_of([&] { (void)read_prior_run(dir); }).find("configurations[1].fixture.id"),
+            std::string::npos);
 }
 
 TEST(ReadPriorRun, ReadsASecondLayoutRecordAsReadRecordDoes) {
@@ -208,17 +239,20 @@ TEST(ReadPriorRun, ReadsASecondLayoutRecordAsReadRecordDoes) {
   ASSERT_EQ(prior.checks.size(), 3u);
   for (std::size_t c = 0; c < 3; ++c) {
     ASSERT_EQ(prior.checks[c].size(), r.configurations[c].checks.size());
-    for (std::size_t k = 0; k < prior.checks[c].size(); ++k) EXPECT_TRUE(same_check(prior.checks[c][k], r.configurations[c].checks[k])) << c << " " << k;
+    for (std::size_t k = 0; k < prior.checks[c].size(); ++k)
+      EXPECT_TRUE(same_check(prior.checks[c][k], r.configurations[c].checks[k])) << c << " " << k;
   }
   // An invalid /2 record is refused as read_record refuses it.
   json doc = document_of(r);
   doc["configurations"][0]["checks"][0]["step"] = 3;
   spit(dir / "report.json", doc.dump());
-  EXPECT_NE(message_of([&] { (void)read_prior_run(dir); }).find("/configurations/0/checks/0/step"), std::string::npos);
+  EXPECT_NE(message_of([&] { (void)read_prior_run(dir); }).find("/configurations/0/checks/0/step"),
+            std::string::npos);
 }
 
 TEST(SameCheck, ComparesEveryFieldButTheStepBitForBit) {
-  const record::Check a = make_check("level_dbv", "level", 9.5, limit_tolerance(9.56, 1.0), Outcome::kPass, "as expected", "left", "r300", -10.0);
+  const record::Check a = make_check("level_dbv", "level", 9.5, limit_tolerance(9.56, 1.0), Outcome::kPass,
+                                     "as expected", "left", "r300", -10.0);
   record::Check b = a;
   b.step = "";
   EXPECT_TRUE(same_check(a, b));

@@ -22,11 +22,13 @@ namespace {
 /// The demo run, made once per test process with the real binary.
 const fs::path& demo_run() {
   static const fs::path dir = [] {
-    const fs::path base = fs::path(BENCH_TEST_TMP) / "report" / ("compare-demo-" + std::to_string(::getpid()));
+    const fs::path base =
+        fs::path(BENCH_TEST_TMP) / "report" / ("compare-demo-" + std::to_string(::getpid()));
     fs::remove_all(base);
     fs::create_directories(base);
     const fs::path run = base / "run";
-    const Proc p = shell(quote(BENCH_BIN) + " -q run " + quote((repo_root() / "profiles" / "plans" / "demo.toml").string()) + " --out " +
+    const Proc p = shell(quote(BENCH_BIN) + " -q run " +
+                             quote((repo_root() / "profiles" / "plans" / "demo.toml").string()) + " --out " +
                              quote(run.string()),
                          base, "demo");
     EXPECT_EQ(p.exit_code, 0) << p.err;
@@ -35,7 +37,8 @@ const fs::path& demo_run() {
   return dir;
 }
 
-const json* find_compared_check(const json& configuration, const std::string& name, const std::string& channel, const std::string& load = "") {
+const json* find_compared_check(const json& configuration, const std::string& name,
+                                const std::string& channel, const std::string& load = "") {
   for (const auto& c : configuration["checks"])
     if (c["name"] == name && c.value("channel", "") == channel && c.value("load", "") == load) return &c;
   return nullptr;
@@ -68,8 +71,10 @@ TEST(BenchReportCli, MissingMalformedOrFirstLayoutReportExitsTwoWithOneLine) {
   p = shell(quote(BENCH_BIN) + " report " + quote(run.string()), dir);
   EXPECT_EQ(p.exit_code, 2);
   EXPECT_EQ(count(p.err, "\n"), 1u) << p.err;
-  EXPECT_EQ(p.err.rfind("bench: error: " + (run / "report.json").string() + ": not valid JSON", 0), 0u) << p.err;
-  spit(run / "report.json", R"({"schema": "bench.report/1", "plan": {"file": "x.toml"}, "configurations": []})");
+  EXPECT_EQ(p.err.rfind("bench: error: " + (run / "report.json").string() + ": not valid JSON", 0), 0u)
+      << p.err;
+  spit(run / "report.json",
+       R"({"schema": "bench.report/1", "plan": {"file": "x.toml"}, "configurations": []})");
   p = shell(quote(BENCH_BIN) + " report " + quote(run.string()), dir);
   EXPECT_EQ(p.exit_code, 2);
   EXPECT_NE(p.err.find("convert it with `bench reanalyze RUN_DIR`"), std::string::npos) << p.err;
@@ -78,7 +83,8 @@ TEST(BenchReportCli, MissingMalformedOrFirstLayoutReportExitsTwoWithOneLine) {
 }
 
 TEST(CompareDemo, ARunAgainstItselfHasNoDifferencesAndNothingUnmatched) {
-  const std::vector<CompareRun> runs = {{demo_run(), read_record(demo_run())}, {demo_run(), read_record(demo_run())}};
+  const std::vector<CompareRun> runs = {{demo_run(), read_record(demo_run())},
+                                        {demo_run(), read_record(demo_run())}};
   const Comparison c = compare_runs(runs);
   EXPECT_EQ(c.doc["schema"], "bench.compare/1");
   ASSERT_EQ(c.doc["configurations"].size(), 5u);
@@ -127,7 +133,9 @@ TEST(CompareDemo, LineOutAgainstHeadphoneOutShowsWhatTheProfilesImply) {
     ASSERT_NE(m, nullptr) << ch;
     EXPECT_LT((*m)["differences"][0]["difference"].get<double>(), 0) << m->dump();
     EXPECT_EQ((*m)["differences"][0]["unit"], "Vrms");
-    EXPECT_NE((*m)["differences"][0]["sentence"].get<std::string>().find("worse (at least "), std::string::npos) << (*m)["differences"][0]["sentence"];
+    EXPECT_NE((*m)["differences"][0]["sentence"].get<std::string>().find("worse (at least "),
+              std::string::npos)
+        << (*m)["differences"][0]["sentence"];
   }
   EXPECT_TRUE(c.doc["unmatched"]["configurations"].empty());
   EXPECT_THROW((void)compare_configurations(run, "line_trs_to_amp_trs", "no_such_fixture"), InputError);
@@ -143,7 +151,9 @@ TEST(CompareCli, ExitCodesFilesAndNothingExternal) {
   EXPECT_EQ(count(p.err, "\n"), 1u) << p.err;
 
   fs::create_directories(dir / "empty");
-  p = shell(bin + " compare " + run + " " + quote((dir / "empty").string()) + " --out " + quote((dir / "missing").string()), dir, "missing");
+  p = shell(bin + " compare " + run + " " + quote((dir / "empty").string()) + " --out " +
+                quote((dir / "missing").string()),
+            dir, "missing");
   EXPECT_EQ(p.exit_code, 2) << p.err;
   EXPECT_NE(p.err.find((dir / "empty" / "report.json").string()), std::string::npos) << p.err;
   EXPECT_EQ(count(p.err, "\n"), 1u) << p.err;
@@ -155,7 +165,8 @@ TEST(CompareCli, ExitCodesFilesAndNothingExternal) {
   EXPECT_NE(p.err.find((dir / "bad" / "report.json").string()), std::string::npos) << p.err;
 
   for (const auto& [tag, args] : std::vector<std::pair<std::string, std::string>>{
-           {"runs", run + " " + run}, {"configurations", run + " --configurations line_trs_to_amp_trs hp_to_amp_stereo"}}) {
+           {"runs", run + " " + run},
+           {"configurations", run + " --configurations line_trs_to_amp_trs hp_to_amp_stereo"}}) {
     const fs::path out = dir / tag;
     p = shell(bin + " compare " + args + " --out " + quote(out.string()), dir, tag);
     EXPECT_EQ(p.exit_code, 0) << p.err;
@@ -164,12 +175,15 @@ TEST(CompareCli, ExitCodesFilesAndNothingExternal) {
     const json doc = json::parse(slurp(out / "compare.json"));
     EXPECT_EQ(doc["schema"], "bench.compare/1");
     const std::string html = slurp(out / "compare.html");
-    for (const char* external : {"http:", "https:", "src=", "href=", "<script", "@import"}) EXPECT_EQ(html.find(external), std::string::npos) << tag << ": " << external;
+    for (const char* external : {"http:", "https:", "src=", "href=", "<script", "@import"})
+      EXPECT_EQ(html.find(external), std::string::npos) << tag << ": " << external;
     EXPECT_EQ(count(html, "url("), count(html, "url(#")) << tag << ": only references inside the page";
     EXPECT_GE(count(html, "<svg"), 6u) << tag;
     for (const auto& e : fs::directory_iterator(out)) EXPECT_NE(e.path().extension(), ".partial");
   }
-  p = shell(bin + " compare " + run + " --configurations line_trs_to_amp_trs nope --out " + quote((dir / "nope").string()), dir, "nope");
+  p = shell(bin + " compare " + run + " --configurations line_trs_to_amp_trs nope --out " +
+                quote((dir / "nope").string()),
+            dir, "nope");
   EXPECT_EQ(p.exit_code, 2) << p.err;
   EXPECT_NE(p.err.find("nope"), std::string::npos) << p.err;
 }

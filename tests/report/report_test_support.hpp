@@ -19,10 +19,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/plan/catalogue.hpp"
 #include "bench/record/record.hpp"
@@ -36,9 +35,13 @@ using nlohmann::json;
 using record::Outcome;
 
 /// The repository root: this file is tests/report/report_test_support.hpp.
-inline fs::path repo_root() { return fs::path(__FILE__).parent_path().parent_path().parent_path(); }
+inline fs::path repo_root() {
+  return fs::path(__FILE__).parent_path().parent_path().parent_path();
+}
 
-inline fs::path junit_xsd() { return repo_root() / "tests" / "report" / "junit.xsd"; }
+inline fs::path junit_xsd() {
+  return repo_root() / "tests" / "report" / "junit.xsd";
+}
 
 /// A fresh directory under BENCH_TEST_TMP/report named after the running test, unique per process.
 inline fs::path scratch() {
@@ -65,8 +68,10 @@ inline void spit(const fs::path& p, const std::string& text) {
 inline std::string quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) {
-    if (c == '\'') q.append("'\\''");
-    else q.push_back(c);
+    if (c == '\'')
+      q.append("'\\''");
+    else
+      q.push_back(c);
   }
   return q + "'";
 }
@@ -110,8 +115,9 @@ inline std::vector<double> log_axis(int per_octave = 24) {
 // ---- building records ----
 
 /// A check as the sequencer makes it: the catalogue's unit, made by step `step`.
-inline record::Check make_check(const std::string& name, const std::string& step, record::Value value, record::LimitRecord limit, Outcome outcome,
-                                const std::string& explanation, const std::string& channel = "", const std::string& load = "",
+inline record::Check make_check(const std::string& name, const std::string& step, record::Value value,
+                                record::LimitRecord limit, Outcome outcome, const std::string& explanation,
+                                const std::string& channel = "", const std::string& load = "",
                                 std::optional<double> level_dbfs = std::nullopt) {
   record::Check k;
   k.name = name;
@@ -171,7 +177,8 @@ inline record::SweepChannel sweep_channel(int arrived_on, const std::vector<doub
   return c;
 }
 
-/// An impedance curve on `f`: |Z| = 2 + 0.01*i ohm at point i, phase 0.5 - 0.01*i degrees, 0.02 ohm uncertainty.
+/// An impedance curve on `f`: |Z| = 2 + 0.01*i ohm at point i, phase 0.5 - 0.01*i degrees, 0.02 ohm
+/// uncertainty.
 inline record::ImpedanceCurve impedance_curve(const std::vector<double>& f, double offset_ohm = 0) {
   record::ImpedanceCurve c;
   c.frequency_hz = f;
@@ -189,7 +196,9 @@ inline record::ImpedanceCurve impedance_curve(const std::vector<double>& f, doub
 /// with `port`, the interface's line_out measured on its own (430 ohm).
 inline record::ImpedanceResult impedance_result(const std::vector<double>& f, bool port = false) {
   record::ImpedanceResult r;
-  r.method = "sweeps into each load (in parallel with the reference ADC's input), complex least squares per frequency";
+  r.method =
+      "sweeps into each load (in parallel with the reference ADC's input), complex least squares per "
+      "frequency";
   r.sweep_f1_hz = 10, r.sweep_f2_hz = 22800, r.sweep_duration_s = 1, r.sweep_level_dbfs = -10;
   r.adc_input_impedance_ohm = 100000;
   r.loads = {{"open", "Open circuit (no load)", plan::Load::Kind::kOpen, std::nullopt, 0, 100000},
@@ -205,7 +214,8 @@ inline record::ImpedanceResult impedance_result(const std::vector<double>& f, bo
       ch.predicted_as_connected_change_db.push_back(0.001 * static_cast<double>(i) - 0.0001);
     }
     ch.deviation_db = ch.predicted_change_db.empty() ? 0 : ch.predicted_change_db.back();
-    ch.measured_deviation_db = 0.33, ch.agreement_db = 0.003, ch.damping_factor_1khz = 15.06, ch.damping_factor_min = 15.0;
+    ch.measured_deviation_db = 0.33, ch.agreement_db = 0.003, ch.damping_factor_1khz = 15.06,
+    ch.damping_factor_min = 15.0;
     ch.damping_factor_min_frequency_hz = 2313.9, ch.rule_of_eighths = true;
   }
   r.headphones.push_back(hp);
@@ -214,7 +224,8 @@ inline record::ImpedanceResult impedance_result(const std::vector<double>& f, bo
   return r;
 }
 
-inline record::StepRecord step_record(const std::string& kind, std::optional<record::StepResult> result, double audio_s, std::size_t takes) {
+inline record::StepRecord step_record(const std::string& kind, std::optional<record::StepResult> result,
+                                      double audio_s, std::size_t takes) {
   record::StepRecord s;
   s.id = s.kind = kind;
   s.audio_s = audio_s;
@@ -229,7 +240,8 @@ inline record::StepRecord step_record(const std::string& kind, std::optional<rec
 inline std::vector<record::StepRecord> measured_steps(const std::vector<double>& f, bool swapped = false) {
   std::vector<record::StepRecord> steps;
   record::ClockResult clock;
-  clock.tone_hz = 997, clock.tolerance_ppm = 1000, clock.correction_threshold_ppm = 0.1, clock.drift_ppm = 0.01;
+  clock.tone_hz = 997, clock.tolerance_ppm = 1000, clock.correction_threshold_ppm = 0.1,
+  clock.drift_ppm = 0.01;
   clock.measured_hz = 997.00000997, clock.channel = 0, clock.corrected = false;
   steps.push_back(step_record("clock", clock, 1.35, 1));
   record::SweepsResult sweeps;
@@ -240,7 +252,8 @@ inline std::vector<record::StepRecord> measured_steps(const std::vector<double>&
   crosstalk.from[1] = {{85, -111}};
   steps.push_back(step_record("crosstalk", crosstalk, 2.7, 2));
   record::LevelResult level;
-  level.stimulus_dbfs = -10, level.source_dbv = 3.8, level.expected_dbv = 9.56, level.expected_chain_gain_db = 5.76;
+  level.stimulus_dbfs = -10, level.source_dbv = 3.8, level.expected_dbv = 9.56,
+  level.expected_chain_gain_db = 5.76;
   level.source_loading_db = -0.18, level.cable_db = 0, level.amp_gain_db = 6, level.output_loading_db = -0.06;
   level.level_dbv = {9.5, 9.6};
   steps.push_back(step_record("level", level, 1.35, 1));
@@ -251,7 +264,8 @@ inline std::vector<record::StepRecord> measured_steps(const std::vector<double>&
   record::MaxOutputLoad r300;
   r300.load = "r300", r300.nominal_ohm = 300;
   for (int i = 0; i < 10; ++i)
-    for (int ch = 0; ch < 2; ++ch) r300.steps.push_back({ch, -40.0 + 4 * i, -30.0 + 4 * i, -70.0 - 2 * i + (i > 7 ? 40 : 0)});
+    for (int ch = 0; ch < 2; ++ch)
+      r300.steps.push_back({ch, -40.0 + 4 * i, -30.0 + 4 * i, -70.0 - 2 * i + (i > 7 ? 40 : 0)});
   r300.max_output_vrms = {7.9, 7.9};
   max_output.loads.push_back(r300);
   steps.push_back(step_record("max_output", max_output, 27, 20));
@@ -279,7 +293,8 @@ inline record::FixtureRecord fixture_record(const std::string& id, const std::st
 }
 
 /// The plan's sequence as the record keeps it: one step per kind, with the run's settings.
-inline std::vector<record::PlannedStep> planned_steps(const plan::MeasurementSettings& settings, bool impedance) {
+inline std::vector<record::PlannedStep> planned_steps(const plan::MeasurementSettings& settings,
+                                                      bool impedance) {
   std::vector<record::PlannedStep> steps;
   for (const auto& kind : plan::step_kinds()) {
     if (kind.kind == "impedance" && !impedance) continue;
@@ -299,11 +314,13 @@ inline record::RunRecord sample_record() {
   r.backend = "sim";
   r.seed = 1;
   r.plan = {"sample", "Sample <plan> & co", "profiles/plans/sample.toml"};
-  r.interface = {"scarlett_2i2", "Focusrite Scarlett 2i2 (simulated)", "profiles/interfaces/scarlett_2i2.toml"};
+  r.interface = {"scarlett_2i2", "Focusrite Scarlett 2i2 (simulated)",
+                 "profiles/interfaces/scarlett_2i2.toml"};
   r.amp = {"desktop_amp", "Desktop amplifier", "profiles/amps/desktop_amp.toml"};
   r.adc = {"reference_adc", "Reference ADC", "profiles/adcs/reference_adc.toml"};
   r.limits = {"qa_default", "QA default", "profiles/limits/qa_default.toml"};
-  r.loads = {{"r300", "300 ohm resistor, 1 %", "profiles/loads/r300.toml", plan::Load::Kind::kResistor, 300.0, 1}};
+  r.loads = {
+      {"r300", "300 ohm resistor, 1 %", "profiles/loads/r300.toml", plan::Load::Kind::kResistor, 300.0, 1}};
   r.settings.reference_load = "r300";
   r.adc_fullscale_vrms = 20;
   r.default_steps = true;
@@ -314,12 +331,18 @@ inline record::RunRecord sample_record() {
   good.fixture = fixture_record("good", "Good cable");
   good.outcome = Outcome::kPass;
   good.checks = {
-      make_check("channel_map", "sweeps", std::string("L->L, R->R"), limit_word("L->L, R->R"), Outcome::kPass, "each output arrives on its own channel"),
-      make_check("frequency_response_deviation_db", "sweeps", 0.2, limit_max(0.5), Outcome::kPass, "largest deviation 0.2 dB", "left"),
-      make_check("frequency_response_deviation_db", "sweeps", 0.2, limit_max(0.5), Outcome::kPass, "largest deviation 0.2 dB", "right"),
-      make_check("level_dbv", "level", 9.5, limit_tolerance(9.56, 1.0), Outcome::kPass, "as expected", "left", "", -10.0),
-      make_check("max_output_vrms", "max_output", 7.9, limit_min(1.0), Outcome::kPass, "7.9 Vrms into 300 ohm", "left", "r300"),
-      make_check("crosstalk_db", "crosstalk", record::Value{}, {}, Outcome::kInfo, "not measured: no limit", "right->left"),
+      make_check("channel_map", "sweeps", std::string("L->L, R->R"), limit_word("L->L, R->R"), Outcome::kPass,
+                 "each output arrives on its own channel"),
+      make_check("frequency_response_deviation_db", "sweeps", 0.2, limit_max(0.5), Outcome::kPass,
+                 "largest deviation 0.2 dB", "left"),
+      make_check("frequency_response_deviation_db", "sweeps", 0.2, limit_max(0.5), Outcome::kPass,
+                 "largest deviation 0.2 dB", "right"),
+      make_check("level_dbv", "level", 9.5, limit_tolerance(9.56, 1.0), Outcome::kPass, "as expected", "left",
+                 "", -10.0),
+      make_check("max_output_vrms", "max_output", 7.9, limit_min(1.0), Outcome::kPass,
+                 "7.9 Vrms into 300 ohm", "left", "r300"),
+      make_check("crosstalk_db", "crosstalk", record::Value{}, {}, Outcome::kInfo, "not measured: no limit",
+                 "right->left"),
   };
   good.steps = measured_steps(f);
   good.captures = {"captures/good/noise.wav"};
@@ -330,10 +353,12 @@ inline record::RunRecord sample_record() {
   odd.checks = {
       make_check("channel_map", "sweeps", std::string("L->R, R->L"), limit_word("L->L, R->R"), Outcome::kFail,
                  "left & right are <swapped>: check the \"plug\" order"),
-      make_check("hum_dbv", "noise", -54.06, limit_max(-100), Outcome::kFail, "strongest mains line -54.1 dBV at 50 Hz: <script>alert('x')</script>",
-                 "left"),
-      make_check("thd_db", "distortion", -99.0, limit_max(-70), Outcome::kPass, "THD 0.001 %", "left", "", -6.0),
-      make_check("thd_db", "distortion", -26.0, limit_max(-70), Outcome::kFail, "near the output limit", "left", "", -20.0),
+      make_check("hum_dbv", "noise", -54.06, limit_max(-100), Outcome::kFail,
+                 "strongest mains line -54.1 dBV at 50 Hz: <script>alert('x')</script>", "left"),
+      make_check("thd_db", "distortion", -99.0, limit_max(-70), Outcome::kPass, "THD 0.001 %", "left", "",
+                 -6.0),
+      make_check("thd_db", "distortion", -26.0, limit_max(-70), Outcome::kFail, "near the output limit",
+                 "left", "", -20.0),
   };
   odd.steps = measured_steps(f, true);
 
@@ -342,8 +367,10 @@ inline record::RunRecord sample_record() {
   broken.outcome = Outcome::kError;
   broken.errors = {"noise: the reference ADC clipped on its left channel: lower the level"};
   broken.checks = {
-      make_check("noise_dbv_a", "noise", record::Value{}, {}, Outcome::kError, "not measured: the reference ADC clipped"),
-      make_check("level_dbv", "level", 9.5, limit_tolerance(9.56, 1.0), Outcome::kPass, "as expected", "left", "", -10.0),
+      make_check("noise_dbv_a", "noise", record::Value{}, {}, Outcome::kError,
+                 "not measured: the reference ADC clipped"),
+      make_check("level_dbv", "level", 9.5, limit_tolerance(9.56, 1.0), Outcome::kPass, "as expected", "left",
+                 "", -10.0),
   };
   broken.steps = {measured_steps(f).front()};
   record::StepRecord noise = step_record("noise", std::nullopt, 2.35, 1);
@@ -361,9 +388,12 @@ inline record::RunRecord full_record() {
   const auto f = log_axis(1);
   r.plan.name = "Full <record> & \"quotes\"";
   r.default_steps = false;
-  r.loads.push_back({"hp_a", "Headphone A", "profiles/loads/hp_a.toml", plan::Load::Kind::kHeadphone, 30.120429040112818, 0});
-  r.impedance_loads = {{"open", "Open circuit (no load)", "profiles/loads/open.toml", plan::Load::Kind::kOpen, std::nullopt, 0},
-                       {"r33", "33 ohm resistor, 1 %", "profiles/loads/r33.toml", plan::Load::Kind::kResistor, 33.0, 1}};
+  r.loads.push_back({"hp_a", "Headphone A", "profiles/loads/hp_a.toml", plan::Load::Kind::kHeadphone,
+                     30.120429040112818, 0});
+  r.impedance_loads = {
+      {"open", "Open circuit (no load)", "profiles/loads/open.toml", plan::Load::Kind::kOpen, std::nullopt,
+       0},
+      {"r33", "33 ohm resistor, 1 %", "profiles/loads/r33.toml", plan::Load::Kind::kResistor, 33.0, 1}};
   r.settings.impedance_loads = {"open", "r33"};
   r.settings.impedance_ports = {"line_out"};
   r.settings.thd_levels_dbfs = {-1, -20, -0.1};
@@ -371,11 +401,13 @@ inline record::RunRecord full_record() {
   r.steps[1].settings.sweep_duration_s = 3.25;  // the sweeps step gives itself a longer sweep and a limit
   r.steps[1].overridden = {"sweep_duration_s"};
   r.steps[1].limits_overridden = {"frequency_response_deviation_db"};
-  r.definitions.insert(r.definitions.begin(), std::pair<std::string, std::string>("audio_s", "seconds of audio a step played"));
+  r.definitions.insert(r.definitions.begin(),
+                       std::pair<std::string, std::string>("audio_s", "seconds of audio a step played"));
   for (auto& c : r.configurations) {
     for (auto& s : c.steps) {
       if (auto* sweeps = s.result ? std::get_if<record::SweepsResult>(&*s.result) : nullptr)
-        for (std::size_t ch = 0; ch < 2; ++ch) sweeps->channels[ch] = sweep_channel(sweeps->channels[ch]->arrived_on, f);
+        for (std::size_t ch = 0; ch < 2; ++ch)
+          sweeps->channels[ch] = sweep_channel(sweeps->channels[ch]->arrived_on, f);
     }
   }
   record::ConfigurationRecord& good = r.configurations[0];
@@ -392,17 +424,23 @@ inline record::RunRecord full_record() {
   sweep.latency_samples = -0.0006606105418261223;
   std::get<record::MaxOutputResult>(*good.steps[5].result).loads[0].at_full_scale = {true, false};
   good.steps.push_back(step_record("impedance", impedance_result(f, true), 8.5, 8));
-  good.checks.push_back(make_check("output_impedance_ohm", "impedance", 2.5, limit_max(5.0), Outcome::kPass, "|Z_out| 2.50 ohm at 1 kHz", "left"));
-  good.checks.push_back(make_check("damping_factor", "impedance", 15.0, limit_min(8.0), Outcome::kPass, "damping factor 15.0", "left", "hp_a"));
+  good.checks.push_back(make_check("output_impedance_ohm", "impedance", 2.5, limit_max(5.0), Outcome::kPass,
+                                   "|Z_out| 2.50 ohm at 1 kHz", "left"));
+  good.checks.push_back(make_check("damping_factor", "impedance", 15.0, limit_min(8.0), Outcome::kPass,
+                                   "damping factor 15.0", "left", "hp_a"));
   good.checks.push_back(make_check("clock_drift_ppm", "clock", 0.01, {}, Outcome::kInfo, "0.010 ppm"));
   record::LimitRecord tolerance_only;
   tolerance_only.tolerance = 1.0;
-  good.checks.push_back(make_check("gain_db", "level", 5.75, tolerance_only, Outcome::kPass, "as expected", "left"));
+  good.checks.push_back(
+      make_check("gain_db", "level", 5.75, tolerance_only, Outcome::kPass, "as expected", "left"));
   record::LimitRecord both;
   both.min = -1, both.max = 1;
-  good.checks.push_back(make_check("channel_balance_db", "level", 0.1, both, Outcome::kPass, "within 0.1 dB"));
-  good.checks.push_back(make_check("polarity", "sweeps", std::monostate{}, limit_word("normal"), Outcome::kError, "no signal", "right"));
-  good.retried_takes = {{"sweeps/left", 2, {"input overflow (xrun) at 1.25 s", "frame count 95998 of 96000"}}};
+  good.checks.push_back(
+      make_check("channel_balance_db", "level", 0.1, both, Outcome::kPass, "within 0.1 dB"));
+  good.checks.push_back(make_check("polarity", "sweeps", std::monostate{}, limit_word("normal"),
+                                   Outcome::kError, "no signal", "right"));
+  good.retried_takes = {
+      {"sweeps/left", 2, {"input overflow (xrun) at 1.25 s", "frame count 95998 of 96000"}}};
   good.relays = {{"load r33", {1}, 1, "QAAMZ", 0.05}, {"cable path", {}, 0, "QAAMZ", 0.05}};
   good.fixture.wiring = {{0, true, false}, {-1, false, true}};
   good.fixture.source_connector = plan::Connector::kStereoTrs;
@@ -507,8 +545,11 @@ inline JunitCounts expected_counts(const record::ConfigurationRecord& configurat
 
 /// Validates `xml_file` against tests/report/junit.xsd with xmllint; "" when valid, else xmllint's words.
 inline std::string xmllint_schema_errors(const fs::path& xml_file, const fs::path& scratch_dir) {
-  if (!have("xmllint")) return "xmllint is not installed: run ./bench.sh test (it installs libxml2-utils from deps.txt)";
-  const Proc p = shell("xmllint --noout --schema " + quote(junit_xsd().string()) + " " + quote(xml_file.string()), scratch_dir, "xmllint");
+  if (!have("xmllint"))
+    return "xmllint is not installed: run ./bench.sh test (it installs libxml2-utils from deps.txt)";
+  const Proc p =
+      shell("xmllint --noout --schema " + quote(junit_xsd().string()) + " " + quote(xml_file.string()),
+            scratch_dir, "xmllint");
   return p.exit_code == 0 ? std::string() : "xmllint exit " + std::to_string(p.exit_code) + ": " + p.err;
 }
 

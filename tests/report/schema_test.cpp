@@ -35,15 +35,18 @@ TEST(ReportSchema, EveryRecordTheTestsWriteIsValid) {
   p.impedance_loads[0].kind = plan::Load::Kind::kOpen;
   p.impedance_loads[0].nominal_ohm = std::numeric_limits<double>::infinity();
   p.steps = plan::default_sequence(p);
-  const record::RunRecord made = record::make_run_record(p, {}, std::string("stopped"), "sim", 7, "2025-01-01T00:00:00Z");
+  const record::RunRecord made =
+      record::make_run_record(p, {}, std::string("stopped"), "sim", 7, "2025-01-01T00:00:00Z");
   EXPECT_EQ(made.steps.size(), plan::step_kinds().size());
   const auto errors = schema_errors(to_json(made));
   EXPECT_TRUE(errors.empty()) << joined(errors);
-  EXPECT_TRUE(differences(made, through_report_json(made)).empty()) << joined(differences(made, through_report_json(made)));
+  EXPECT_TRUE(differences(made, through_report_json(made)).empty())
+      << joined(differences(made, through_report_json(made)));
 }
 
 TEST(ReportSchema, IsTheShippedFile) {
-  EXPECT_EQ(std::string(schema_text()), slurp(repo_root() / "bench" / "report" / "schema" / "bench.report.schema.json"));
+  EXPECT_EQ(std::string(schema_text()),
+            slurp(repo_root() / "bench" / "report" / "schema" / "bench.report.schema.json"));
   const json schema = json::parse(schema_text());
   EXPECT_EQ(schema["$schema"], "http://json-schema.org/draft-07/schema#");
   EXPECT_EQ(schema["properties"]["schema"]["const"], kReportSchema);
@@ -72,17 +75,23 @@ TEST(ReportSchema, NamesEveryCheckKindAndSettingOfTheCatalogue) {
     const std::string type = std::visit(
         [](auto field) -> std::string {
           using F = decltype(field);
-          if constexpr (std::is_same_v<F, double plan::MeasurementSettings::*>) return "setting_number";
-          else if constexpr (std::is_same_v<F, std::vector<double> plan::MeasurementSettings::*>) return "setting_numbers";
-          else if constexpr (std::is_same_v<F, std::string plan::MeasurementSettings::*>) return "setting_string";
-          else return "setting_strings";
+          if constexpr (std::is_same_v<F, double plan::MeasurementSettings::*>)
+            return "setting_number";
+          else if constexpr (std::is_same_v<F, std::vector<double> plan::MeasurementSettings::*>)
+            return "setting_numbers";
+          else if constexpr (std::is_same_v<F, std::string plan::MeasurementSettings::*>)
+            return "setting_string";
+          else
+            return "setting_strings";
         },
         s.field);
-    EXPECT_EQ(defs["run_settings"]["properties"][std::string(s.name)]["$ref"], "#/definitions/" + type) << s.name;
+    EXPECT_EQ(defs["run_settings"]["properties"][std::string(s.name)]["$ref"], "#/definitions/" + type)
+        << s.name;
   }
   // A step's settings are those its kind reads, and its result is checked by its kind's schema.
   std::set<std::string> planned, results;
-  for (const auto& branch : defs["planned_step"]["allOf"]) planned.insert(branch["if"]["properties"]["kind"]["const"].get<std::string>());
+  for (const auto& branch : defs["planned_step"]["allOf"])
+    planned.insert(branch["if"]["properties"]["kind"]["const"].get<std::string>());
   for (const auto& branch : defs["step"]["allOf"]) {
     const std::string kind = branch["if"]["properties"]["kind"]["const"];
     results.insert(kind);
@@ -105,11 +114,13 @@ struct Place {
 
 std::string pointer_token(const std::string& key) {
   std::string t;
-  for (const char c : key) t += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+  for (const char c : key)
+    t += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
   return t;
 }
 
-void places(const json& j, const std::string& pointer, const std::string& shape, std::set<std::string>& seen, std::vector<Place>& out) {
+void places(const json& j, const std::string& pointer, const std::string& shape, std::set<std::string>& seen,
+            std::vector<Place>& out) {
   if (j.is_object()) {
     for (const auto& [key, value] : j.items()) {
       const std::string here = shape + "/" + key;
@@ -119,7 +130,8 @@ void places(const json& j, const std::string& pointer, const std::string& shape,
   } else if (j.is_array()) {
     for (std::size_t i = 0; i < j.size(); ++i) {
       std::string element = shape + "/*";
-      if (j[i].is_object() && j[i].contains("kind") && j[i]["kind"].is_string()) element += "[" + j[i]["kind"].get<std::string>() + "]";
+      if (j[i].is_object() && j[i].contains("kind") && j[i]["kind"].is_string())
+        element += "[" + j[i]["kind"].get<std::string>() + "]";
       places(j[i], pointer + "/" + std::to_string(i), element, seen, out);
     }
   }
@@ -147,7 +159,8 @@ TEST(ReportSchema, PinsEveryKeyTheWriterWrites) {
     json& o = renamed.at(object);
     o[p.key + "_x"] = o.at(p.key);
     o.erase(p.key);
-    EXPECT_FALSE(schema_errors(renamed).empty()) << "the schema accepts " << p.shape << " renamed to " << p.key << "_x";
+    EXPECT_FALSE(schema_errors(renamed).empty())
+        << "the schema accepts " << p.shape << " renamed to " << p.key << "_x";
     // Deleted: refused, unless a record without that field is written exactly so (an optional key).
     json deleted = doc;
     deleted.at(object).erase(p.key);
@@ -158,9 +171,11 @@ TEST(ReportSchema, PinsEveryKeyTheWriterWrites) {
     optional.push_back(p.shape);
     try {
       const json again = to_json(record_from_json(deleted, "report.json"));
-      EXPECT_EQ(again, deleted) << "the schema accepts a document without " << p.shape << ", but the writer never writes one";
+      EXPECT_EQ(again, deleted) << "the schema accepts a document without " << p.shape
+                                << ", but the writer never writes one";
     } catch (const InputError& e) {
-      ADD_FAILURE() << "the schema accepts a document without " << p.shape << " that cannot be read: " << e.what();
+      ADD_FAILURE() << "the schema accepts a document without " << p.shape
+                    << " that cannot be read: " << e.what();
     }
   }
   EXPECT_GT(refused_deletions, 250u);
@@ -168,8 +183,9 @@ TEST(ReportSchema, PinsEveryKeyTheWriterWrites) {
   // the channels of sweeps, crosstalk and noise, the clock's explanation, aborted and reanalysis_of.
   std::set<std::string> optional_keys;
   for (const auto& shape : optional) optional_keys.insert(shape.substr(shape.rfind('/') + 1));
-  EXPECT_EQ(optional_keys, (std::set<std::string>{"aborted", "channel", "error", "expected", "explanation", "left", "level_dbfs", "load", "max",
-                                                   "min", "reanalysis_of", "right", "tolerance"}))
+  EXPECT_EQ(optional_keys, (std::set<std::string>{"aborted", "channel", "error", "expected", "explanation",
+                                                  "left", "level_dbfs", "load", "max", "min", "reanalysis_of",
+                                                  "right", "tolerance"}))
       << joined(optional, 100);
 }
 
@@ -183,7 +199,9 @@ TEST(ReportSchema, ErrorsNameThePlaceAndTheValue) {
   for (const auto& e : errors) all += e + "\n";
   EXPECT_NE(all.find("/configurations/1/checks/0/name: "), std::string::npos) << all;
   EXPECT_NE(all.find("\"channel_mop\""), std::string::npos) << all;
-  EXPECT_NE(all.find("/configurations/0/steps/3/result: Missing required property 'level_dbv'"), std::string::npos) << all;
+  EXPECT_NE(all.find("/configurations/0/steps/3/result: Missing required property 'level_dbv'"),
+            std::string::npos)
+      << all;
   // The most specific errors come first, before the enclosing objects'.
   EXPECT_EQ(errors.front().find("Failed to validate"), std::string::npos) << errors.front();
 }

@@ -19,9 +19,10 @@ struct TickCase {
 
 TEST(SvgPlot, TickLabels) {
   const TickCase cases[] = {
-      {20, 20, true, "20"},    {1000, 1000, true, "1k"}, {2500, 2500, true, "2.5k"}, {20000, 20000, true, "20k"},
-      {-0.5, 0.5, false, "-0.5"}, {-120, 10, false, "-120"}, {0, 2.5, false, "0.0"},    {7.5, 2.5, false, "7.5"},
-      {0.25, 0.25, false, "0.25"}, {-0.0, 1, false, "0"},
+      {20, 20, true, "20"},        {1000, 1000, true, "1k"},   {2500, 2500, true, "2.5k"},
+      {20000, 20000, true, "20k"}, {-0.5, 0.5, false, "-0.5"}, {-120, 10, false, "-120"},
+      {0, 2.5, false, "0.0"},      {7.5, 2.5, false, "7.5"},   {0.25, 0.25, false, "0.25"},
+      {-0.0, 1, false, "0"},
   };
   for (const auto& c : cases) EXPECT_EQ(svg::tick_label(c.value, c.step, c.si), c.expected) << c.value;
 }
@@ -43,7 +44,8 @@ svg::Plot frequency_plot() {
 
 TEST(SvgPlot, LogAxisHasAudioTicksAndUnits) {
   const std::string svg = svg::render(frequency_plot());
-  for (const char* label : {">20<", ">50<", ">100<", ">1k<", ">10k<", ">20k<", ">frequency (Hz)<", ">gain (dB)<"})
+  for (const char* label :
+       {">20<", ">50<", ">100<", ">1k<", ">10k<", ">20k<", ">frequency (Hz)<", ">gain (dB)<"})
     EXPECT_NE(svg.find(label), std::string::npos) << label;
   EXPECT_EQ(svg.rfind("<svg id=\"p1\" class=\"plot plot-test\"", 0), 0u) << svg.substr(0, 200);
 }
@@ -96,7 +98,8 @@ TEST(SvgPlot, LinearAxisCoversTheDataWithNiceTicks) {
   s.x = {-33, 7}, s.y = {-97, -41};
   p.series.push_back(s);
   const std::string svg = svg::render(p);
-  for (const char* label : {">-40<", ">-20<", ">0<", ">-100<", ">-40<"}) EXPECT_NE(svg.find(label), std::string::npos) << label;
+  for (const char* label : {">-40<", ">-20<", ">0<", ">-100<", ">-40<"})
+    EXPECT_NE(svg.find(label), std::string::npos) << label;
   EXPECT_EQ(count(svg, "<circle "), 2u);
 }
 

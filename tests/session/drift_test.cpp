@@ -42,8 +42,8 @@ TEST_P(Drift, FoundWithinOnePpm) {
   const double ppm = GetParam();
   const auto& j = clock_of(drift_run(ppm));
   ASSERT_TRUE(j.drift_ppm.has_value());
-  EXPECT_NEAR(*j.drift_ppm, ppm, 1.0);  // issue target: within 1 ppm
-  EXPECT_NEAR(*j.drift_ppm, ppm, 0.01); // what the tone fit achieves
+  EXPECT_NEAR(*j.drift_ppm, ppm, 1.0);   // issue target: within 1 ppm
+  EXPECT_NEAR(*j.drift_ppm, ppm, 0.01);  // what the tone fit achieves
   EXPECT_EQ(j.corrected, std::abs(ppm) >= 0.1);
   const Check* k = one_check(drift_run(ppm).config("line_trs_to_amp_trs"), "clock_drift_ppm");
   ASSERT_NE(k, nullptr);
@@ -65,7 +65,8 @@ TEST_P(Drift, CorrectedResponseAndHarmonicsMatchTheSameClockRunWithin005dB) {
     ASSERT_EQ(f, b.frequency_hz);
     double worst = 0, worst_f = 0;
     for (std::size_t i = 0; i < f.size(); ++i)
-      if (f[i] >= 20 && f[i] <= 20000 && std::abs(ma[i] - mb[i]) > worst) worst = std::abs(ma[i] - mb[i]), worst_f = f[i];
+      if (f[i] >= 20 && f[i] <= 20000 && std::abs(ma[i] - mb[i]) > worst)
+        worst = std::abs(ma[i] - mb[i]), worst_f = f[i];
     EXPECT_LT(worst, 0.05) << side << ": " << worst << " dB at " << worst_f << " Hz, drift " << ppm << " ppm";
     const auto& ha = a.harmonics;
     const auto& hb = b.harmonics;
@@ -84,8 +85,10 @@ TEST_P(Drift, CorrectedResponseAndHarmonicsMatchTheSameClockRunWithin005dB) {
       // above -95 dB re the fundamental): elsewhere the two runs' different noise decides the curve.
       if (top < -95) continue;
       for (std::size_t k = 0; k < la.size(); ++k)
-        if (in_band(k) && la[k] > top - 6 && std::abs(la[k] - lb[k]) > w) w = std::abs(la[k] - lb[k]), wf = fa[k];
-      EXPECT_LT(w, 0.05) << side << " H" << ha[i].order << ": " << w << " dB at " << wf << " Hz, drift " << ppm << " ppm";
+        if (in_band(k) && la[k] > top - 6 && std::abs(la[k] - lb[k]) > w)
+          w = std::abs(la[k] - lb[k]), wf = fa[k];
+      EXPECT_LT(w, 0.05) << side << " H" << ha[i].order << ": " << w << " dB at " << wf << " Hz, drift "
+                         << ppm << " ppm";
     }
     EXPECT_EQ(a.inverted, b.inverted);
     EXPECT_EQ(a.arrived_on, b.arrived_on);

@@ -90,7 +90,8 @@ TEST_P(OutputImpedanceAccuracy, WithinTwoPercentOfTheModelAt1kHz) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Range, OutputImpedanceAccuracy, ::testing::Values(0.1, 0.33, 1.0, 3.3, 10.0, 33.0, 100.0));
+INSTANTIATE_TEST_SUITE_P(Range, OutputImpedanceAccuracy,
+                         ::testing::Values(0.1, 0.33, 1.0, 3.3, 10.0, 33.0, 100.0));
 
 // With 1 % resistors and the open load (exact), the worst-case bound is about 1 % of Z_out: the solve
 // is then Z = R (V_open / V_L - 1), linear in R (plus the 300 ohm's weight in the least squares).
@@ -117,8 +118,9 @@ TEST_P(HeadphoneChange, MeasuredAgreesWithPredictedWithinATenthOfADecibel) {
   for (std::size_t ch = 0; ch < 2; ++ch) {
     const char* side = record::kChannelNames[ch];
     const record::HeadphoneChannel& h = headphone(m, c.headphone).channels[ch];
-    std::printf("Z_out %g ohm into %s, %s: deviation %.3f dB predicted, %.3f dB measured, agreement %.4f dB\n", c.z_out_ohm,
-                c.headphone, side, h.deviation_db, h.measured_deviation_db, h.agreement_db);
+    std::printf(
+        "Z_out %g ohm into %s, %s: deviation %.3f dB predicted, %.3f dB measured, agreement %.4f dB\n",
+        c.z_out_ohm, c.headphone, side, h.deviation_db, h.measured_deviation_db, h.agreement_db);
     EXPECT_LT(h.agreement_db, 0.1) << side;
     // And point by point from the arrays themselves.
     const auto& f = m.result.channels[ch].frequency_hz;
@@ -132,8 +134,10 @@ TEST_P(HeadphoneChange, MeasuredAgreesWithPredictedWithinATenthOfADecibel) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, HeadphoneChange,
-                         ::testing::Values(HeadphoneCase{2, "hp_dynamic_32"}, HeadphoneCase{2, "hp_dynamic_300"},
-                                           HeadphoneCase{47, "hp_dynamic_32"}, HeadphoneCase{47, "hp_dynamic_300"}));
+                         ::testing::Values(HeadphoneCase{2, "hp_dynamic_32"},
+                                           HeadphoneCase{2, "hp_dynamic_300"},
+                                           HeadphoneCase{47, "hp_dynamic_32"},
+                                           HeadphoneCase{47, "hp_dynamic_300"}));
 
 // The predicted deviation against the headphone's curve with the model's exact Z_out, computed here on
 // a fine grid of its own: peak to peak of 20 log10 |Z/(Z+R)| re 1 kHz, 20 Hz..20 kHz.
@@ -160,7 +164,8 @@ TEST_P(HeadphoneChange, PredictedDeviationIsTheCurvesWithTheModelsImpedance) {
   const double expected = analytic_deviation_db(*hp, c.z_out_ohm);
   const Measured& m = cached_measure(c.z_out_ohm, {"r300", "hp_dynamic_32", "hp_dynamic_300"});
   for (std::size_t ch = 0; ch < 2; ++ch)
-    EXPECT_NEAR(headphone(m, c.headphone).channels[ch].deviation_db, expected, 0.02 + 0.01 * expected) << record::kChannelNames[ch];
+    EXPECT_NEAR(headphone(m, c.headphone).channels[ch].deviation_db, expected, 0.02 + 0.01 * expected)
+        << record::kChannelNames[ch];
 }
 
 struct PortCase {
@@ -187,20 +192,24 @@ TEST_P(PortImpedance, MeasuredWithinTwoPercentAndUsedForTheSourceLoading) {
   for (std::size_t ch = 0; ch < 2; ++ch) {
     const char* side = record::kChannelNames[ch];
     const double z = m.result.ports[0].channels[ch].at_1khz_ohm;
-    std::printf("%s Z_out %g ohm, %s: %.4f ohm at 1 kHz (%+.3f %%)\n", port.c_str(), c.port_ohm, side, z, 100 * (z / c.port_ohm - 1));
+    std::printf("%s Z_out %g ohm, %s: %.4f ohm at 1 kHz (%+.3f %%)\n", port.c_str(), c.port_ohm, side, z,
+                100 * (z / c.port_ohm - 1));
     EXPECT_NEAR(z, c.port_ohm, 0.02 * c.port_ohm) << side;
     worst = std::max(worst, z);
   }
   EXPECT_TRUE(m.result.source_loading.measured);
   EXPECT_NEAR(m.result.source_loading.source_impedance_ohm, c.drive_share * worst, 1e-9);
-  EXPECT_NEAR(m.result.source_loading.level_change_db, divider_db(c.drive_share * c.port_ohm, c.input_ohm), 0.002);
+  EXPECT_NEAR(m.result.source_loading.level_change_db, divider_db(c.drive_share * c.port_ohm, c.input_ohm),
+              0.002);
   // The amplifier's own figure is untouched by the port's.
   EXPECT_NEAR(m.result.channels[0].at_1khz_ohm, 2.0, 0.04);
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, PortImpedance,
-                         ::testing::Values(PortCase{"line_trs_to_amp_trs", 430, 20000, 1.0}, PortCase{"line_trs_to_amp_trs", 47, 20000, 1.0},
-                                           PortCase{"hp_to_amp_rca_y", 10, 10000, 1.0}, PortCase{"hp_to_amp_rca_y", 0.5, 10000, 1.0}));
+                         ::testing::Values(PortCase{"line_trs_to_amp_trs", 430, 20000, 1.0},
+                                           PortCase{"line_trs_to_amp_trs", 47, 20000, 1.0},
+                                           PortCase{"hp_to_amp_rca_y", 10, 10000, 1.0},
+                                           PortCase{"hp_to_amp_rca_y", 0.5, 10000, 1.0}));
 
 TEST(PortImpedance, WithoutTheKeyTheProfileValueIsUsed) {
   const Measured& m = cached_measure(10.0, {"r300"});
@@ -217,7 +226,8 @@ TEST(YCableSplit, TwoInputsOnOneOutputLoadItInParallel) {
     plan::Plan p = cut_plan(base_plan("demo"), {"line_trs_to_amp_rca"}, {"r300"});
     p.fixtures.front().wiring[1].source_channel = 0;  // right input fed from the left output too
     for (const char* id : {"open", "r33"}) {
-      p.impedance_loads.push_back(plan::load_load(repo_root() / "profiles" / "loads" / (std::string(id) + ".toml")));
+      p.impedance_loads.push_back(
+          plan::load_load(repo_root() / "profiles" / "loads" / (std::string(id) + ".toml")));
       p.settings.impedance_loads.push_back(id);
     }
     return resequence(p);
@@ -225,7 +235,8 @@ TEST(YCableSplit, TwoInputsOnOneOutputLoadItInParallel) {
   const auto& c = run.config("line_trs_to_amp_rca");
   const double z_load = parallel_ohm(300, 100000);
   const double single_db = divider_db(215, 10000), split_db = divider_db(215, 5000);
-  const double expected_dbv = 20 * std::log10(4.9) - 10 + 20 * std::log10(0.5) + split_db + 6 + divider_db(2, z_load);
+  const double expected_dbv =
+      20 * std::log10(4.9) - 10 + 20 * std::log10(0.5) + split_db + 6 + divider_db(2, z_load);
   for (const char* side : {"left", "right"}) {
     const Check* k = one_check(c, "level_dbv", side);
     ASSERT_NE(k, nullptr);
@@ -262,7 +273,8 @@ const BenchRun& plan_run(const std::string& name) {
 TEST(ImpedancePlan, LowImpedanceOutputPassesEveryImpedanceCheck) {
   const auto& c = plan_run("impedance").config("line_trs_to_amp_trs");
   EXPECT_EQ(c.outcome, Outcome::kPass) << describe(c);
-  for (const char* name : {"output_impedance_ohm", "loading_deviation_db", "damping_factor", "source_loading_db"}) {
+  for (const char* name :
+       {"output_impedance_ohm", "loading_deviation_db", "damping_factor", "source_loading_db"}) {
     const auto all = checks_named(c, name);
     EXPECT_FALSE(all.empty()) << name;
     for (const Check* k : all) EXPECT_EQ(k->outcome, Outcome::kPass) << describe(*k);

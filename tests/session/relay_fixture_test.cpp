@@ -60,13 +60,13 @@ TEST(RelayFixture, TheBoardSwitchesEachLoadAndTheStateIsRecorded) {
   // then hp_dynamic_32; the reference for the noise; then the impedance loads open, r33, r300 and the
   // headphone. Each time only the relays that differ from {path 3} + the load's are switched.
   const std::vector<Call> expected = {
-      {2, true}, {3, true},  // r300 + path
-      {1, true},             // hp_dynamic_32 (1, 2)
-      {1, false},            // r300 again
-      {2, false},            // open: path only
-      {1, true},             // r33
-      {1, false}, {2, true}, // r300
-      {1, true},             // hp_dynamic_32
+      {2, true},  {3, true},  // r300 + path
+      {1, true},              // hp_dynamic_32 (1, 2)
+      {1, false},             // r300 again
+      {2, false},             // open: path only
+      {1, true},              // r33
+      {1, false}, {2, true},  // r300
+      {1, true},              // hp_dynamic_32
   };
   EXPECT_EQ(board.calls(), expected);
   EXPECT_EQ(board.peek_state(), 0b0111);
@@ -98,9 +98,14 @@ TEST(RelayFixture, WithoutABoardTheOperatorIsAskedForEachLoad) {
   EXPECT_EQ(r.prompts.front(), p.fixtures.front().instruction);
   const std::vector<std::string> loads = {"hp_dynamic_32", "r300", "open", "r33", "r300", "hp_dynamic_32"};
   ASSERT_EQ(r.prompts.size(), 1 + loads.size());
-  EXPECT_EQ(r.prompts[1], "Connect the load 'Dynamic headphone, 32 ohm class' (hp_dynamic_32) to the amplifier's output in place of 'r300'");
-  EXPECT_EQ(r.prompts[3], "Disconnect the load 'r300' from the amplifier's output and leave it open (only the reference ADC on it)");
-  EXPECT_EQ(r.prompts[4], "Connect the load '33 ohm resistor, 1 %' (r33) to the amplifier's output in place of 'open'");
+  EXPECT_EQ(r.prompts[1],
+            "Connect the load 'Dynamic headphone, 32 ohm class' (hp_dynamic_32) to the amplifier's output in "
+            "place of 'r300'");
+  EXPECT_EQ(r.prompts[3],
+            "Disconnect the load 'r300' from the amplifier's output and leave it open (only the reference "
+            "ADC on it)");
+  EXPECT_EQ(r.prompts[4],
+            "Connect the load '33 ohm resistor, 1 %' (r33) to the amplifier's output in place of 'open'");
   EXPECT_TRUE(r.result.configurations.front().relays.empty());
 }
 
@@ -110,7 +115,8 @@ TEST(RelayFixture, ALoadTheBoardCannotSwitchIsPromptedAfterThePathIsSet) {
   usb::ScriptedRelayBoard board(4);
   const Recorded r = run_with(p, &board, true);
   ASSERT_EQ(r.prompts.size(), 1u);
-  EXPECT_EQ(r.prompts[0], "Connect the load '33 ohm resistor, 1 %' (r33) to the amplifier's output in place of 'open'");
+  EXPECT_EQ(r.prompts[0],
+            "Connect the load '33 ohm resistor, 1 %' (r33) to the amplifier's output in place of 'open'");
 }
 
 TEST(RelayFixture, ABoardUnpluggedMidRunStopsTheRunAsAnError) {
@@ -126,7 +132,8 @@ TEST(RelayFixture, ABoardUnpluggedMidRunStopsTheRunAsAnError) {
   ASSERT_EQ(r.result.configurations.size(), 1u);
   EXPECT_EQ(r.result.configurations.front().outcome, Outcome::kError);
   // Nothing failed because of the board: every check made before it went is a device verdict.
-  for (const auto& k : r.result.configurations.front().checks) EXPECT_NE(k.outcome, Outcome::kFail) << describe(k);
+  for (const auto& k : r.result.configurations.front().checks)
+    EXPECT_NE(k.outcome, Outcome::kFail) << describe(k);
 }
 
 }  // namespace

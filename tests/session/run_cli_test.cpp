@@ -7,9 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "bench/plan/catalogue.hpp"
 #include "bench/plan/load.hpp"
@@ -30,8 +29,10 @@ std::string slurp(const fs::path& p) {
 std::string quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) {
-    if (c == '\'') q.append("'\\''");
-    else q.push_back(c);
+    if (c == '\'')
+      q.append("'\\''");
+    else
+      q.push_back(c);
   }
   return q + "'";
 }
@@ -44,7 +45,8 @@ struct Proc {
 // Runs `bench <args>` with stdout and stderr into files of dir.
 Proc bench(const std::string& args, const fs::path& dir) {
   const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const std::string cmd = quote(BENCH_BIN) + " " + args + " >" + quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
+  const std::string cmd = quote(BENCH_BIN) + " " + args + " >" + quote(out.string()) + " 2>" +
+                          quote(err.string()) + " </dev/null";
   const int status = std::system(cmd.c_str());
   Proc o;
   o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -85,7 +87,8 @@ TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
   std::size_t captures = 0;
   for (const auto& c : doc.configurations) {
     SCOPED_TRACE(c.fixture.id);
-    EXPECT_EQ(c.outcome, c.fixture.id == "line_trs_to_amp_trs" ? record::Outcome::kPass : record::Outcome::kFail);
+    EXPECT_EQ(c.outcome,
+              c.fixture.id == "line_trs_to_amp_trs" ? record::Outcome::kPass : record::Outcome::kFail);
     EXPECT_FALSE(c.checks.empty());
     // Every check names the step that made it, one of the plan's sequence, and carries the catalogue's unit.
     for (const auto& k : c.checks) {
@@ -117,7 +120,8 @@ TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
     ASSERT_EQ(again.configurations[i].checks.size(), doc.configurations[i].checks.size()) << i;
     for (std::size_t k = 0; k < doc.configurations[i].checks.size(); ++k)
       EXPECT_TRUE(report::same_check(again.configurations[i].checks[k], doc.configurations[i].checks[k]))
-          << describe(again.configurations[i].checks[k]) << "\n" << describe(doc.configurations[i].checks[k]);
+          << describe(again.configurations[i].checks[k]) << "\n"
+          << describe(doc.configurations[i].checks[k]);
   }
   ASSERT_TRUE(again.reanalysis_of.has_value());
   EXPECT_GT(again.reanalysis_of->checks, 0u);
@@ -126,7 +130,8 @@ TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
   // A capture gone: the bench cannot measure (exit 3), says which file, and keeps the partial report.
   const std::string lost = doc.configurations[2].captures[0];
   fs::remove(run / lost);
-  const Proc broken = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re2").string()), dir);
+  const Proc broken =
+      bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re2").string()), dir);
   EXPECT_EQ(broken.exit_code, 3) << broken.err;
   EXPECT_NE(broken.err.find(fs::path(lost).filename().string()), std::string::npos) << broken.err;
   EXPECT_TRUE(fs::exists(dir / "re2" / "report.json"));
@@ -150,7 +155,8 @@ TEST(BenchRunCli, DemoPlanExitsZero) {
 TEST(BenchRunCli, HighImpedancePlanFailsAndExportsTheImpedance) {
   const fs::path dir = scratch();
   const fs::path run = dir / "run";
-  const Proc o = bench("run " + quote(plan_file("impedance_high_z").string()) + " --out " + quote(run.string()), dir);
+  const Proc o =
+      bench("run " + quote(plan_file("impedance_high_z").string()) + " --out " + quote(run.string()), dir);
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
   EXPECT_NE(o.out.find("fail: loading_deviation_db left into hp_dynamic_32"), std::string::npos) << o.out;
   const record::RunRecord doc = read_valid(run);
@@ -172,13 +178,15 @@ TEST(BenchRunCli, HighImpedancePlanFailsAndExportsTheImpedance) {
 
 TEST(BenchRunCli, RelayBoardOnlyWithRealDevicesAndMissingBoardIsExitThree) {
   const fs::path dir = scratch();
-  const Proc sim = bench("run " + quote(plan_file("impedance").string()) + " --relay-board any --out " + quote((dir / "a").string()), dir);
+  const Proc sim = bench("run " + quote(plan_file("impedance").string()) + " --relay-board any --out " +
+                             quote((dir / "a").string()),
+                         dir);
   EXPECT_EQ(sim.exit_code, 2) << sim.err;
   EXPECT_EQ(lines(sim.err), 1u) << sim.err;
   EXPECT_NE(sim.err.find("--backend rtaudio"), std::string::npos) << sim.err;
   // No board on this machine: the documented one-line HardwareError, before any run directory exists.
-  const Proc live = bench("run " + quote(plan_file("impedance").string()) + " --backend rtaudio --relay-board any --out " +
-                              quote((dir / "b").string()),
+  const Proc live = bench("run " + quote(plan_file("impedance").string()) +
+                              " --backend rtaudio --relay-board any --out " + quote((dir / "b").string()),
                           dir);
   EXPECT_EQ(live.exit_code, 3) << live.err;
   EXPECT_EQ(lines(live.err), 1u) << live.err;
@@ -189,7 +197,8 @@ TEST(BenchRunCli, RelayBoardOnlyWithRealDevicesAndMissingBoardIsExitThree) {
 
 TEST(BenchRunCli, MissingPlanExitsTwoWithOneStderrLine) {
   const fs::path dir = scratch();
-  const Proc o = bench("run " + quote((dir / "no_such_plan.toml").string()) + " --out " + quote((dir / "run").string()), dir);
+  const Proc o = bench(
+      "run " + quote((dir / "no_such_plan.toml").string()) + " --out " + quote((dir / "run").string()), dir);
   EXPECT_EQ(o.exit_code, 2) << o.err;
   EXPECT_EQ(lines(o.err), 1u) << o.err;
   EXPECT_TRUE(contains(o.err, "no_such_plan.toml")) << o.err;
@@ -228,7 +237,9 @@ TEST(BenchRunCli, FixtureOptionMeasuresOnlyThatConfigurationAndReanalyzeFollows)
   const fs::path dir = scratch();
   const fs::path run = dir / "run";
   // faults/inverted_right alone: the one configuration, failing on polarity only (the fixture's fault).
-  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture faults/inverted_right --out " + quote(run.string()), dir);
+  const Proc o = bench("run " + quote(plan_file("live").string()) +
+                           " --fixture faults/inverted_right --out " + quote(run.string()),
+                       dir);
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
   const record::RunRecord doc = read_valid(run);
   ASSERT_EQ(doc.configurations.size(), 1u);
@@ -250,9 +261,10 @@ TEST(BenchRunCli, FixtureOptionMeasuresOnlyThatConfigurationAndReanalyzeFollows)
 TEST(BenchRunCli, StepOptionRunsThoseStepsAndReanalyzeFollows) {
   const fs::path dir = scratch();
   const fs::path run = dir / "run";
-  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture line_trs_to_amp_trs --step noise --step sweeps --out " +
-                           quote(run.string()),
-                       dir);
+  const Proc o =
+      bench("run " + quote(plan_file("live").string()) +
+                " --fixture line_trs_to_amp_trs --step noise --step sweeps --out " + quote(run.string()),
+            dir);
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   EXPECT_TRUE(contains(o.out, "sequence: sweeps, noise")) << o.out;
   const record::RunRecord doc = read_valid(run);
@@ -273,7 +285,9 @@ TEST(BenchRunCli, StepOptionRunsThoseStepsAndReanalyzeFollows) {
   EXPECT_EQ(redone.reanalysis_of->checks, c.checks.size());
   EXPECT_EQ(redone.reanalysis_of->identical_checks, redone.reanalysis_of->checks);
 
-  const Proc lacking = bench("run " + quote(plan_file("live").string()) + " --step crosstalk --out " + quote((dir / "b").string()), dir);
+  const Proc lacking = bench(
+      "run " + quote(plan_file("live").string()) + " --step crosstalk --out " + quote((dir / "b").string()),
+      dir);
   EXPECT_EQ(lacking.exit_code, 2) << lacking.err;
   EXPECT_EQ(lines(lacking.err), 1u) << lacking.err;
   EXPECT_TRUE(contains(lacking.err, "--step crosstalk")) << lacking.err;
@@ -303,7 +317,9 @@ TEST(BenchRunCli, QuickPlanShowsItsOwnSequence) {
 
 TEST(BenchRunCli, UnknownFixtureOptionIsAUsageErrorNamingTheChoices) {
   const fs::path dir = scratch();
-  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture faults/nope --out " + quote((dir / "run").string()), dir);
+  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture faults/nope --out " +
+                           quote((dir / "run").string()),
+                       dir);
   EXPECT_EQ(o.exit_code, 2) << o.err;
   EXPECT_EQ(lines(o.err), 1u) << o.err;
   EXPECT_TRUE(contains(o.err, "--fixture faults/nope")) << o.err;

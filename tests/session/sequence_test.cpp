@@ -61,7 +61,8 @@ TEST(PlanSequence, AStepsOwnSettingsAndLimitsApplyToItAlone) {
     EXPECT_EQ(*k->limit.max, -80.0) << describe(*k);
   }
   // The limit file's THD limit stays for THD, which the step did not override.
-  for (const Check* k : checks_named(c, "thd_db")) EXPECT_EQ(k->limit.max, run.plan.limits.limits.at("thd_db").max) << describe(*k);
+  for (const Check* k : checks_named(c, "thd_db"))
+    EXPECT_EQ(k->limit.max, run.plan.limits.limits.at("thd_db").max) << describe(*k);
   // Audio: the clock tone of 0.3 s (its own), the sweeps of 1 s (the plan's), a 0.5 s tone, 0.5 s of silence,
   // each take with the plan's 0.1 s pre-roll and 0.25 s post-roll.
   const double roll = run.plan.settings.preroll_s + run.plan.settings.postroll_s;
@@ -77,7 +78,8 @@ TEST(PlanSequence, AStepsOwnSettingsAndLimitsApplyToItAlone) {
   ASSERT_NE(c.step("sweeps"), nullptr);
   EXPECT_EQ(c.step("sweeps")->takes, 2u);
   const double rate_l_s = std::round(10 * 1.0 / std::log(2400.0)) / 10;
-  EXPECT_NEAR(audio("sweeps"), 2 * (rate_l_s * std::log(2400.0) + roll), 2.0 / run.plan.settings.sample_rate_hz);
+  EXPECT_NEAR(audio("sweeps"), 2 * (rate_l_s * std::log(2400.0) + roll),
+              2.0 / run.plan.settings.sample_rate_hz);
 }
 
 TEST(PlanSequence, AStepThatNeedsAResultNoEarlierStepMadeIsAnErrorWithItsReason) {
@@ -97,8 +99,10 @@ TEST(PlanSequence, AStepThatNeedsAResultNoEarlierStepMadeIsAnErrorWithItsReason)
   ASSERT_TRUE(crosstalk->error.has_value());
   EXPECT_EQ(*crosstalk->error, *sweeps->error);
   EXPECT_EQ(crosstalk->takes, 0u) << "a blocked step plays nothing";
-  for (const Check* k : checks_named(c, "crosstalk_db")) EXPECT_EQ(k->outcome, Outcome::kError) << describe(*k);
-  for (const Check* k : checks_named(c, "noise_dbv_a")) EXPECT_NE(k->outcome, Outcome::kError) << describe(*k);
+  for (const Check* k : checks_named(c, "crosstalk_db"))
+    EXPECT_EQ(k->outcome, Outcome::kError) << describe(*k);
+  for (const Check* k : checks_named(c, "noise_dbv_a"))
+    EXPECT_NE(k->outcome, Outcome::kError) << describe(*k);
 }
 
 TEST(PlanSequence, AConfigurationErrorMakesThatConfigurationErrorAndTheOthersAreMeasured) {
@@ -111,7 +115,8 @@ TEST(PlanSequence, AConfigurationErrorMakesThatConfigurationErrorAndTheOthersAre
   const auto& broken = run.result.configurations[0];
   EXPECT_EQ(broken.outcome, Outcome::kError) << describe(broken);
   ASSERT_FALSE(broken.errors.empty());
-  EXPECT_TRUE(contains(broken.errors.front(), "no_such_port") || contains(broken.errors.front(), "port")) << broken.errors.front();
+  EXPECT_TRUE(contains(broken.errors.front(), "no_such_port") || contains(broken.errors.front(), "port"))
+      << broken.errors.front();
   EXPECT_FALSE(run.result.aborted.has_value()) << "a configuration error does not stop the run";
   EXPECT_EQ(run.result.configurations[1].outcome, Outcome::kPass) << describe(run.result.configurations[1]);
 }

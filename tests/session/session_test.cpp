@@ -8,11 +8,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/io/wav.hpp"
 #include "bench/report/record_json.hpp"
@@ -40,12 +39,18 @@ constexpr double kTestLevelDbfs = -10;
 const std::vector<std::string> kSides = {"left", "right"};
 
 // Balanced source into a balanced input: the whole source impedance.
-double balanced_source_loading_db() { return divider_db(kLineOutputOhm, kAmpBalancedInputOhm); }
+double balanced_source_loading_db() {
+  return divider_db(kLineOutputOhm, kAmpBalancedInputOhm);
+}
 // Balanced source into an unbalanced input: the cold leg is grounded, the hot leg drives it from half the
 // source impedance.
-double rca_source_loading_db() { return divider_db(kLineOutputOhm / 2, kAmpRcaInputOhm); }
+double rca_source_loading_db() {
+  return divider_db(kLineOutputOhm / 2, kAmpRcaInputOhm);
+}
 // The amplifier's output impedance against the load in parallel with the ADC's input.
-double output_loading_db(double load_ohm) { return divider_db(kAmpOutputOhm, parallel_ohm(load_ohm, kAdcInputOhm)); }
+double output_loading_db(double load_ohm) {
+  return divider_db(kAmpOutputOhm, parallel_ohm(load_ohm, kAdcInputOhm));
+}
 
 TEST(Profiles, HoldTheNumbersTheHandCalculationsUse) {
   for (const char* name : {"demo", "faults"}) {
@@ -73,7 +78,9 @@ TEST(Profiles, HoldTheNumbersTheHandCalculationsUse) {
 // 1. The demo plan: every normal cable configuration passes; the unbalanced one costs 6 dB by design
 //    and picks up hum, and says so.
 
-const BenchRun& demo(const std::string& fixture) { return single_fixture_run("demo", fixture, {"r32", "r300"}); }
+const BenchRun& demo(const std::string& fixture) {
+  return single_fixture_run("demo", fixture, {"r32", "r300"});
+}
 
 class DemoConfiguration : public ::testing::TestWithParam<const char*> {};
 
@@ -83,13 +90,15 @@ TEST_P(DemoConfiguration, Passes) {
   EXPECT_EQ(c.outcome, Outcome::kPass) << describe(c);
   for (const auto& k : c.checks) EXPECT_NE(k.outcome, Outcome::kFail) << describe(k);
   // Every measurement group made its checks.
-  for (const char* name : {"channel_map", "polarity", "frequency_response_deviation_db", "crosstalk_db", "level_dbv", "gain_db",
-                           "channel_balance_db", "thd_db", "thd_n_db", "max_output_vrms", "noise_dbv_a", "hum_dbv", "snr_db"})
+  for (const char* name :
+       {"channel_map", "polarity", "frequency_response_deviation_db", "crosstalk_db", "level_dbv", "gain_db",
+        "channel_balance_db", "thd_db", "thd_n_db", "max_output_vrms", "noise_dbv_a", "hum_dbv", "snr_db"})
     EXPECT_FALSE(checks_named(c, name).empty()) << "no " << name << " check\n" << describe(c);
 }
 
 INSTANTIATE_TEST_SUITE_P(Demo, DemoConfiguration,
-                         ::testing::Values("line_trs_to_amp_trs", "line_trs_to_amp_xlr", "line_trs_to_amp_rca"));
+                         ::testing::Values("line_trs_to_amp_trs", "line_trs_to_amp_xlr",
+                                           "line_trs_to_amp_rca"));
 
 TEST(DemoUnbalanced, LevelAndGainExplanationSaysTheCablingCosts6dB) {
   const auto& c = demo("line_trs_to_amp_rca").config("line_trs_to_amp_rca");
@@ -102,7 +111,8 @@ TEST(DemoUnbalanced, LevelAndGainExplanationSaysTheCablingCosts6dB) {
     }
   // The balanced run says nothing of the kind.
   const auto& b = demo("line_trs_to_amp_trs").config("line_trs_to_amp_trs");
-  for (const auto& k : checks_named(b, "level_dbv")) EXPECT_FALSE(contains(k->explanation, "cabling costs")) << describe(*k);
+  for (const auto& k : checks_named(b, "level_dbv"))
+    EXPECT_FALSE(contains(k->explanation, "cabling costs")) << describe(*k);
 }
 
 TEST(DemoUnbalanced, Level6dBBelowBalancedAfterCorrectingForInputLoading) {
@@ -159,7 +169,9 @@ TEST(DemoBalanced, HumAtLeast20dBBelowTheUnbalancedRun) {
 // ---------------------------------------------------------------------------------------------------
 // 2. The faults plan: each fault fails with the right check and the right explanation.
 
-const BenchRun& fault(const std::string& fixture) { return single_fixture_run("faults", fixture); }
+const BenchRun& fault(const std::string& fixture) {
+  return single_fixture_run("faults", fixture);
+}
 
 TEST(FaultsPlan, GoodConfigurationPasses) {
   const auto& c = fault("line_trs_to_amp_trs").config("line_trs_to_amp_trs");
@@ -174,7 +186,9 @@ struct FaultCase {
   std::vector<std::string> needles;    ///< all must be in the explanation
 };
 
-void PrintTo(const FaultCase& f, std::ostream* os) { *os << f.fixture << ":" << f.check << (f.channel ? ":" + *f.channel : ""); }
+void PrintTo(const FaultCase& f, std::ostream* os) {
+  *os << f.fixture << ":" << f.check << (f.channel ? ":" + *f.channel : "");
+}
 
 class FaultDetected : public ::testing::TestWithParam<FaultCase> {};
 
@@ -186,7 +200,8 @@ TEST_P(FaultDetected, FailsWithTheRightCheckAndExplanation) {
   const Check* k = one_check(c, f.check, f.channel);
   ASSERT_NE(k, nullptr) << describe(c);
   EXPECT_EQ(k->outcome, Outcome::kFail) << describe(*k);
-  for (const auto& n : f.needles) EXPECT_TRUE(contains(k->explanation, n)) << "lacks \"" << n << "\": " << describe(*k);
+  for (const auto& n : f.needles)
+    EXPECT_TRUE(contains(k->explanation, n)) << "lacks \"" << n << "\": " << describe(*k);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -195,7 +210,8 @@ INSTANTIATE_TEST_SUITE_P(
         FaultCase{"faults/swapped_channels", "channel_map", std::nullopt, {"swapped"}},
         FaultCase{"faults/inverted_right", "polarity", "right", {"inverted", "pins 2 and 3"}},
         FaultCase{"faults/mono_ts_shorted_right", "level_dbv", "right", {"right channel carries no signal"}},
-        FaultCase{"faults/mono_ts_shorted_right", "channel_map", std::nullopt, {"right output reaches no input"}},
+        FaultCase{
+            "faults/mono_ts_shorted_right", "channel_map", std::nullopt, {"right output reaches no input"}},
         FaultCase{"faults/gain_not_neutral", "level_dbv", "left", {"6.0 dB high", "not neutral"}},
         FaultCase{"faults/gain_not_neutral", "level_dbv", "right", {"6.0 dB high", "not neutral"}},
         FaultCase{"faults/gain_not_neutral", "gain_db", "left", {"6.0 dB high", "not neutral"}},
@@ -203,8 +219,8 @@ INSTANTIATE_TEST_SUITE_P(
         FaultCase{"faults/ground_loop_hum", "hum_dbv", "left", {"ground loop"}},
         FaultCase{"faults/ground_loop_hum", "hum_dbv", "right", {"ground loop"}}),
     [](const ::testing::TestParamInfo<FaultCase>& p) {
-      std::string name = std::string(p.param.fixture).substr(std::string("faults/").size()) + "_" + p.param.check +
-                         (p.param.channel ? "_" + *p.param.channel : "");
+      std::string name = std::string(p.param.fixture).substr(std::string("faults/").size()) + "_" +
+                         p.param.check + (p.param.channel ? "_" + *p.param.channel : "");
       for (char& ch : name)
         if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
       return name;
@@ -251,10 +267,11 @@ TEST(FaultGroundLoopHum, HumIsTheInducedLevelThroughTheAmpAndTheOutputLoading) {
 
 // The checks of the measurements whose stimulus clips an ADC with 0.5 Vrms full scale (everything but
 // the silence of noise and hum).
-const std::vector<std::string> kClippedChecks = {"channel_map",  "polarity",           "frequency_response_deviation_db",
-                                                 "crosstalk_db", "level_dbv",          "gain_db",
-                                                 "thd_db",       "channel_balance_db", "thd_n_db",
-                                                 "max_output_vrms"};
+const std::vector<std::string> kClippedChecks = {
+    "channel_map",    "polarity",           "frequency_response_deviation_db",
+    "crosstalk_db",   "level_dbv",          "gain_db",
+    "thd_db",         "channel_balance_db", "thd_n_db",
+    "max_output_vrms"};
 
 const BenchRun& clipping_run() {
   return cached_run("error.adc_clips", [] {
@@ -286,7 +303,8 @@ TEST(BenchCannotMeasure, ClippedMeasurementsAreErrorAndNothingFailsBecauseOfClip
   }
   // The ADC clipped: that says nothing about the device, so no check may FAIL (what could not be
   // measured, or depends on what could not be measured, is ERROR or not judged).
-  for (const auto& k : c.checks) EXPECT_NE(k.outcome, Outcome::kFail) << "FAIL on a run whose ADC clipped: " << describe(k);
+  for (const auto& k : c.checks)
+    EXPECT_NE(k.outcome, Outcome::kFail) << "FAIL on a run whose ADC clipped: " << describe(k);
 }
 
 const BenchRun& no_signal_run() {
@@ -315,7 +333,8 @@ TEST(BenchCannotMeasure, NoSignalAtAllIsAnError) {
 // about the device is known, so no check may FAIL.
 TEST(BenchCannotMeasure, NoSignalAtAllFailsNothing) {
   const auto& c = no_signal_run().config("line_trs_to_amp_trs");
-  for (const auto& k : c.checks) EXPECT_NE(k.outcome, Outcome::kFail) << "FAIL on a run with no signal at all: " << describe(k);
+  for (const auto& k : c.checks)
+    EXPECT_NE(k.outcome, Outcome::kFail) << "FAIL on a run with no signal at all: " << describe(k);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -323,8 +342,9 @@ TEST(BenchCannotMeasure, NoSignalAtAllFailsNothing) {
 
 TEST(HandCalculation, LevelOnBalancedTrsRun) {
   const auto& c = demo("line_trs_to_amp_trs").config("line_trs_to_amp_trs");
-  const double expected_dbv = 20 * std::log10(kLineFullscaleVrms) + kTestLevelDbfs + 20 * std::log10(20000.0 / 20430.0) +
-                              kAmpGainDb + 20 * std::log10(parallel_ohm(300, kAdcInputOhm) / (parallel_ohm(300, kAdcInputOhm) + 2));
+  const double expected_dbv =
+      20 * std::log10(kLineFullscaleVrms) + kTestLevelDbfs + 20 * std::log10(20000.0 / 20430.0) + kAmpGainDb +
+      20 * std::log10(parallel_ohm(300, kAdcInputOhm) / (parallel_ohm(300, kAdcInputOhm) + 2));
   for (const auto& side : kSides) {
     const Check* k = one_check(c, "level_dbv", side);
     ASSERT_NE(k, nullptr);
@@ -356,7 +376,8 @@ TEST(HandCalculation, MaxOutputIntoR32IsLowerByTheOutputDivider) {
     const Check* a = one_check(c, "max_output_vrms", side, "r32");
     const Check* b = one_check(c, "max_output_vrms", side, "r300");
     ASSERT_TRUE(a && b);
-    EXPECT_NEAR(20 * std::log10(value_of(*a) / value_of(*b)), expected_db, 0.3) << describe(*a) << "\n" << describe(*b);
+    EXPECT_NEAR(20 * std::log10(value_of(*a) / value_of(*b)), expected_db, 0.3) << describe(*a) << "\n"
+                                                                                << describe(*b);
   }
 }
 
@@ -370,15 +391,18 @@ std::string slurp_file(const fs::path& p) {
 
 TEST(Determinism, SameSeedSameReportOtherSeedOtherNoise) {
   const plan::Plan p = cut_plan(base_plan("demo"), {"line_trs_to_amp_trs"}, {"r300"});
-  const fs::path dir_a = fresh_dir("determinism_a"), dir_b = fresh_dir("determinism_b"), dir_c = fresh_dir("determinism_c");
+  const fs::path dir_a = fresh_dir("determinism_a"), dir_b = fresh_dir("determinism_b"),
+                 dir_c = fresh_dir("determinism_c");
   const SessionResult a = run_session(p, 7, dir_a);
   const SessionResult b = run_session(p, 7, dir_b);
   const SessionResult other = run_session(p, 8, dir_c);
   const auto doc = [&](const SessionResult& r) {
-    return report::to_json(record::make_run_record(p, r.configurations, r.aborted, "sim", 7, "2024-01-01T00:00:00Z"));
+    return report::to_json(
+        record::make_run_record(p, r.configurations, r.aborted, "sim", 7, "2024-01-01T00:00:00Z"));
   };
   nlohmann::json ja = doc(a), jb = doc(b);
-  for (const auto& e : report::schema_errors(ja)) ADD_FAILURE() << "the record does not fit bench.report/2: " << e;
+  for (const auto& e : report::schema_errors(ja))
+    ADD_FAILURE() << "the record does not fit bench.report/2: " << e;
   ja.erase("created_utc"), jb.erase("created_utc");
   EXPECT_EQ(ja, jb) << "same plan, same seed, different reports:\n" << nlohmann::json::diff(ja, jb).dump(1);
 
@@ -392,7 +416,9 @@ TEST(Determinism, SameSeedSameReportOtherSeedOtherNoise) {
     ASSERT_EQ(x.frames.rows(), y.frames.rows()) << cap;
     ASSERT_EQ(x.frames.cols(), y.frames.cols()) << cap;
     EXPECT_TRUE(x.frames == y.frames) << cap << ": the samples differ between two runs with one seed";
-    EXPECT_EQ(nlohmann::json::parse(slurp_file(dir_a / (cap + ".json"))), nlohmann::json::parse(slurp_file(dir_b / (cap + ".json")))) << cap;
+    EXPECT_EQ(nlohmann::json::parse(slurp_file(dir_a / (cap + ".json"))),
+              nlohmann::json::parse(slurp_file(dir_b / (cap + ".json"))))
+        << cap;
   }
 
   // Another seed draws other noise: at least one noise figure moves.

@@ -41,16 +41,22 @@ using record::ConfigurationRecord;
 using record::Outcome;
 
 /// The repository root: this file is tests/session/session_test_support.hpp.
-inline fs::path repo_root() { return fs::path(__FILE__).parent_path().parent_path().parent_path(); }
+inline fs::path repo_root() {
+  return fs::path(__FILE__).parent_path().parent_path().parent_path();
+}
 
-inline fs::path plan_file(const std::string& name) { return repo_root() / "profiles" / "plans" / (name + ".toml"); }
+inline fs::path plan_file(const std::string& name) {
+  return repo_root() / "profiles" / "plans" / (name + ".toml");
+}
 
 /// 20*log10(z_load / (z_load + z_source)).
 inline double divider_db(double z_source_ohm, double z_load_ohm) {
   return 20.0 * std::log10(z_load_ohm / (z_load_ohm + z_source_ohm));
 }
 
-inline double parallel_ohm(double a, double b) { return a * b / (a + b); }
+inline double parallel_ohm(double a, double b) {
+  return a * b / (a + b);
+}
 
 /// A fresh directory under BENCH_TEST_TMP/session, unique per process (ctest may run tests in parallel).
 inline fs::path fresh_dir(const std::string& name) {
@@ -84,7 +90,8 @@ inline const plan::Plan& base_plan(const std::string& name) {
 
 /// A copy of a plan holding only the named fixtures (in that order) and loads (plan order). Fails the
 /// test (and returns the copy unchanged) if a name is not in the plan.
-inline plan::Plan cut_plan(const plan::Plan& full, const std::vector<std::string>& fixtures, const std::vector<std::string>& loads) {
+inline plan::Plan cut_plan(const plan::Plan& full, const std::vector<std::string>& fixtures,
+                           const std::vector<std::string>& loads) {
   plan::Plan p = full;
   p.fixtures.clear();
   for (const auto& id : fixtures) {
@@ -107,7 +114,9 @@ inline plan::Plan cut_plan(const plan::Plan& full, const std::vector<std::string
 inline plan::Plan& resequence(plan::Plan& p, const std::vector<std::string>& kinds = {}) {
   p.steps = plan::default_sequence(p);
   if (!kinds.empty())
-    std::erase_if(p.steps, [&](const plan::Step& s) { return std::find(kinds.begin(), kinds.end(), s.kind) == kinds.end(); });
+    std::erase_if(p.steps, [&](const plan::Step& s) {
+      return std::find(kinds.begin(), kinds.end(), s.kind) == kinds.end();
+    });
   return p;
 }
 
@@ -146,7 +155,8 @@ inline SessionResult run_session(const plan::Plan& p, std::uint64_t seed, const 
 
 /// Runs `p` once per process under `key` and keeps the result; the captures are removed afterwards (the
 /// in-process tests read the SessionResult, not the files).
-inline const BenchRun& cached_run(const std::string& key, const std::function<plan::Plan()>& make, std::uint64_t seed = 1) {
+inline const BenchRun& cached_run(const std::string& key, const std::function<plan::Plan()>& make,
+                                  std::uint64_t seed = 1) {
   static std::map<std::string, std::unique_ptr<BenchRun>> cache;
   auto& slot = cache[key];
   if (!slot) {
@@ -162,7 +172,7 @@ inline const BenchRun& cached_run(const std::string& key, const std::function<pl
 
 /// One fixture of a shipped plan, with only the given loads (the reference load must be among them).
 inline const BenchRun& single_fixture_run(const std::string& plan_name, const std::string& fixture_id,
-                                     const std::vector<std::string>& loads = {"r300"}) {
+                                          const std::vector<std::string>& loads = {"r300"}) {
   std::string key = plan_name + "." + fixture_id;
   for (const auto& l : loads) key += "." + l;
   return cached_run(key, [&] { return cut_plan(base_plan(plan_name), {fixture_id}, loads); });
@@ -184,7 +194,8 @@ inline const Check* one_check(const ConfigurationRecord& c, const std::string& n
                               const std::optional<std::string>& load = std::nullopt) {
   const auto all = checks_named(c, name, channel, load);
   if (all.size() != 1) {
-    ADD_FAILURE() << c.fixture.id << ": expected exactly one check " << name << (channel ? " on " + *channel : std::string())
+    ADD_FAILURE() << c.fixture.id << ": expected exactly one check " << name
+                  << (channel ? " on " + *channel : std::string())
                   << (load ? " into " + *load : std::string()) << ", found " << all.size();
     return nullptr;
   }
@@ -201,8 +212,8 @@ inline std::string text_of(const record::Value& v) {
 /// The numeric value of a check; NaN (and a test failure) when it is not a number.
 inline double value_of(const Check& k) {
   if (!std::holds_alternative<double>(k.value)) {
-    ADD_FAILURE() << k.name << (k.channel ? " on " + *k.channel : std::string()) << " has no numeric value: " << text_of(k.value)
-                  << " (" << k.explanation << ")";
+    ADD_FAILURE() << k.name << (k.channel ? " on " + *k.channel : std::string())
+                  << " has no numeric value: " << text_of(k.value) << " (" << k.explanation << ")";
     return std::nan("");
   }
   return std::get<double>(k.value);
@@ -224,11 +235,15 @@ inline std::string describe(const ConfigurationRecord& c) {
   return s;
 }
 
-inline bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+inline bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
 
 }  // namespace bench::session::test
 
 namespace bench::record {
 /// Readable outcomes in assertion messages.
-inline void PrintTo(Outcome o, std::ostream* os) { *os << to_string(o); }
+inline void PrintTo(Outcome o, std::ostream* os) {
+  *os << to_string(o);
+}
 }  // namespace bench::record

@@ -18,7 +18,8 @@ TEST(SweepSpec, RoundsLSoThatF1TimesLIsAWholeNumber) {
     const double cycles = r.f1 * s.rate_l_s;
     EXPECT_NEAR(cycles, std::round(cycles), 1e-9);
     EXPECT_NEAR(s.duration_s, s.rate_l_s * std::log(r.f2 / r.f1), 1e-12);
-    EXPECT_NEAR(s.duration_s, r.duration, r.duration * 0.5 / cycles + 1e-9);  // rounding moves T by at most half a cycle of L
+    EXPECT_NEAR(s.duration_s, r.duration,
+                r.duration * 0.5 / cycles + 1e-9);  // rounding moves T by at most half a cycle of L
     EXPECT_EQ(s.samples, static_cast<std::size_t>(std::ceil(s.duration_s * r.rate)));
   }
 }
@@ -27,7 +28,9 @@ TEST(SweepSpec, RoundsLSoThatF1TimesLIsAWholeNumber) {
 // which is what lets harmonic responses be read at fixed delays.
 TEST(Sweep, HarmonicPhasesAreSynchronised) {
   const SweepSpec s = make_sweep_spec(20, 20000, 5, 48000, 0, 0);
-  auto phi = [&](double t) { return 2 * std::numbers::pi * s.f1_hz * s.rate_l_s * std::expm1(t / s.rate_l_s); };
+  auto phi = [&](double t) {
+    return 2 * std::numbers::pi * s.f1_hz * s.rate_l_s * std::expm1(t / s.rate_l_s);
+  };
   for (int n : {2, 3, 5, 9})
     for (double t : {0.0, 0.37, 1.5, 2.9}) {
       const double shifted = t + s.rate_l_s * std::log(static_cast<double>(n));
@@ -43,7 +46,8 @@ TEST(Sweep, SamplesFollowTheFormulaWithLevelAndFades) {
   EXPECT_EQ(x[0], 0.0);
   EXPECT_NEAR(x.cwiseAbs().maxCoeff(), a, 1e-3 * a);
   const double t = 1.0;
-  const double expected = a * std::sin(2 * std::numbers::pi * 20 * s.rate_l_s * (std::exp(t / s.rate_l_s) - 1));
+  const double expected =
+      a * std::sin(2 * std::numbers::pi * 20 * s.rate_l_s * (std::exp(t / s.rate_l_s) - 1));
   EXPECT_NEAR(x[48000], expected, 1e-9);
 }
 

@@ -35,7 +35,9 @@ TEST(QuantizeTpdf, ErrorPowerIsAQuarterLsbSquared) {
   }
 }
 
-TEST(ToneSpec, RefusesFrequencyAboveNyquist) { EXPECT_THROW((void)make_tone_spec(30000, -1, 1, 48000, false), InputError); }
+TEST(ToneSpec, RefusesFrequencyAboveNyquist) {
+  EXPECT_THROW((void)make_tone_spec(30000, -1, 1, 48000, false), InputError);
+}
 
 }  // namespace
 }  // namespace bench::stimulus

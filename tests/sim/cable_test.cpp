@@ -52,7 +52,8 @@ TEST(Cable, OneOutputIntoTwoInputsLoadsItInParallel) {
     c.fixture.wiring = {{0, false, false}, {0, false, false}};
     const double expected_db = 20 * std::log10(5000 / (5000 + z_source_ohm));
     for (int channel = 0; channel < 2; ++channel) {
-      const double measured_db = testing::measured_gain_db(c, 1000, -20, channel) - testing::full_scale_ratio_db(c);
+      const double measured_db =
+          testing::measured_gain_db(c, 1000, -20, channel) - testing::full_scale_ratio_db(c);
       EXPECT_NEAR(measured_db, expected_db, 1e-3) << z_source_ohm << " ohm, channel " << channel;
     }
     plan::SourcePort port;

@@ -80,15 +80,16 @@ TEST(Chain, SourceDirectIsThePortIntoTheLoad) {
     c.source.fullscale_vrms = 1.7;
     c.source.volume_db = -6;
     c.source.output_impedance_ohm = z_port;
-    c.amp.gain_db = 20;                 // not in the path
-    c.amp.output_impedance_ohm = 1000;  // not in the path
+    c.amp.gain_db = 20;                                         // not in the path
+    c.amp.output_impedance_ohm = 1000;                          // not in the path
     c.fixture.wiring = {{1, false, false}, {0, false, false}};  // not in the path either
     c.fixture.ground_loop_hum_dbv = -20;
     c.load.resistance_ohm = 32;
     c.adc.input_impedance_ohm = 100000;
     c.adc.fullscale_vrms = 10;
     const double z_load = 32.0 * 100000 / 100032;
-    const double expected_dbfs = 20 * std::log10(1.7 * std::pow(10.0, (-20 - 6) / 20.0) * z_load / (z_load + z_port) / 10);
+    const double expected_dbfs =
+        20 * std::log10(1.7 * std::pow(10.0, (-20 - 6) / 20.0) * z_load / (z_load + z_port) / 10);
     EXPECT_NEAR(-20 + testing::measured_gain_db(c, 1000, -20), expected_dbfs, 0.01) << z_port;
     const Chain chain(c);
     EXPECT_NEAR(-20 + chain.expected_capture_gain_db(1000, 0), expected_dbfs, 1e-6) << z_port;

@@ -1,4 +1,6 @@
 // The USBRelay HID protocol as bytes (no USB needed) and the scripted board used for dry runs.
+#include "bench/io/relay/relay_protocol.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -7,7 +9,6 @@
 
 #include "bench/core/error.hpp"
 #include "bench/io/relay/relay_board.hpp"
-#include "bench/io/relay/relay_protocol.hpp"
 #include "bench/io/usb/usb_device.hpp"
 
 namespace relay = bench::usb::relay;
@@ -84,7 +85,8 @@ TEST(UsbMatch, EveryIdTheProfileSetsMustBeEqual) {
   EXPECT_TRUE(bench::usb::matches({"", 0x1235, std::nullopt}, scarlett));
   EXPECT_FALSE(bench::usb::matches({"", 0x1235, 0x8211}, scarlett));
   EXPECT_FALSE(bench::usb::matches({"", 0x16c0, 0x8210}, scarlett));
-  EXPECT_FALSE(bench::usb::matches({"Scarlett", std::nullopt, std::nullopt}, scarlett));  // no USB identity given
+  EXPECT_FALSE(
+      bench::usb::matches({"Scarlett", std::nullopt, std::nullopt}, scarlett));  // no USB identity given
   EXPECT_EQ(bench::usb::usb_id_string(0x16c0, 0x05df), "16c0:05df");
 }
 
@@ -111,7 +113,8 @@ TEST(ScriptedRelayBoard, UnplugAfterNOperations) {
     board.set(2, true);
     FAIL() << "no error after unplugging";
   } catch (const bench::HardwareError& e) {
-    EXPECT_EQ(std::string(e.what()).rfind("USB relay board disappeared while switching relay 2: ", 0), 0U) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("USB relay board disappeared while switching relay 2: ", 0), 0U)
+        << e.what();
     EXPECT_EQ(e.exit_code(), bench::ExitCode::kCannotMeasure);
   }
   EXPECT_THROW((void)board.state(), bench::HardwareError);

@@ -14,14 +14,13 @@
 // gives.
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <linux/usbdevice_fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <umockdev.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <array>
@@ -42,8 +41,8 @@
 #include <vector>
 
 #include "bench/core/error.hpp"
-#include "bench/io/usb/hid_relay_board.hpp"
 #include "bench/io/relay/relay_protocol.hpp"
+#include "bench/io/usb/hid_relay_board.hpp"
 #include "bench/io/usb/usb_device.hpp"
 
 namespace fs = std::filesystem;
@@ -72,7 +71,8 @@ struct Transfer {
 
 std::ostream& operator<<(std::ostream& os, const Transfer& t) {
   std::array<char, 64> b{};
-  std::snprintf(b.data(), b.size(), "{%02x %02x %04x %04x %u", t.request_type, t.request, t.value, t.index, t.length);
+  std::snprintf(b.data(), b.size(), "{%02x %02x %04x %04x %u", t.request_type, t.request, t.value, t.index,
+                t.length);
   os << b.data();
   for (auto x : t.out) {
     std::snprintf(b.data(), b.size(), " %02x", x);
@@ -192,11 +192,20 @@ class Emulator {
                t.length == 8) {
       const int n = t.out[1];
       switch (t.out[0]) {
-        case 0xFF: mask_ = bench::usb::relay::mask_after(mask_, n, true); break;
-        case 0xFD: mask_ = bench::usb::relay::mask_after(mask_, n, false); break;
-        case 0xFE: mask_ = 0x03; break;
-        case 0xFC: mask_ = 0x00; break;
-        default: stall = true;
+        case 0xFF:
+          mask_ = bench::usb::relay::mask_after(mask_, n, true);
+          break;
+        case 0xFD:
+          mask_ = bench::usb::relay::mask_after(mask_, n, false);
+          break;
+        case 0xFE:
+          mask_ = 0x03;
+          break;
+        case 0xFC:
+          mask_ = 0x00;
+          break;
+        default:
+          stall = true;
       }
     } else {
       stall = true;
@@ -230,7 +239,8 @@ class Emulator {
 class Bench : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(g_runner_testbed) << "Bench tests build their own testbed: run them without --runner-testbed";
+    ASSERT_FALSE(g_runner_testbed)
+        << "Bench tests build their own testbed: run them without --runner-testbed";
     ASSERT_TRUE(umockdev_in_mock_environment())
         << "not running under libumockdev-preload: run through `umockdev-run -- usb_probe` (ctest does)";
     testbed_ = umockdev_testbed_new();
@@ -250,7 +260,8 @@ class Bench : public ::testing::Test {
     auto* handler = umockdev_ioctl_base_new();
     g_signal_connect_data(handler, "handle-ioctl", reinterpret_cast<GCallback>(&Emulator::on_ioctl),
                           emulators_.back().get(), nullptr, static_cast<GConnectFlags>(0));
-    EXPECT_TRUE(umockdev_testbed_attach_ioctl(testbed_, node, handler, &error)) << (error ? error->message : "?");
+    EXPECT_TRUE(umockdev_testbed_attach_ioctl(testbed_, node, handler, &error))
+        << (error ? error->message : "?");
     handlers_.push_back(handler);
     return *emulators_.back();
   }
@@ -278,13 +289,18 @@ std::string error_of(const std::function<void()>& f) {
   return "(no HardwareError)";
 }
 
-Transfer get_report() { return {0xA1, 0x01, 0x0300, 0, 8, {}}; }
-Transfer set_report(std::uint8_t cmd, std::uint8_t relay) { return {0x21, 0x09, 0x0300, 0, 8, {cmd, relay, 0, 0, 0, 0, 0, 0}}; }
+Transfer get_report() {
+  return {0xA1, 0x01, 0x0300, 0, 8, {}};
+}
+Transfer set_report(std::uint8_t cmd, std::uint8_t relay) {
+  return {0x21, 0x09, 0x0300, 0, 8, {cmd, relay, 0, 0, 0, 0, 0, 0}};
+}
 
 // Only the class requests (the relay protocol); the standard GET_DESCRIPTOR reads are libusb's business.
 std::vector<Transfer> class_requests(const std::vector<Transfer>& all) {
   std::vector<Transfer> out;
-  std::copy_if(all.begin(), all.end(), std::back_inserter(out), [](const Transfer& t) { return (t.request_type & 0x60) == 0x20; });
+  std::copy_if(all.begin(), all.end(), std::back_inserter(out),
+               [](const Transfer& t) { return (t.request_type & 0x60) == 0x20; });
   return out;
 }
 
@@ -339,12 +355,12 @@ TEST_F(Bench, RelayBoardSendsExactlyTheProtocolsTransfers) {
   EXPECT_EQ(board.mask(), 0x00);
 
   const std::vector<Transfer> expected = {
-      get_report(),                                  // open: id and state
-      set_report(0xFF, 1), get_report(),             // relay 1 on, read back
-      set_report(0xFD, 2), get_report(),             // relay 2 off, read back
-      get_report(),                                  // state()
+      get_report(),                                     // open: id and state
+      set_report(0xFF, 1), get_report(),                // relay 1 on, read back
+      set_report(0xFD, 2), get_report(),                // relay 2 off, read back
+      get_report(),                                     // state()
       set_report(0xFE, 0), get_report(), get_report(),  // all on, read back, state()
-      set_report(0xFC, 0), get_report(),             // all off, read back
+      set_report(0xFC, 0), get_report(),                // all off, read back
   };
   const auto all = board.transfers();
   EXPECT_EQ(class_requests(all), expected);
@@ -365,29 +381,33 @@ TEST_F(Bench, RelayNumberOutOfRangeIsAnInputError) {
 TEST_F(Bench, OpensTheBoardWithTheAskedIdOnly) {
   add_relay();
   EXPECT_EQ(HidRelayBoard::open(std::string(kRelayBoardId))->board_id(), kRelayBoardId);
-  EXPECT_EQ(error_of([] { (void)HidRelayBoard::open(std::string("OTHER")); }),
-            "no USB relay board (16c0:05df USBRelayN) with id OTHER found: plug it in, or run without relays and "
-            "answer the prompts");
+  EXPECT_EQ(
+      error_of([] { (void)HidRelayBoard::open(std::string("OTHER")); }),
+      "no USB relay board (16c0:05df USBRelayN) with id OTHER found: plug it in, or run without relays and "
+      "answer the prompts");
 }
 
 TEST_F(Bench, BoardAbsentIsOneLineNotFound) {
   add_scarlett();
   EXPECT_EQ(error_of([] { (void)HidRelayBoard::open(); }),
-            "no USB relay board (16c0:05df USBRelayN) found: plug it in, or run without relays and answer the prompts");
+            "no USB relay board (16c0:05df USBRelayN) found: plug it in, or run without relays and answer "
+            "the prompts");
 }
 
 TEST_F(Bench, BoardUnpluggedMidRun) {
   Emulator& board = add_relay();
   auto relays = HidRelayBoard::open();
   relays->set(1, true);
-  board.unplug();  // usbfs answers ENODEV from now on ...
+  board.unplug();                                       // usbfs answers ENODEV from now on ...
   umockdev_testbed_remove_device(testbed_, kRelaySys);  // ... and the device leaves sysfs, /dev and udev
   const std::string message = error_of([&] { relays->set(2, true); });
-  EXPECT_EQ(message.rfind("USB relay board disappeared while switching relay 2: LIBUSB_ERROR_NO_DEVICE", 0), 0U)
+  EXPECT_EQ(message.rfind("USB relay board disappeared while switching relay 2: LIBUSB_ERROR_NO_DEVICE", 0),
+            0U)
       << message;
   EXPECT_EQ(message.find('\n'), std::string::npos);
   EXPECT_EQ(error_of([] { (void)HidRelayBoard::open(); }),
-            "no USB relay board (16c0:05df USBRelayN) found: plug it in, or run without relays and answer the prompts");
+            "no USB relay board (16c0:05df USBRelayN) found: plug it in, or run without relays and answer "
+            "the prompts");
 }
 
 // The relay's usbfs node is not ours to open (no udev rule): as root the test drops to nobody in a child
@@ -397,7 +417,8 @@ TEST_F(Bench, BoardNotAccessibleNamesTheUdevRule) {
   add_relay();
   const fs::path root = umockdev_testbed_get_root_dir(testbed_);
   const fs::path node = root / (kRelayNode + 1);
-  fs::permissions(node, fs::perms::owner_read | fs::perms::owner_write);  // 0600, owned by whoever runs the test
+  fs::permissions(node,
+                  fs::perms::owner_read | fs::perms::owner_write);  // 0600, owned by whoever runs the test
 
   const auto probe = [] {
     std::string out = error_of([] { (void)HidRelayBoard::open(); });
@@ -415,7 +436,8 @@ TEST_F(Bench, BoardNotAccessibleNamesTheUdevRule) {
     // The testbed is private to its creator: let nobody read sysfs and /dev in it, bind the udev monitor's
     // socket in its root (libusb_init starts one), and connect to the ioctl sockets: libumockdev-preload
     // connects to a node's socket even when open() itself failed, and exits if it cannot.
-    const auto readable = fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec;
+    const auto readable =
+        fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read | fs::perms::others_exec;
     fs::permissions(root, fs::perms::all);
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
       if (entry.is_symlink()) continue;
@@ -435,7 +457,8 @@ TEST_F(Bench, BoardNotAccessibleNamesTheUdevRule) {
     close(pipe_fds[1]);
     std::array<char, 1024> buf{};
     ssize_t n = 0;
-    while ((n = read(pipe_fds[0], buf.data(), buf.size())) > 0) result.append(buf.data(), static_cast<std::size_t>(n));
+    while ((n = read(pipe_fds[0], buf.data(), buf.size())) > 0)
+      result.append(buf.data(), static_cast<std::size_t>(n));
     close(pipe_fds[0]);
     int status = 0;
     waitpid(pid, &status, 0);
@@ -452,7 +475,8 @@ TEST_F(Bench, BoardNotAccessibleNamesTheUdevRule) {
 // --runner-testbed: `umockdev-run --device scarlett_2i2.umockdev -- usb_probe --runner-testbed`. Nothing
 // plays the device behind its node, so its ids are listed and its strings are reported unreadable.
 TEST(Runner, OnlyTheScarlettNoEmulation) {
-  ASSERT_TRUE(g_runner_testbed) << "needs the testbed umockdev-run --device builds: run with --runner-testbed";
+  ASSERT_TRUE(g_runner_testbed)
+      << "needs the testbed umockdev-run --device builds: run with --runner-testbed";
   const auto scan = bench::usb::list_usb_devices();
   ASSERT_FALSE(scan.unavailable) << *scan.unavailable;
   ASSERT_EQ(scan.devices.size(), 1U);
@@ -461,22 +485,26 @@ TEST(Runner, OnlyTheScarlettNoEmulation) {
   EXPECT_EQ(d.bus, 1);
   EXPECT_EQ(d.address, 2);
   ASSERT_TRUE(d.strings_unavailable);
-  EXPECT_EQ(d.strings_unavailable->rfind("cannot read string descriptor 1: ", 0), 0U) << *d.strings_unavailable;
+  EXPECT_EQ(d.strings_unavailable->rfind("cannot read string descriptor 1: ", 0), 0U)
+      << *d.strings_unavailable;
   EXPECT_EQ(error_of([] { (void)HidRelayBoard::open(); }),
-            "no USB relay board (16c0:05df USBRelayN) found: plug it in, or run without relays and answer the prompts");
+            "no USB relay board (16c0:05df USBRelayN) found: plug it in, or run without relays and answer "
+            "the prompts");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  for (int i = 1; i < argc; ++i) g_runner_testbed = g_runner_testbed || std::string(argv[i]) == "--runner-testbed";
+  for (int i = 1; i < argc; ++i)
+    g_runner_testbed = g_runner_testbed || std::string(argv[i]) == "--runner-testbed";
   // Each mode runs its own suite (ctest names it with --gtest_filter too); no test skips.
   if (GTEST_FLAG_GET(filter) == "*") GTEST_FLAG_SET(filter, g_runner_testbed ? "Runner.*" : "Bench.*");
   if (!umockdev_in_mock_environment()) {
-    std::fprintf(stderr,
-                 "usb_probe: not running under libumockdev-preload, so there is no emulated USB to test against: "
-                 "run it as `umockdev-run -- usb_probe` (ctest -L usb does)\n");
+    std::fprintf(
+        stderr,
+        "usb_probe: not running under libumockdev-preload, so there is no emulated USB to test against: "
+        "run it as `umockdev-run -- usb_probe` (ctest -L usb does)\n");
     return 1;  // a test that cannot run fails, it does not skip
   }
   return RUN_ALL_TESTS();

@@ -25,16 +25,17 @@ std::string ScriptedRelayBoard::describe() const {
 void ScriptedRelayBoard::count_operation(const std::string& what) {
   if (!remaining_) return;
   if (*remaining_ <= 0) {
-    throw HardwareError("USB relay board disappeared while " + what +
-                        ": LIBUSB_ERROR_NO_DEVICE (scripted unplug); check its cable, replug it and run again");
+    throw HardwareError(
+        "USB relay board disappeared while " + what +
+        ": LIBUSB_ERROR_NO_DEVICE (scripted unplug); check its cable, replug it and run again");
   }
   --*remaining_;
 }
 
 void ScriptedRelayBoard::set(int relay, bool on) {
   if (relay < 1 || relay > relays_) {
-    throw InputError("relay " + std::to_string(relay) + " does not exist on " + describe() + " (relays 1 to " +
-                     std::to_string(relays_) + ")");
+    throw InputError("relay " + std::to_string(relay) + " does not exist on " + describe() +
+                     " (relays 1 to " + std::to_string(relays_) + ")");
   }
   count_operation("switching relay " + std::to_string(relay));
   mask_ = relay::mask_after(mask_, relay, on);

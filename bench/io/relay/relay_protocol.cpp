@@ -18,7 +18,9 @@ std::optional<int> relay_count_from_product(std::string_view product) {
   return count;
 }
 
-bool is_relay_product(std::string_view product) { return product.starts_with(kProductPrefix); }
+bool is_relay_product(std::string_view product) {
+  return product.starts_with(kProductPrefix);
+}
 
 Report switch_report(int relay, bool on) {
   if (relay < 1 || relay > kMaxRelays) {

@@ -11,22 +11,22 @@ namespace bench::io::rtaudio {
 
 /// One device of one API, as RtAudio probes it.
 struct AudioDevice {
-  unsigned index = 0;                       ///< RtAudio's device index within its API (changes as devices come and go)
-  std::string name;                         ///< RtAudio's name (for JACK: the client name, e.g. "system", "dutsim")
-  unsigned output_channels = 0;             ///< channels it can play
-  unsigned input_channels = 0;              ///< channels it can record
+  unsigned index = 0;            ///< RtAudio's device index within its API (changes as devices come and go)
+  std::string name;              ///< RtAudio's name (for JACK: the client name, e.g. "system", "dutsim")
+  unsigned output_channels = 0;  ///< channels it can play
+  unsigned input_channels = 0;   ///< channels it can record
   unsigned duplex_channels = 0;
-  std::vector<unsigned> sample_rates_hz;    ///< rates it accepts (JACK: the server's one rate)
+  std::vector<unsigned> sample_rates_hz;  ///< rates it accepts (JACK: the server's one rate)
   unsigned preferred_sample_rate_hz = 0;
   bool default_output = false, default_input = false;
 };
 
 /// The devices of one RtAudio API, or why there are none.
 struct ApiDevices {
-  std::string api;                          ///< short name: "alsa", "pulse", "jack"
-  std::string display_name;                 ///< e.g. "Jack"
+  std::string api;           ///< short name: "alsa", "pulse", "jack"
+  std::string display_name;  ///< e.g. "Jack"
   std::vector<AudioDevice> devices;
-  std::optional<std::string> unavailable;   ///< e.g. "no JACK server is running"
+  std::optional<std::string> unavailable;  ///< e.g. "no JACK server is running"
 };
 
 /// Short names of the APIs this RtAudio was built with, in RtAudio's order of preference. [any thread]

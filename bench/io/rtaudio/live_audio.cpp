@@ -58,14 +58,17 @@ std::optional<Found> find_device(const std::vector<Found>& devices, const std::s
 void check_device(const Found& d, const std::string& api, unsigned rate, unsigned channels, bool output) {
   const unsigned have = output ? d.info.outputChannels : d.info.inputChannels;
   if (have < channels)
-    throw HardwareError("audio device '" + d.info.name + "' (" + api + ") has " + std::to_string(have) + (output ? " output" : " input") +
-                        " channels, the plan needs " + std::to_string(channels) + ": pick the right device or profile");
+    throw HardwareError("audio device '" + d.info.name + "' (" + api + ") has " + std::to_string(have) +
+                        (output ? " output" : " input") + " channels, the plan needs " +
+                        std::to_string(channels) + ": pick the right device or profile");
   if (std::find(d.info.sampleRates.begin(), d.info.sampleRates.end(), rate) == d.info.sampleRates.end()) {
     std::string rates;
     for (auto r : d.info.sampleRates) rates += (rates.empty() ? "" : ", ") + std::to_string(r);
-    throw HardwareError("audio device '" + d.info.name + "' (" + api + ") does not run at " + std::to_string(rate) + " Hz (it offers " +
-                        (rates.empty() ? std::string("no rate") : rates + " Hz") + "): set the device (or JACK server) to " +
-                        std::to_string(rate) + " Hz or change the plan's sample_rate_hz");
+    throw HardwareError("audio device '" + d.info.name + "' (" + api + ") does not run at " +
+                        std::to_string(rate) + " Hz (it offers " +
+                        (rates.empty() ? std::string("no rate") : rates + " Hz") +
+                        "): set the device (or JACK server) to " + std::to_string(rate) +
+                        " Hz or change the plan's sample_rate_hz");
   }
 }
 
@@ -151,7 +154,8 @@ LiveAudio::LiveAudio(const StreamSetup& setup) : shared_(std::make_unique<Shared
   in_channels_ = setup.input_channels;
   shared_->out_ch = out_channels_;
   shared_->in_ch = in_channels_;
-  if (out_channels_ == 0 || in_channels_ == 0) throw ConfigError("the live path needs at least one output and one input channel");
+  if (out_channels_ == 0 || in_channels_ == 0)
+    throw ConfigError("the live path needs at least one output and one input channel");
 
   // The API: the one asked for, or the first that has both devices.
   std::vector<std::string> apis = setup.api.empty() ? compiled_apis() : std::vector<std::string>{setup.api};
@@ -177,27 +181,30 @@ LiveAudio::LiveAudio(const StreamSetup& setup) : shared_(std::make_unique<Shared
   }
   if (!out_dev || !in_dev) {
     const std::string missing = !out_dev ? setup.output_pattern : setup.input_pattern;
-    throw HardwareError("no audio device matching '" + missing + "' (" + (!out_dev ? "the interface" : "the reference ADC") + "); found " +
-                        searched + ": connect it, or fix rtaudio_name_pattern in its profile (or --interface-device/--adc-device)");
+    throw HardwareError(
+        "no audio device matching '" + missing + "' (" + (!out_dev ? "the interface" : "the reference ADC") +
+        "); found " + searched +
+        ": connect it, or fix rtaudio_name_pattern in its profile (or --interface-device/--adc-device)");
   }
   check_device(*out_dev, api_, setup.sample_rate_hz, out_channels_, true);
   check_device(*in_dev, api_, setup.sample_rate_hz, in_channels_, false);
   reports_xruns_ = api_ != "pulse";
   const bool duplex = out_dev->info.name == in_dev->info.name && !setup.separate_streams;
 
-  auto open = [&](std::unique_ptr<RtAudio>& rt, RtAudio::StreamParameters* o, RtAudio::StreamParameters* i, RtAudioCallback cb,
-                  const std::string& client) {
+  auto open = [&](std::unique_ptr<RtAudio>& rt, RtAudio::StreamParameters* o, RtAudio::StreamParameters* i,
+                  RtAudioCallback cb, const std::string& client) {
     rt = std::make_unique<RtAudio>(api_by_name(api_));
     rt->showWarnings(false);
     RtAudio::StreamOptions options;
     options.streamName = client;
     unsigned frames = setup.period_frames;
     try {
-      rt->openStream(o, i, RTAUDIO_FLOAT32, setup.sample_rate_hz, &frames, cb, shared_.get(), &options, &on_stream_error);
+      rt->openStream(o, i, RTAUDIO_FLOAT32, setup.sample_rate_hz, &frames, cb, shared_.get(), &options,
+                     &on_stream_error);
       rt->startStream();
     } catch (const RtAudioError& e) {
-      throw HardwareError("could not open audio device '" + (o ? out_dev->info.name : in_dev->info.name) + "' (" + api_ + ") at " +
-                          std::to_string(setup.sample_rate_hz) + " Hz: " + e.what());
+      throw HardwareError("could not open audio device '" + (o ? out_dev->info.name : in_dev->info.name) +
+                          "' (" + api_ + ") at " + std::to_string(setup.sample_rate_hz) + " Hz: " + e.what());
     }
     period_frames_ = frames;
   };
@@ -211,13 +218,16 @@ LiveAudio::LiveAudio(const StreamSetup& setup) : shared_(std::make_unique<Shared
     RtAudio again(api_by_name(api_));
     again.showWarnings(false);
     const auto out_now = find_device(probe_devices(again), setup.output_pattern);
-    if (!out_now) throw HardwareError("audio device matching '" + setup.output_pattern + "' disappeared while the streams were opened");
+    if (!out_now)
+      throw HardwareError("audio device matching '" + setup.output_pattern +
+                          "' disappeared while the streams were opened");
     op.deviceId = out_now->index;
     open(out_rt_, &op, nullptr, &output_callback, setup.client_name + "_out");
   }
-  describe_ = "rtaudio/" + api_ + ": '" + out_dev->info.name + "' plays " + std::to_string(out_channels_) + " ch, '" + in_dev->info.name +
-              "' records " + std::to_string(in_channels_) + " ch, " + std::to_string(setup.sample_rate_hz) + " Hz, " +
-              std::to_string(period_frames_) + "-frame period, " + (duplex ? "one duplex stream" : "two streams") +
+  describe_ = "rtaudio/" + api_ + ": '" + out_dev->info.name + "' plays " + std::to_string(out_channels_) +
+              " ch, '" + in_dev->info.name + "' records " + std::to_string(in_channels_) + " ch, " +
+              std::to_string(setup.sample_rate_hz) + " Hz, " + std::to_string(period_frames_) +
+              "-frame period, " + (duplex ? "one duplex stream" : "two streams") +
               (reports_xruns_ ? "" : " (this API does not report xruns)");
 }
 
@@ -233,7 +243,9 @@ LiveAudio::~LiveAudio() {
   }
 }
 
-std::string LiveAudio::describe() const { return describe_; }
+std::string LiveAudio::describe() const {
+  return describe_;
+}
 
 TakeStatus LiveAudio::play_and_record(const dsp::Frames& out, dsp::Frames& in, double stall_timeout_s) {
   Shared& s = *shared_;
@@ -277,8 +289,10 @@ TakeStatus LiveAudio::play_and_record(const dsp::Frames& out, dsp::Frames& in, d
     const bool stopped = !out_rt_->isStreamRunning() || (in_rt_ && !in_rt_->isStreamRunning());
     if (stopped || std::chrono::duration<double>(now - last_progress).count() > stall_timeout_s) {
       const std::string err = last_stream_error();
-      status.problem = std::string(stopped ? "the audio stream stopped" : "no audio for " + std::to_string(static_cast<int>(stall_timeout_s)) + " s") +
-                       (err.empty() ? "" : " (" + err + ")");
+      status.problem =
+          std::string(stopped ? "the audio stream stopped"
+                              : "no audio for " + std::to_string(static_cast<int>(stall_timeout_s)) + " s") +
+          (err.empty() ? "" : " (" + err + ")");
       // The callbacks may still hold the buffers: this object plays no further take.
       broken_ = true, broken_reason_ = status.problem;
       break;
@@ -292,11 +306,13 @@ TakeStatus LiveAudio::play_and_record(const dsp::Frames& out, dsp::Frames& in, d
     s.state.store(kIdle, std::memory_order_release);
     status.completed = status.frames_played == frames && status.frames_recorded == frames;
     if (!status.completed)
-      status.problem = "frame count does not add up: played " + std::to_string(status.frames_played) + ", recorded " +
-                       std::to_string(status.frames_recorded) + " of " + std::to_string(frames);
+      status.problem = "frame count does not add up: played " + std::to_string(status.frames_played) +
+                       ", recorded " + std::to_string(status.frames_recorded) + " of " +
+                       std::to_string(frames);
     in.resize(static_cast<Eigen::Index>(frames), in_channels_);
     for (std::uint64_t i = 0; i < frames; ++i)
-      for (unsigned c = 0; c < in_channels_; ++c) in(static_cast<Eigen::Index>(i), c) = s.capture[i * in_channels_ + c];
+      for (unsigned c = 0; c < in_channels_; ++c)
+        in(static_cast<Eigen::Index>(i), c) = s.capture[i * in_channels_ + c];
   }
   return status;
 }

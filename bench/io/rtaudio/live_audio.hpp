@@ -17,25 +17,25 @@ namespace bench::io::rtaudio {
 
 /// Which devices and channels to open.
 struct StreamSetup {
-  std::string api;                   ///< "jack", "alsa", "pulse"; empty: the first compiled API that has both devices
-  std::string output_pattern;        ///< ECMAScript regex on the playing device's RtAudio name (the interface)
-  std::string input_pattern;         ///< regex on the recording device's name (the reference ADC)
-  unsigned output_channels = 2;      ///< channels opened on the playing device, starting at channel 0
-  unsigned input_channels = 2;       ///< channels opened on the recording device, starting at channel 0
+  std::string api;  ///< "jack", "alsa", "pulse"; empty: the first compiled API that has both devices
+  std::string output_pattern;    ///< ECMAScript regex on the playing device's RtAudio name (the interface)
+  std::string input_pattern;     ///< regex on the recording device's name (the reference ADC)
+  unsigned output_channels = 2;  ///< channels opened on the playing device, starting at channel 0
+  unsigned input_channels = 2;   ///< channels opened on the recording device, starting at channel 0
   unsigned sample_rate_hz = 48000;
-  unsigned period_frames = 256;      ///< requested; the device may choose another (see period_frames())
-  bool separate_streams = false;     ///< two streams even when one device plays and records
-  std::string client_name = "bench"; ///< JACK client name (two streams: "<name>_out", "<name>_in")
+  unsigned period_frames = 256;       ///< requested; the device may choose another (see period_frames())
+  bool separate_streams = false;      ///< two streams even when one device plays and records
+  std::string client_name = "bench";  ///< JACK client name (two streams: "<name>_out", "<name>_in")
 };
 
 /// How one take went.
 struct TakeStatus {
-  bool completed = false;            ///< every frame played and recorded
-  bool input_overflow = false;       ///< the device dropped input (xrun) during the take
-  bool output_underflow = false;     ///< the device ran out of output (xrun) during the take
+  bool completed = false;         ///< every frame played and recorded
+  bool input_overflow = false;    ///< the device dropped input (xrun) during the take
+  bool output_underflow = false;  ///< the device ran out of output (xrun) during the take
   std::uint64_t frames_played = 0;
   std::uint64_t frames_recorded = 0;
-  std::string problem;               ///< why the take is not usable, empty when it is
+  std::string problem;  ///< why the take is not usable, empty when it is
 };
 
 /// Open streams, started once and kept running: between takes they play silence. [main thread; the
@@ -50,7 +50,8 @@ class LiveAudio {
   LiveAudio(const LiveAudio&) = delete;
   LiveAudio& operator=(const LiveAudio&) = delete;
 
-  /// "rtaudio/jack: 'dutsim' plays 4 ch, 'dutsim' records 2 ch, 48000 Hz, 256-frame period, one duplex stream".
+  /// "rtaudio/jack: 'dutsim' plays 4 ch, 'dutsim' records 2 ch, 48000 Hz, 256-frame period, one duplex
+  /// stream".
   [[nodiscard]] std::string describe() const;
   /// False for APIs that do not report xruns (PulseAudio): a clean take there proves less.
   [[nodiscard]] bool reports_xruns() const { return reports_xruns_; }

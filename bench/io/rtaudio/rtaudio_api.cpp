@@ -19,7 +19,9 @@ RtAudio::Api api_by_name(const std::string& name) {
 }
 
 std::string unavailable_reason(const std::string& api) {
-  if (api == "jack") return "no JACK server is running (start one, e.g. `jackd -d alsa` or `jackd -d dummy`; JACK_DEFAULT_SERVER picks a named one)";
+  if (api == "jack")
+    return "no JACK server is running (start one, e.g. `jackd -d alsa` or `jackd -d dummy`; "
+           "JACK_DEFAULT_SERVER picks a named one)";
   if (api == "pulse") return "no PulseAudio server answered";
   if (api == "alsa") return "ALSA lists no sound cards";
   return "no devices";

@@ -40,19 +40,22 @@ struct HidRelayBoard::Handle {
 namespace {
 
 const char* const kNotFound =
-    "no USB relay board (16c0:05df USBRelayN) found: plug it in, or run without relays and answer the prompts";
+    "no USB relay board (16c0:05df USBRelayN) found: plug it in, or run without relays and answer the "
+    "prompts";
 
 std::string access_message(int bus, int address) {
   std::array<char, 64> where{};
   std::snprintf(where.data(), where.size(), "at bus %03d address %03d", bus, address);
   return std::string("USB relay board 16c0:05df ") + where.data() +
-         " is not accessible: install fixtures/udev/50-bench-relay.rules into /etc/udev/rules.d/ and replug it";
+         " is not accessible: install fixtures/udev/50-bench-relay.rules into /etc/udev/rules.d/ and replug "
+         "it";
 }
 
 // GET_REPORT into `out`; the libusb result (bytes or error).
 int get_state_report(libusb_device_handle* h, relay::Report& out) {
-  return libusb_control_transfer(h, relay::kRequestTypeIn, relay::kGetReport, relay::kFeatureReport0, relay::kInterface,
-                                 out.data(), static_cast<std::uint16_t>(out.size()), HidRelayBoard::kTimeoutMs);
+  return libusb_control_transfer(h, relay::kRequestTypeIn, relay::kGetReport, relay::kFeatureReport0,
+                                 relay::kInterface, out.data(), static_cast<std::uint16_t>(out.size()),
+                                 HidRelayBoard::kTimeoutMs);
 }
 
 int send_report(libusb_device_handle* h, relay::Report report) {
@@ -73,7 +76,8 @@ std::unique_ptr<HidRelayBoard> HidRelayBoard::open(const std::optional<std::stri
   std::error_code ec;
   if (!std::filesystem::exists("/dev/bus/usb", ec)) {
     throw HardwareError(
-        "no USB relay board can be used: /dev/bus/usb does not exist (no USB here): run on the bench machine, "
+        "no USB relay board can be used: /dev/bus/usb does not exist (no USB here): run on the bench "
+        "machine, "
         "or run without relays and answer the prompts");
   }
   auto handle = std::make_unique<Handle>();
@@ -85,11 +89,11 @@ std::unique_ptr<HidRelayBoard> HidRelayBoard::open(const std::optional<std::stri
   const ssize_t count = libusb_get_device_list(handle->ctx.get(), &list);
   if (count < 0) {
     throw HardwareError("no USB relay board can be used: libusb cannot list devices: " +
-                        libusb_error_text(static_cast<int>(count)) + ": run without relays and answer the prompts");
+                        libusb_error_text(static_cast<int>(count)) +
+                        ": run without relays and answer the prompts");
   }
-  const std::unique_ptr<libusb_device*, void (*)(libusb_device**)> guard(list, [](libusb_device** l) {
-    libusb_free_device_list(l, 1);
-  });
+  const std::unique_ptr<libusb_device*, void (*)(libusb_device**)> guard(
+      list, [](libusb_device** l) { libusb_free_device_list(l, 1); });
 
   std::optional<std::string> access_error;  // the first board we were not allowed to open
   std::optional<std::string> other_error;   // the first board that failed otherwise
@@ -106,8 +110,8 @@ std::unique_ptr<HidRelayBoard> HidRelayBoard::open(const std::optional<std::stri
       if (rc == LIBUSB_ERROR_ACCESS) {
         if (!access_error) access_error = access_message(bus, address);
       } else if (!other_error) {
-        other_error = "USB relay board 16c0:05df at " + usbfs_node(bus, address) + " cannot be opened: " +
-                      libusb_error_text(rc) + ": replug it and run again";
+        other_error = "USB relay board 16c0:05df at " + usbfs_node(bus, address) +
+                      " cannot be opened: " + libusb_error_text(rc) + ": replug it and run again";
       }
       continue;
     }
@@ -119,9 +123,9 @@ std::unique_ptr<HidRelayBoard> HidRelayBoard::open(const std::optional<std::stri
     std::array<unsigned char, 128> product_buf{};
     const int n = libusb_get_string_descriptor_ascii(h, desc.iProduct, product_buf.data(),
                                                      static_cast<int>(product_buf.size()));
-    const std::string product = n > 0 ? std::string(reinterpret_cast<const char*>(product_buf.data()),
-                                                    static_cast<std::size_t>(n))
-                                      : std::string();
+    const std::string product =
+        n > 0 ? std::string(reinterpret_cast<const char*>(product_buf.data()), static_cast<std::size_t>(n))
+              : std::string();
     const std::optional<int> relays = relay::relay_count_from_product(product);
     if (!relays) {
       handle->close();
@@ -139,10 +143,11 @@ std::unique_ptr<HidRelayBoard> HidRelayBoard::open(const std::optional<std::stri
       if (rc == LIBUSB_ERROR_ACCESS) {
         if (!access_error) access_error = access_message(bus, address);
       } else if (!other_error) {
-        other_error = "USB relay board " + product + " at " + usbfs_node(bus, address) +
-                      " cannot be claimed: " + libusb_error_text(rc) +
-                      (rc == LIBUSB_ERROR_BUSY ? ": another program (usbrelay, a second bench) holds it; close it"
-                                               : ": replug it and run again");
+        other_error =
+            "USB relay board " + product + " at " + usbfs_node(bus, address) +
+            " cannot be claimed: " + libusb_error_text(rc) +
+            (rc == LIBUSB_ERROR_BUSY ? ": another program (usbrelay, a second bench) holds it; close it"
+                                     : ": replug it and run again");
       }
       continue;
     }
@@ -154,7 +159,8 @@ std::unique_ptr<HidRelayBoard> HidRelayBoard::open(const std::optional<std::stri
       handle->close();
       if (!other_error) {
         other_error = "USB relay board " + product + " at " + usbfs_node(bus, address) +
-                      " does not answer its state report: " + transfer_error(rc) + ": replug it and run again";
+                      " does not answer its state report: " + transfer_error(rc) +
+                      ": replug it and run again";
       }
       continue;
     }
@@ -163,7 +169,8 @@ std::unique_ptr<HidRelayBoard> HidRelayBoard::open(const std::optional<std::stri
       handle->close();
       continue;
     }
-    return std::unique_ptr<HidRelayBoard>(new HidRelayBoard(std::move(handle), *relays, product, state.board_id));
+    return std::unique_ptr<HidRelayBoard>(
+        new HidRelayBoard(std::move(handle), *relays, product, state.board_id));
   }
   if (access_error) throw HardwareError(*access_error);
   if (other_error) throw HardwareError(*other_error);
@@ -174,8 +181,12 @@ std::unique_ptr<HidRelayBoard> HidRelayBoard::open(const std::optional<std::stri
   throw HardwareError(kNotFound);
 }
 
-HidRelayBoard::HidRelayBoard(std::unique_ptr<Handle> handle, int relays, std::string product, std::string board_id)
-    : handle_(std::move(handle)), relays_(relays), product_(std::move(product)), board_id_(std::move(board_id)) {}
+HidRelayBoard::HidRelayBoard(std::unique_ptr<Handle> handle, int relays, std::string product,
+                             std::string board_id)
+    : handle_(std::move(handle)),
+      relays_(relays),
+      product_(std::move(product)),
+      board_id_(std::move(board_id)) {}
 
 HidRelayBoard::~HidRelayBoard() = default;
 
@@ -197,8 +208,8 @@ std::uint8_t HidRelayBoard::read_state(const std::string& doing) {
 
 void HidRelayBoard::set(int relay, bool on) {
   if (relay < 1 || relay > relays_) {
-    throw InputError("relay " + std::to_string(relay) + " does not exist on " + describe() + " (relays 1 to " +
-                     std::to_string(relays_) + ")");
+    throw InputError("relay " + std::to_string(relay) + " does not exist on " + describe() +
+                     " (relays 1 to " + std::to_string(relays_) + ")");
   }
   const std::string doing = "switching relay " + std::to_string(relay);
   const int rc = send_report(handle_->h, relay::switch_report(relay, on));
@@ -210,8 +221,9 @@ void HidRelayBoard::set(int relay, bool on) {
   if (relay::relay_on(mask, relay) != on) {
     std::array<char, 8> hex{};
     std::snprintf(hex.data(), hex.size(), "0x%02x", mask);
-    throw HardwareError(describe() + " did not switch relay " + std::to_string(relay) + (on ? " on" : " off") +
-                        " (state reads " + hex.data() + "): replug it; if it persists the board is faulty");
+    throw HardwareError(describe() + " did not switch relay " + std::to_string(relay) +
+                        (on ? " on" : " off") + " (state reads " + hex.data() +
+                        "): replug it; if it persists the board is faulty");
   }
 }
 
@@ -230,6 +242,8 @@ void HidRelayBoard::set_all(bool on) {
   }
 }
 
-std::uint8_t HidRelayBoard::state() { return read_state("reading its state"); }
+std::uint8_t HidRelayBoard::state() {
+  return read_state("reading its state");
+}
 
 }  // namespace bench::usb

@@ -24,7 +24,8 @@ class HidRelayBoard final : public RelayBoard {
   ///   no access:  "USB relay board 16c0:05df at bus B address A is not accessible: install
   ///                fixtures/udev/50-bench-relay.rules into /etc/udev/rules.d/ and replug it"
   ///   no USB:     "no USB relay board can be used: <why libusb cannot start> ..."
-  [[nodiscard]] static std::unique_ptr<HidRelayBoard> open(const std::optional<std::string>& board_id = std::nullopt);
+  [[nodiscard]] static std::unique_ptr<HidRelayBoard> open(
+      const std::optional<std::string>& board_id = std::nullopt);
 
   ~HidRelayBoard() override;
 

@@ -33,7 +33,8 @@ UsbScan list_usb_devices() {
   UsbScan scan;
   std::error_code ec;
   if (!std::filesystem::exists("/dev/bus/usb", ec)) {
-    scan.unavailable = "no USB here: /dev/bus/usb does not exist (no USB controller, or a container without it)";
+    scan.unavailable =
+        "no USB here: /dev/bus/usb does not exist (no USB controller, or a container without it)";
     return scan;
   }
   Context ctx;
@@ -44,12 +45,12 @@ UsbScan list_usb_devices() {
   libusb_device** list = nullptr;
   const ssize_t count = libusb_get_device_list(ctx.get(), &list);
   if (count < 0) {
-    scan.unavailable = "no USB here: libusb cannot list devices: " + libusb_error_text(static_cast<int>(count));
+    scan.unavailable =
+        "no USB here: libusb cannot list devices: " + libusb_error_text(static_cast<int>(count));
     return scan;
   }
-  const std::unique_ptr<libusb_device*, void (*)(libusb_device**)> guard(list, [](libusb_device** l) {
-    libusb_free_device_list(l, 1);
-  });
+  const std::unique_ptr<libusb_device*, void (*)(libusb_device**)> guard(
+      list, [](libusb_device** l) { libusb_free_device_list(l, 1); });
   for (ssize_t i = 0; i < count; ++i) {
     libusb_device* dev = list[i];
     UsbDevice d;
@@ -65,13 +66,15 @@ UsbScan list_usb_devices() {
     d.product_id = desc.idProduct;
     libusb_device_handle* h = nullptr;
     if (const int rc = libusb_open(dev, &h); rc != 0) {
-      d.strings_unavailable = "cannot open: " + libusb_error_text(rc) +
-                              (rc == LIBUSB_ERROR_ACCESS ? " (no permission on " + usbfs_node(d.bus, d.address) + ")" : "");
+      d.strings_unavailable =
+          "cannot open: " + libusb_error_text(rc) +
+          (rc == LIBUSB_ERROR_ACCESS ? " (no permission on " + usbfs_node(d.bus, d.address) + ")" : "");
       scan.devices.push_back(std::move(d));
       continue;
     }
     std::string error;
-    if (!read_string(h, desc.iManufacturer, d.manufacturer, error) || !read_string(h, desc.iProduct, d.product, error) ||
+    if (!read_string(h, desc.iManufacturer, d.manufacturer, error) ||
+        !read_string(h, desc.iProduct, d.product, error) ||
         !read_string(h, desc.iSerialNumber, d.serial, error)) {
       d.strings_unavailable = error;
     }

@@ -18,13 +18,13 @@ namespace bench::usb {
 /// One USB device as the bus sees it. Ids always come from the device descriptor (no need to open the
 /// device); the strings need the device opened, which a missing udev rule can forbid.
 struct UsbDevice {
-  int bus = 0;                   ///< bus number, as in /dev/bus/usb/BBB
-  int address = 0;               ///< device address on that bus, as in /dev/bus/usb/BBB/AAA
+  int bus = 0;      ///< bus number, as in /dev/bus/usb/BBB
+  int address = 0;  ///< device address on that bus, as in /dev/bus/usb/BBB/AAA
   std::uint16_t vendor_id = 0;
   std::uint16_t product_id = 0;
-  std::string manufacturer;      ///< iManufacturer string; empty if the device has none or it was unreadable
-  std::string product;           ///< iProduct string
-  std::string serial;            ///< iSerialNumber string
+  std::string manufacturer;  ///< iManufacturer string; empty if the device has none or it was unreadable
+  std::string product;       ///< iProduct string
+  std::string serial;        ///< iSerialNumber string
   /// Why the strings could not be read (e.g. "cannot open: LIBUSB_ERROR_ACCESS (...)"); empty when
   /// they were read (a device without a string simply leaves that string empty).
   std::optional<std::string> strings_unavailable;
@@ -32,7 +32,7 @@ struct UsbDevice {
 
 /// The result of scanning the buses.
 struct UsbScan {
-  std::vector<UsbDevice> devices;       ///< in libusb's order
+  std::vector<UsbDevice> devices;  ///< in libusb's order
   /// Set when there is no USB at all here (libusb cannot start, no /dev/bus/usb): say why. The list is
   /// then empty. Never set because of one device.
   std::optional<std::string> unavailable;

@@ -12,22 +12,27 @@
 namespace bench::session {
 namespace {
 
-std::string pattern_of(const std::optional<std::string>& override_pattern, const plan::DeviceMatch& match, const std::string& what,
-                       const std::filesystem::path& profile, const std::string& option) {
+std::string pattern_of(const std::optional<std::string>& override_pattern, const plan::DeviceMatch& match,
+                       const std::string& what, const std::filesystem::path& profile,
+                       const std::string& option) {
   if (override_pattern) return *override_pattern;
   if (match.rtaudio_name_pattern.empty())
-    throw ConfigError(profile.string() + ": the " + what + " profile has no [match] rtaudio_name_pattern: add one, or give " + option);
+    throw ConfigError(profile.string() + ": the " + what +
+                      " profile has no [match] rtaudio_name_pattern: add one, or give " + option);
   return match.rtaudio_name_pattern;
 }
 
 }  // namespace
 
-LiveEndpoint::LiveEndpoint(const plan::Plan& plan, LiveOptions options) : plan_(plan), options_(std::move(options)) {
-  interface_pattern_ = pattern_of(options_.interface_device, plan.interface.match, "interface", plan.interface.file, "--interface-device");
+LiveEndpoint::LiveEndpoint(const plan::Plan& plan, LiveOptions options)
+    : plan_(plan), options_(std::move(options)) {
+  interface_pattern_ = pattern_of(options_.interface_device, plan.interface.match, "interface",
+                                  plan.interface.file, "--interface-device");
   adc_pattern_ = pattern_of(options_.adc_device, plan.adc.match, "ADC", plan.adc.file, "--adc-device");
   // Every output channel any port of the interface uses, so the streams stay open for the whole run.
   for (const auto& [name, port] : plan.interface.ports)
-    for (int c : port.device_channels) output_channels_ = std::max(output_channels_, static_cast<unsigned>(c) + 1);
+    for (int c : port.device_channels)
+      output_channels_ = std::max(output_channels_, static_cast<unsigned>(c) + 1);
   io::rtaudio::StreamSetup s;
   s.api = options_.api;
   s.output_pattern = interface_pattern_;
@@ -43,20 +48,24 @@ LiveEndpoint::LiveEndpoint(const plan::Plan& plan, LiveOptions options) : plan_(
 
 LiveEndpoint::~LiveEndpoint() = default;
 
-std::string LiveEndpoint::describe() const { return audio_->describe(); }
+std::string LiveEndpoint::describe() const {
+  return audio_->describe();
+}
 
 void LiveEndpoint::configure(const plan::Fixture& fixture, const plan::Load& load) {
   (void)load;  // the operator (or a relay board) has connected it
   const auto p = plan_.interface.ports.find(fixture.source_port);
   if (p == plan_.interface.ports.end())
-    throw ConfigError(fixture.file.string() + ": source_port '" + fixture.source_port + "' is not a port of " + plan_.interface.file.string());
+    throw ConfigError(fixture.file.string() + ": source_port '" + fixture.source_port +
+                      "' is not a port of " + plan_.interface.file.string());
   port_ = &p->second;
 }
 
 void LiveEndpoint::check_devices_present() const {
   // JACK lists a client as a device only while it has ports: a device that vanished is gone from the list.
   for (const auto& api : io::rtaudio::list_audio_devices(audio_->api())) {
-    for (const auto& [pattern, what] : {std::pair{interface_pattern_, std::string("the interface")}, std::pair{adc_pattern_, std::string("the reference ADC")}}) {
+    for (const auto& [pattern, what] : {std::pair{interface_pattern_, std::string("the interface")},
+                                        std::pair{adc_pattern_, std::string("the reference ADC")}}) {
       const std::regex re(pattern, std::regex::ECMAScript);
       bool found = false;
       std::string names;
@@ -65,8 +74,10 @@ void LiveEndpoint::check_devices_present() const {
         names += (names.empty() ? "'" : ", '") + d.name + "'";
       }
       if (!found)
-        throw HardwareError("audio device matching '" + pattern + "' (" + what + ") disappeared during " + take_ + "; " + api.api + " now lists " +
-                            (names.empty() ? std::string("no devices") : names) + ": reconnect it and run again");
+        throw HardwareError("audio device matching '" + pattern + "' (" + what + ") disappeared during " +
+                            take_ + "; " + api.api + " now lists " +
+                            (names.empty() ? std::string("no devices") : names) +
+                            ": reconnect it and run again");
     }
   }
 }
@@ -74,7 +85,8 @@ void LiveEndpoint::check_devices_present() const {
 dsp::Frames LiveEndpoint::play_and_record(const dsp::Frames& stimulus) {
   if (port_ == nullptr) throw HardwareError("live endpoint used before configure(): a bench bug");
   dsp::Frames out = dsp::Frames::Zero(stimulus.rows(), output_channels_);
-  for (std::size_t k = 0; k < port_->device_channels.size() && static_cast<Eigen::Index>(k) < stimulus.cols(); ++k)
+  for (std::size_t k = 0; k < port_->device_channels.size() && static_cast<Eigen::Index>(k) < stimulus.cols();
+       ++k)
     out.col(port_->device_channels[k]) = stimulus.col(static_cast<Eigen::Index>(k));
   nlohmann::json retries = nlohmann::json::array();
   dsp::Frames in;
@@ -96,15 +108,18 @@ dsp::Frames LiveEndpoint::play_and_record(const dsp::Frames& stimulus) {
       // client whose ports we were connected to) may be gone. Listing devices only then: opening a JACK
       // client to list them reorders the server's graph, which can cost the next take an xrun.
       if (in.isZero(0.0)) check_devices_present();
-      info_ = {{"attempts", attempt}, {"retried_because", retries}, {"xruns_reported", audio_->reports_xruns()}};
+      info_ = {
+          {"attempts", attempt}, {"retried_because", retries}, {"xruns_reported", audio_->reports_xruns()}};
       return in;
     }
     spdlog::warn("{}: attempt {} of {} spoiled: {}", take_, attempt, attempts, why);
     retries.push_back(why);
   }
   info_ = {{"attempts", attempts}, {"retried_because", retries}, {"xruns_reported", audio_->reports_xruns()}};
-  throw MeasurementError(take_ + ": every one of " + std::to_string(attempts) + " attempts was spoiled (" + retries.back().get<std::string>() +
-                         "): raise the period (--period-frames, or the JACK server's -p) or take load off the machine");
+  throw MeasurementError(
+      take_ + ": every one of " + std::to_string(attempts) + " attempts was spoiled (" +
+      retries.back().get<std::string>() +
+      "): raise the period (--period-frames, or the JACK server's -p) or take load off the machine");
 }
 
 }  // namespace bench::session

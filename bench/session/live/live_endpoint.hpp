@@ -15,13 +15,14 @@ namespace bench::session {
 
 /// How to reach the real devices.
 struct LiveOptions {
-  std::string api;                               ///< "jack", "alsa", "pulse"; empty: the first API that has both devices
-  std::optional<std::string> interface_device;   ///< regex on the RtAudio device name; default: the interface profile's
-  std::optional<std::string> adc_device;         ///< regex; default: the ADC profile's rtaudio_name_pattern
-  bool separate_streams = false;                 ///< two streams even when one device plays and records
-  unsigned period_frames = 256;                  ///< requested period (JACK: the server decides)
-  int attempts = 3;                              ///< tries per take when xruns spoil it
-  double stall_timeout_s = 3;                    ///< no audio callback for this long: the device is gone
+  std::string api;  ///< "jack", "alsa", "pulse"; empty: the first API that has both devices
+  std::optional<std::string>
+      interface_device;  ///< regex on the RtAudio device name; default: the interface profile's
+  std::optional<std::string> adc_device;  ///< regex; default: the ADC profile's rtaudio_name_pattern
+  bool separate_streams = false;          ///< two streams even when one device plays and records
+  unsigned period_frames = 256;           ///< requested period (JACK: the server decides)
+  int attempts = 3;                       ///< tries per take when xruns spoil it
+  double stall_timeout_s = 3;             ///< no audio callback for this long: the device is gone
 };
 
 /// The bench on real gear through RtAudio: the interface's port under test plays, the reference ADC

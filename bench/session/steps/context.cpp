@@ -11,7 +11,9 @@ StepContext::StepContext(const plan::Plan& p, const plan::Fixture& f, const plan
                          const std::vector<record::StepRecord>& earlier)
     : plan(p), fixture(f), step(s), settings(s.settings), limits(s.limits), takes(t), earlier_(earlier) {}
 
-double StepContext::volts_db() const { return 20 * std::log10(plan.adc.fullscale_vrms); }
+double StepContext::volts_db() const {
+  return 20 * std::log10(plan.adc.fullscale_vrms);
+}
 
 const record::StepRecord* StepContext::earlier(std::string_view kind) const {
   const auto& needs = plan::step_kind(step.kind).needs;
@@ -30,7 +32,8 @@ double StepContext::latency_samples() const {
 
 void StepContext::require_signal() const {
   if (const auto* sweeps = result<record::SweepsResult>("sweeps"); sweeps && sweeps->no_signal())
-    throw MeasurementError("no signal at all reached the reference ADC: check that the chain is powered and connected");
+    throw MeasurementError(
+        "no signal at all reached the reference ADC: check that the chain is powered and connected");
 }
 
 std::vector<std::string> planned_checks(const StepContext& cx) {

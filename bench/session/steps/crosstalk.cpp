@@ -21,7 +21,8 @@ StepOutput<record::CrosstalkResult> measure_crosstalk(const StepContext& cx) {
   // hum on the undriven channel is not read as crosstalk.
   const std::array<double, 3> freqs = {85.0, 1035.0, 10035.0};
   const auto frames = static_cast<Eigen::Index>(std::llround(s.tone_duration_s * fs));
-  const double amplitude = std::pow(10.0, (s.test_level_dbfs - 20 * std::log10(3.0)) / 20);  // same peak as one tone
+  const double amplitude =
+      std::pow(10.0, (s.test_level_dbfs - 20 * std::log10(3.0)) / 20);  // same peak as one tone
   StepOutput<record::CrosstalkResult> out;
   for (std::size_t d = 0; d < 2; ++d) {
     const std::string from = record::kChannelNames[d], to = record::kChannelNames[1 - d];
@@ -31,7 +32,9 @@ StepOutput<record::CrosstalkResult> measure_crosstalk(const StepContext& cx) {
     for (std::size_t k = 0; k < freqs.size(); ++k) {
       actual[k] = std::round(freqs[k] * s.tone_duration_s) / s.tone_duration_s;
       for (Eigen::Index i = 0; i < frames; ++i)
-        body(i, static_cast<Eigen::Index>(d)) += amplitude * std::sin(2 * dsp::kPi * actual[k] * static_cast<double>(i) / fs + static_cast<double>(k));
+        body(i, static_cast<Eigen::Index>(d)) +=
+            amplitude *
+            std::sin(2 * dsp::kPi * actual[k] * static_cast<double>(i) / fs + static_cast<double>(k));
     }
     const auto ramp = static_cast<Eigen::Index>(plan::DurationLimits::kToneRampS * fs);
     for (Eigen::Index i = 0; i < ramp; ++i) {
@@ -39,12 +42,16 @@ StepOutput<record::CrosstalkResult> measure_crosstalk(const StepContext& cx) {
       body.row(i) *= g, body.row(frames - 1 - i) *= g;
     }
     const dsp::Frames cap = cx.takes.record(body, "crosstalk_" + from,
-                                            {{"kind", "multitone"}, {"frequencies_hz", actual}, {"level_dbfs_each", 20 * std::log10(amplitude)},
+                                            {{"kind", "multitone"},
+                                             {"frequencies_hz", actual},
+                                             {"level_dbfs_each", 20 * std::log10(amplitude)},
                                              {"driven_channel", from}});
     const auto settle = static_cast<Eigen::Index>(plan::DurationLimits::kToneSettleS * fs);
-    const auto start = cx.takes.preroll_frames() + static_cast<Eigen::Index>(std::llround(cx.latency_samples())) + settle;
+    const auto start =
+        cx.takes.preroll_frames() + static_cast<Eigen::Index>(std::llround(cx.latency_samples())) + settle;
     const auto len = frames - settle - 2 * ramp;
-    const analysis::PowerSpectrum a(cap.col(0).segment(start, len), fs), b(cap.col(1).segment(start, len), fs);
+    const analysis::PowerSpectrum a(cap.col(0).segment(start, len), fs),
+        b(cap.col(1).segment(start, len), fs);
     // The driven output is where the channel map found this channel; no crosstalk without it.
     if (!sweeps.channels[d]) {
       Check c = judge(cx.limits, "crosstalk_db", record::kNaN);
@@ -65,9 +72,11 @@ StepOutput<record::CrosstalkResult> measure_crosstalk(const StepContext& cx) {
     Check c = judge(cx.limits, "crosstalk_db", worst);
     c.channel = from + "->" + to;
     c.explanation = c.outcome == Outcome::kFail
-                        ? "the " + from + " channel leaks into the " + to + " at " + fixed(worst, 1) + " dB (" + fixed(worst_f, 0) +
+                        ? "the " + from + " channel leaks into the " + to + " at " + fixed(worst, 1) +
+                              " dB (" + fixed(worst_f, 0) +
                               " Hz): a shared ground return in the cable, or a TRS plug in a mono jack?"
-                        : "worst at 85 Hz, 1035 Hz and 10035 Hz: " + fixed(worst, 1) + " dB at " + fixed(worst_f, 0) + " Hz";
+                        : "worst at 85 Hz, 1035 Hz and 10035 Hz: " + fixed(worst, 1) + " dB at " +
+                              fixed(worst_f, 0) + " Hz";
     out.checks.push_back(std::move(c));
   }
   return out;

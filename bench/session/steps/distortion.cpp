@@ -25,12 +25,14 @@ StepOutput<record::DistortionResult> measure_distortion(const StepContext& cx) {
         Check k;
         if (ch.sine) {
           k = judge(cx.limits, name, thd ? ch.sine->thd_db : ch.sine->thd_n_db);
-          k.explanation = thd ? "THD " + fixed(ch.sine->thd_percent, 4) + " % (H2 " +
-                                    fixed(ch.sine->harmonics.empty() ? -400 : ch.sine->harmonics[0].level_db, 1) + " dB)"
-                              : "THD+N " + fixed(ch.sine->thd_n_percent, 4) + " % in 20 Hz to 20 kHz";
+          k.explanation =
+              thd ? "THD " + fixed(ch.sine->thd_percent, 4) + " % (H2 " +
+                        fixed(ch.sine->harmonics.empty() ? -400 : ch.sine->harmonics[0].level_db, 1) + " dB)"
+                  : "THD+N " + fixed(ch.sine->thd_n_percent, 4) + " % in 20 Hz to 20 kHz";
           double hum_power = 0;
           for (const auto& h : ch.sine->hum) hum_power += std::pow(10.0, h.level_dbfs / 10) / 2;
-          const double residual_power = std::pow(10.0, (ch.sine->fundamental_dbfs + ch.sine->thd_n_db) / 10) / 2;
+          const double residual_power =
+              std::pow(10.0, (ch.sine->fundamental_dbfs + ch.sine->thd_n_db) / 10) / 2;
           if (k.outcome == Outcome::kFail && ch.sine->fundamental_dbfs + cx.volts_db() > rail_dbv - 3)
             k.explanation += ": the amplifier is near its output limit at this level";
           else if (k.outcome == Outcome::kFail && !thd && hum_power > 0.5 * residual_power)
@@ -38,14 +40,16 @@ StepOutput<record::DistortionResult> measure_distortion(const StepContext& cx) {
         } else {
           k = judge(cx.limits, name, record::kNaN);
           k.outcome = Outcome::kFail;
-          k.explanation = std::string(record::kChannelNames[c]) + " channel carries no tone: nothing to measure distortion on";
+          k.explanation = std::string(record::kChannelNames[c]) +
+                          " channel carries no tone: nothing to measure distortion on";
         }
         k.channel = record::kChannelNames[c];
         k.level_dbfs = level;
         out.checks.push_back(std::move(k));
       }
       if (ch.sine)
-        out.result.points.push_back({static_cast<int>(c), level, ch.sine->fundamental_dbfs + cx.volts_db(), ch.sine->thd_db, ch.sine->thd_n_db});
+        out.result.points.push_back({static_cast<int>(c), level, ch.sine->fundamental_dbfs + cx.volts_db(),
+                                     ch.sine->thd_db, ch.sine->thd_n_db});
     }
   }
   return out;

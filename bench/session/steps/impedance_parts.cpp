@@ -1,3 +1,5 @@
+#include "bench/session/steps/impedance_parts.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -5,7 +7,6 @@
 #include "bench/core/error.hpp"
 #include "bench/core/format.hpp"
 #include "bench/io/sidecar.hpp"
-#include "bench/session/steps/impedance_parts.hpp"
 
 namespace bench::session::steps {
 namespace {
@@ -15,16 +16,21 @@ using analysis::ComplexVector;
 
 constexpr double kBandLowHz = 20, kBandHighHz = 20000, kReferenceHz = 1000;
 
-double degrees(Complex z) { return std::arg(z) * 180 / dsp::kPi; }
+double degrees(Complex z) {
+  return std::arg(z) * 180 / dsp::kPi;
+}
 
 ComplexVector to_complex(const analysis::FrequencyResponse& r) {
   ComplexVector v(static_cast<Eigen::Index>(r.frequency_hz.size()));
   for (std::size_t i = 0; i < r.frequency_hz.size(); ++i)
-    v[static_cast<Eigen::Index>(i)] = std::polar(std::pow(10.0, r.magnitude_db[i] / 20), r.phase_deg[i] * dsp::kPi / 180);
+    v[static_cast<Eigen::Index>(i)] =
+        std::polar(std::pow(10.0, r.magnitude_db[i] / 20), r.phase_deg[i] * dsp::kPi / 180);
   return v;
 }
 
-bool in_band(double f) { return f >= kBandLowHz && f <= kBandHighHz; }
+bool in_band(double f) {
+  return f >= kBandLowHz && f <= kBandHighHz;
+}
 
 }  // namespace
 
@@ -47,11 +53,13 @@ ImpedanceSweeps::ImpedanceSweeps(const StepContext& cx) : cx_(cx) {
   // 20 kHz lies in the fade: there the sweep's energy falls, and noise in the responses (which enter the
   // least squares on both sides) biases |Z_out| low.
   const double f2_hz = plan::DurationLimits::impedance_sweep_f2_hz(s.sweep_f2_hz, fs);
-  spec_ = stimulus::make_sweep_spec(s.sweep_f1_hz, f2_hz, s.impedance_sweep_duration_s, fs, s.sweep_level_dbfs, 0.005);
+  spec_ = stimulus::make_sweep_spec(s.sweep_f1_hz, f2_hz, s.impedance_sweep_duration_s, fs,
+                                    s.sweep_level_dbfs, 0.005);
   sweep_ = stimulus::generate_sweep(spec_);
   body_.resize(sweep_.size(), 2);
   body_.col(0) = sweep_, body_.col(1) = sweep_;
-  options_.f1_hz = spec_.f1_hz, options_.f2_hz = spec_.f2_hz, options_.rate_l_s = spec_.rate_l_s, options_.fade_s = spec_.fade_s;
+  options_.f1_hz = spec_.f1_hz, options_.f2_hz = spec_.f2_hz, options_.rate_l_s = spec_.rate_l_s,
+  options_.fade_s = spec_.fade_s;
 }
 
 ChannelResponses ImpedanceSweeps::take(const plan::Load& load, const std::string& purpose, bool port) {
@@ -74,8 +82,9 @@ ChannelResponses ImpedanceSweeps::take(const plan::Load& load, const std::string
       try {
         r = analyzer_->analyze(col);
       } catch (const MeasurementError& e) {
-        throw MeasurementError(purpose + ": no sweep arrived on the " + std::string(record::kChannelNames[i]) + " channel into " + load.id +
-                               " (" + e.what() + "): check the connections before measuring an output impedance");
+        throw MeasurementError(purpose + ": no sweep arrived on the " +
+                               std::string(record::kChannelNames[i]) + " channel into " + load.id + " (" +
+                               e.what() + "): check the connections before measuring an output impedance");
       }
       latency_[i] = r.latency_samples;
     } else {
@@ -87,8 +96,8 @@ ChannelResponses ImpedanceSweeps::take(const plan::Load& load, const std::string
   return v;
 }
 
-SolvedImpedance solve_impedance(const std::vector<double>& axis, const std::vector<plan::Load>& loads, double adc_input_ohm,
-                                const std::vector<ChannelResponses>& responses) {
+SolvedImpedance solve_impedance(const std::vector<double>& axis, const std::vector<plan::Load>& loads,
+                                double adc_input_ohm, const std::vector<ChannelResponses>& responses) {
   SolvedImpedance out;
   const auto n = static_cast<Eigen::Index>(axis.size());
   for (std::size_t i = 0; i < 2; ++i) {
@@ -97,7 +106,9 @@ SolvedImpedance solve_impedance(const std::vector<double>& axis, const std::vect
       const plan::Load& l = loads[k];
       analysis::LoadedResponse r;
       r.load_impedance_ohm.resize(n);
-      for (Eigen::Index j = 0; j < n; ++j) r.load_impedance_ohm[j] = parallel_ohm(l.impedance_at(axis[static_cast<std::size_t>(j)]), adc_input_ohm);
+      for (Eigen::Index j = 0; j < n; ++j)
+        r.load_impedance_ohm[j] =
+            parallel_ohm(l.impedance_at(axis[static_cast<std::size_t>(j)]), adc_input_ohm);
       r.response = responses[k][i];
       r.tolerance = l.kind == plan::Load::Kind::kResistor ? l.tolerance_percent / 100 : 0.0;
       measured.push_back(std::move(r));
@@ -109,21 +120,25 @@ SolvedImpedance solve_impedance(const std::vector<double>& axis, const std::vect
     c.frequency_hz = axis;
     c.at_1khz_ohm = std::abs(z_1k);
     c.at_1khz_phase_deg = degrees(z_1k);
-    c.at_1khz_uncertainty_ohm = analysis::band_mean(axis, z.uncertainty_ohm.cast<Complex>(), kReferenceHz, 3).real();
+    c.at_1khz_uncertainty_ohm =
+        analysis::band_mean(axis, z.uncertainty_ohm.cast<Complex>(), kReferenceHz, 3).real();
     c.band_min_ohm = std::numeric_limits<double>::infinity(), c.band_max_ohm = 0;
     for (std::size_t j = 0; j < axis.size(); ++j) {
       const Complex zj = z.output_impedance_ohm[static_cast<Eigen::Index>(j)];
       c.impedance_ohm.push_back(std::abs(zj));
       c.phase_deg.push_back(degrees(zj));
       c.uncertainty_ohm.push_back(z.uncertainty_ohm[static_cast<Eigen::Index>(j)]);
-      if (in_band(axis[j])) c.band_min_ohm = std::min(c.band_min_ohm, c.impedance_ohm.back()), c.band_max_ohm = std::max(c.band_max_ohm, c.impedance_ohm.back());
+      if (in_band(axis[j]))
+        c.band_min_ohm = std::min(c.band_min_ohm, c.impedance_ohm.back()),
+        c.band_max_ohm = std::max(c.band_max_ohm, c.impedance_ohm.back());
     }
   }
   return out;
 }
 
-HeadphoneView headphone_view(const std::vector<double>& axis, const analysis::OutputImpedance& z, const plan::Load& hp,
-                             double adc_input_ohm, const ComplexVector& measured_voltage) {
+HeadphoneView headphone_view(const std::vector<double>& axis, const analysis::OutputImpedance& z,
+                             const plan::Load& hp, double adc_input_ohm,
+                             const ComplexVector& measured_voltage) {
   const auto n = static_cast<Eigen::Index>(axis.size());
   ComplexVector z_hp(n), z_connected(n);
   for (Eigen::Index j = 0; j < n; ++j) {
@@ -133,7 +148,8 @@ HeadphoneView headphone_view(const std::vector<double>& axis, const analysis::Ou
   // The headphone's own view (the ADC is not there when someone listens) for the checks; the load as
   // connected (headphone parallel ADC input) for the comparison with the measured change.
   const analysis::LoadingPrediction p = analysis::predict_loading(axis, z.output_impedance_ohm, z_hp);
-  const analysis::LoadingPrediction as_connected = analysis::predict_loading(axis, z.output_impedance_ohm, z_connected);
+  const analysis::LoadingPrediction as_connected =
+      analysis::predict_loading(axis, z.output_impedance_ohm, z_connected);
   const ComplexVector ratio = measured_voltage.cwiseQuotient(z.open_voltage);
   HeadphoneView v;
   record::HeadphoneChannel& c = v.channel;
@@ -141,8 +157,10 @@ HeadphoneView headphone_view(const std::vector<double>& axis, const analysis::Ou
   for (std::size_t j = 0; j < axis.size(); ++j) {
     if (!in_band(axis[j])) continue;
     c.agreement_db = std::max(c.agreement_db, std::abs(c.measured_change_db[j] - as_connected.change_db[j]));
-    v.measured_lo_db = std::min(v.measured_lo_db, c.measured_change_db[j]), v.measured_hi_db = std::max(v.measured_hi_db, c.measured_change_db[j]);
-    if (std::abs(p.change_db[j]) > std::abs(v.worst_change_db)) v.worst_change_db = p.change_db[j], v.worst_frequency_hz = axis[j];
+    v.measured_lo_db = std::min(v.measured_lo_db, c.measured_change_db[j]),
+    v.measured_hi_db = std::max(v.measured_hi_db, c.measured_change_db[j]);
+    if (std::abs(p.change_db[j]) > std::abs(v.worst_change_db))
+      v.worst_change_db = p.change_db[j], v.worst_frequency_hz = axis[j];
   }
   c.predicted_change_db = p.change_db;
   c.predicted_phase_deg = p.phase_deg;

@@ -54,8 +54,9 @@ struct SolvedImpedance {
   std::array<analysis::OutputImpedance, 2> z;
   std::array<record::ImpedanceCurve, 2> curves;
 };
-[[nodiscard]] SolvedImpedance solve_impedance(const std::vector<double>& axis, const std::vector<plan::Load>& loads,
-                                              double adc_input_ohm, const std::vector<ChannelResponses>& responses);
+[[nodiscard]] SolvedImpedance solve_impedance(const std::vector<double>& axis,
+                                              const std::vector<plan::Load>& loads, double adc_input_ohm,
+                                              const std::vector<ChannelResponses>& responses);
 
 /// One channel of a headphone's loading: the prediction from Z_out (the headphone alone, as a listener
 /// has it), the change measured into it (`measured`: the take into the headphone re the open voltage)
@@ -65,8 +66,8 @@ struct HeadphoneView {
   double worst_change_db = 0, worst_frequency_hz = 1000;  ///< largest predicted change in the band, re 1 kHz
   double measured_lo_db = 0, measured_hi_db = 0;
 };
-[[nodiscard]] HeadphoneView headphone_view(const std::vector<double>& axis, const analysis::OutputImpedance& z,
-                                           const plan::Load& headphone, double adc_input_ohm,
-                                           const analysis::ComplexVector& measured);
+[[nodiscard]] HeadphoneView headphone_view(const std::vector<double>& axis,
+                                           const analysis::OutputImpedance& z, const plan::Load& headphone,
+                                           double adc_input_ohm, const analysis::ComplexVector& measured);
 
 }  // namespace bench::session::steps

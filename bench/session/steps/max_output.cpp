@@ -35,9 +35,11 @@ StepOutput<record::MaxOutputResult> measure_max_output(const StepContext& cx) {
       for (std::size_t i = 0; i < 2; ++i) {
         const auto& ch = t[i];
         if (!ch.sine) continue;
-        r.steps.push_back({static_cast<int>(i), level, ch.sine->fundamental_dbfs + cx.volts_db(), ch.sine->thd_n_db});
+        r.steps.push_back(
+            {static_cast<int>(i), level, ch.sine->fundamental_dbfs + cx.volts_db(), ch.sine->thd_n_db});
         if (ch.sine->thd_n_db >= threshold_db) {
-          if (below_dbfs[i] && level > *below_dbfs[i] && (!above_dbfs[i] || level < *above_dbfs[i])) above_dbfs[i] = level;
+          if (below_dbfs[i] && level > *below_dbfs[i] && (!above_dbfs[i] || level < *above_dbfs[i]))
+            above_dbfs[i] = level;
         } else if ((!below_dbfs[i] || level > *below_dbfs[i]) && (!above_dbfs[i] || level < *above_dbfs[i])) {
           below_dbfs[i] = level;
           below_dbv[i] = ch.sine->fundamental_dbfs + cx.volts_db();
@@ -45,10 +47,12 @@ StepOutput<record::MaxOutputResult> measure_max_output(const StepContext& cx) {
       }
     };
     double level = s.max_output_start_dbfs;
-    for (; level <= 0.0 + 1e-9 && !(above_dbfs[0] && above_dbfs[1]); level += s.max_output_step_db) measure(level);
+    for (; level <= 0.0 + 1e-9 && !(above_dbfs[0] && above_dbfs[1]); level += s.max_output_step_db)
+      measure(level);
     for (int it = 0; it < 4; ++it)
       for (std::size_t c = 0; c < 2; ++c)
-        if (above_dbfs[c] && below_dbfs[c] && *above_dbfs[c] - *below_dbfs[c] > 0.1) measure(0.5 * (*above_dbfs[c] + *below_dbfs[c]));
+        if (above_dbfs[c] && below_dbfs[c] && *above_dbfs[c] - *below_dbfs[c] > 0.1)
+          measure(0.5 * (*above_dbfs[c] + *below_dbfs[c]));
     for (std::size_t i = 0; i < 2; ++i) {
       const bool clean = below_dbv[i] > -300;
       const double vrms = std::pow(10.0, below_dbv[i] / 20);
@@ -62,10 +66,12 @@ StepOutput<record::MaxOutputResult> measure_max_output(const StepContext& cx) {
         k.value = std::monostate{}, k.outcome = Outcome::kFail;
         k.explanation = "no clean output at any level into " + l.name;
       } else if (!above_dbfs[i]) {
-        k.explanation = "at least " + fixed(vrms, 2) + " Vrms (" + fixed(mw, 0) + " mW) into " + l.name + ": the interface's full scale came before " +
-                        fixed(s.max_output_thd_n_percent, 1) + " % THD+N";
+        k.explanation = "at least " + fixed(vrms, 2) + " Vrms (" + fixed(mw, 0) + " mW) into " + l.name +
+                        ": the interface's full scale came before " + fixed(s.max_output_thd_n_percent, 1) +
+                        " % THD+N";
       } else {
-        k.explanation = fixed(vrms, 2) + " Vrms (" + fixed(mw, 0) + " mW) into " + l.name + " at " + fixed(s.max_output_thd_n_percent, 1) + " % THD+N";
+        k.explanation = fixed(vrms, 2) + " Vrms (" + fixed(mw, 0) + " mW) into " + l.name + " at " +
+                        fixed(s.max_output_thd_n_percent, 1) + " % THD+N";
       }
       out.checks.push_back(std::move(k));
     }

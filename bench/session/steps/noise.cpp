@@ -18,7 +18,8 @@ StepOutput<record::NoiseResult> measure_noise(const StepContext& cx) {
   cx.takes.use_load(load);
   cx.takes.progress("noise and hum (silence)");
   const auto frames = static_cast<Eigen::Index>(std::llround(s.noise_duration_s * fs));
-  const dsp::Frames cap = cx.takes.record(dsp::Frames::Zero(frames, 2), "noise", {{"kind", "silence"}, {"duration_s", s.noise_duration_s}});
+  const dsp::Frames cap = cx.takes.record(dsp::Frames::Zero(frames, 2), "noise",
+                                          {{"kind", "silence"}, {"duration_s", s.noise_duration_s}});
   analysis::NoiseAnalysisOptions o;
   o.mains_hz = cx.fixture.mains_hz;
   // SNR re the largest clean output: the tone's level scaled to 0 dBFS, capped at the maximum output into
@@ -32,7 +33,9 @@ StepOutput<record::NoiseResult> measure_noise(const StepContext& cx) {
   const auto settle = static_cast<Eigen::Index>(plan::DurationLimits::kNoiseSettleS * fs);
   for (std::size_t c = 0; c < 2; ++c) {
     const std::string side = record::kChannelNames[c];
-    const auto r = analysis::analyze_noise(cap.col(static_cast<Eigen::Index>(c)).segment(cx.takes.preroll_frames() + settle, frames - settle), fs, o);
+    const auto r = analysis::analyze_noise(
+        cap.col(static_cast<Eigen::Index>(c)).segment(cx.takes.preroll_frames() + settle, frames - settle),
+        fs, o);
     const double noise_a = r.noise_dbfs_a + cx.volts_db();
     double hum = -400, hum_f = 0;
     for (const auto& h : r.hum)
@@ -40,15 +43,20 @@ StepOutput<record::NoiseResult> measure_noise(const StepContext& cx) {
     const bool unbalanced = !cx.fixture.balanced;
     Check n = judge(cx.limits, "noise_dbv_a", noise_a);
     n.channel = side;
-    n.explanation = "A-weighted noise " + fixed(noise_a, 1) + " dBV, unweighted " + fixed(r.noise_dbfs + cx.volts_db(), 1) + " dBV" +
-                    (n.outcome == Outcome::kFail && hum > noise_a - 10 ? ": dominated by hum, see hum_dbv" : "");
+    n.explanation =
+        "A-weighted noise " + fixed(noise_a, 1) + " dBV, unweighted " +
+        fixed(r.noise_dbfs + cx.volts_db(), 1) + " dBV" +
+        (n.outcome == Outcome::kFail && hum > noise_a - 10 ? ": dominated by hum, see hum_dbv" : "");
     out.checks.push_back(std::move(n));
     Check h = judge(cx.limits, "hum_dbv", hum);
     h.channel = side;
-    h.explanation = "strongest mains line " + fixed(hum, 1) + " dBV at " + fixed(hum_f, 0) + " Hz" +
-                    (h.outcome == Outcome::kFail ? (unbalanced ? ": a ground loop on the unbalanced run? Use balanced cables or lift the ground"
-                                                               : ": hum on a balanced run: check the amplifier's supply and grounding")
-                                                 : (unbalanced && hum > -125 ? ": an unbalanced run picks up hum that a balanced one rejects" : ""));
+    h.explanation =
+        "strongest mains line " + fixed(hum, 1) + " dBV at " + fixed(hum_f, 0) + " Hz" +
+        (h.outcome == Outcome::kFail
+             ? (unbalanced ? ": a ground loop on the unbalanced run? Use balanced cables or lift the ground"
+                           : ": hum on a balanced run: check the amplifier's supply and grounding")
+             : (unbalanced && hum > -125 ? ": an unbalanced run picks up hum that a balanced one rejects"
+                                         : ""));
     out.checks.push_back(std::move(h));
     if (level_step != nullptr) {
       double top = level ? level->level_dbv[c] - level->stimulus_dbfs : record::kNaN;
@@ -58,7 +66,8 @@ StepOutput<record::NoiseResult> measure_noise(const StepContext& cx) {
       snr.channel = side;
       snr.explanation = "from " + fixed(top, 1) + " dBV (largest clean output) to the A-weighted noise";
       if (!level) {
-        snr = not_measured("snr_db", "it needs the output level, which could not be measured (see level_dbv)");
+        snr =
+            not_measured("snr_db", "it needs the output level, which could not be measured (see level_dbv)");
         snr.channel = side;
       } else if (top < e.source_dbv_at_0dbfs + e.chain_gain_db() - 40) {
         snr.value = std::monostate{}, snr.outcome = Outcome::kFail;

@@ -24,19 +24,27 @@ using record::kChannelNames;
 Check channel_map_check(const StepContext& cx, const std::array<int, 2>& arrived) {
   std::string map;
   for (int s = 0; s < 2; ++s)
-    map += std::string(s ? ", " : "") + (s ? "R" : "L") + "->" + (arrived[s] < 0 ? "none" : arrived[s] ? "R" : "L");
+    map += std::string(s ? ", " : "") + (s ? "R" : "L") + "->" +
+           (arrived[s] < 0 ? "none"
+            : arrived[s]   ? "R"
+                           : "L");
   Check cm = judge_word(cx.limits, "channel_map", map, "L->L, R->R");
   if (cm.outcome != Outcome::kFail) {
     cm.explanation = "each output arrives on its own channel";
     return cm;
   }
   if (arrived[0] == 1 && arrived[1] == 0)
-    cm.explanation = "left and right are swapped: the left output arrives on the amp's right channel; check the plug order of the cable";
+    cm.explanation =
+        "left and right are swapped: the left output arrives on the amp's right channel; check the plug "
+        "order of the cable";
   else
     for (std::size_t s = 0; s < 2; ++s)
       if (arrived[s] < 0)
-        cm.explanation = std::string("the ") + kChannelNames[s] + " output reaches no input: the channel is open or shorted" +
-                         (mono_plug_possible(cx.plan, cx.fixture) ? " (a mono TS plug in a stereo jack shorts the ring)" : "");
+        cm.explanation =
+            std::string("the ") + kChannelNames[s] +
+            " output reaches no input: the channel is open or shorted" +
+            (mono_plug_possible(cx.plan, cx.fixture) ? " (a mono TS plug in a stereo jack shorts the ring)"
+                                                     : "");
   if (cm.explanation.empty()) cm.explanation = "channels arrive as " + map + " instead of L->L, R->R";
   return cm;
 }
@@ -54,10 +62,12 @@ Check deviation_check(const StepContext& cx, const analysis::FrequencyResponse& 
     if (std::abs(d) > std::abs(worst)) worst = d, worst_f = f;
   }
   Check c = judge(cx.limits, "frequency_response_deviation_db", std::abs(worst));
-  c.explanation = "largest deviation from the 1 kHz level: " + fixed(worst, 2) + " dB at " + fixed(worst_f, 0) + " Hz" +
-                  (c.outcome == Outcome::kFail ? (worst_f < 200 ? ": the bass rolls off (coupling capacitor or load impedance?)"
-                                                                : ": the treble is coloured (band limit or load impedance?)")
-                                               : "");
+  c.explanation = "largest deviation from the 1 kHz level: " + fixed(worst, 2) + " dB at " +
+                  fixed(worst_f, 0) + " Hz" +
+                  (c.outcome == Outcome::kFail
+                       ? (worst_f < 200 ? ": the bass rolls off (coupling capacitor or load impedance?)"
+                                        : ": the treble is coloured (band limit or load impedance?)")
+                       : "");
   return c;
 }
 
@@ -66,7 +76,8 @@ Check deviation_check(const StepContext& cx, const analysis::FrequencyResponse& 
 StepOutput<record::SweepsResult> measure_sweeps(const StepContext& cx) {
   const auto& s = cx.settings;
   cx.takes.use_load(cx.reference_load());
-  const auto spec = stimulus::make_sweep_spec(s.sweep_f1_hz, s.sweep_f2_hz, s.sweep_duration_s, cx.fs(), s.sweep_level_dbfs, 0.02);
+  const auto spec = stimulus::make_sweep_spec(s.sweep_f1_hz, s.sweep_f2_hz, s.sweep_duration_s, cx.fs(),
+                                              s.sweep_level_dbfs, 0.02);
   const dsp::Signal sweep = stimulus::generate_sweep(spec);
   analysis::SweepAnalysisOptions o;
   o.f1_hz = spec.f1_hz, o.f2_hz = spec.f2_hz, o.rate_l_s = spec.rate_l_s, o.fade_s = spec.fade_s;
@@ -106,14 +117,17 @@ StepOutput<record::SweepsResult> measure_sweeps(const StepContext& cx) {
     // The swept crosstalk curve is kept for plots; it is noise-limited where the sweep is weak, so the
     // crosstalk check uses steady tones (the crosstalk step).
     std::vector<double> xt(r.response.frequency_hz.size());
-    for (std::size_t i = 0; i < xt.size(); ++i) xt[i] = leak.response.magnitude_db[i] - r.response.magnitude_db[i];
+    for (std::size_t i = 0; i < xt.size(); ++i)
+      xt[i] = leak.response.magnitude_db[i] - r.response.magnitude_db[i];
     ch.crosstalk_db = dsp::smooth_octave_db(r.response.frequency_hz, xt, 3);
     for (const auto& h : r.harmonics)
       if (h.order <= 5) ch.harmonics.push_back({h.order, h.frequency_hz, h.level_db});
     out.result.channels[s_ch] = std::move(ch);
   }
   if (out.result.no_signal()) {
-    out.error = "no signal at all: neither channel's sweep reached the reference ADC; check that the chain is powered and connected";
+    out.error =
+        "no signal at all: neither channel's sweep reached the reference ADC; check that the chain is "
+        "powered and connected";
     return out;
   }
   out.checks.push_back(channel_map_check(cx, arrived));
@@ -123,7 +137,8 @@ StepOutput<record::SweepsResult> measure_sweeps(const StepContext& cx) {
     Check p = judge_word(cx.limits, "polarity", r.inverted ? "inverted" : "normal", "normal");
     p.channel = kChannelNames[s_ch];
     p.explanation = r.inverted ? std::string("the ") + kChannelNames[s_ch] + " channel is inverted" +
-                                     (cx.fixture.destination_connector == plan::Connector::kXlr || cx.fixture.source_connector == plan::Connector::kXlr
+                                     (cx.fixture.destination_connector == plan::Connector::kXlr ||
+                                              cx.fixture.source_connector == plan::Connector::kXlr
                                           ? ": pins 2 and 3 swapped in the XLR cable?"
                                           : ": hot and cold swapped in the cable?")
                                : "in phase with the stimulus";

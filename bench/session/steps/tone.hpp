@@ -29,7 +29,7 @@ struct ToneChannel {
 /// take `name` and analyses each ADC channel from the latency plus DurationLimits::kToneSettleS to before
 /// the fade-out. Throws bench::ConfigError for a tone too short to analyse (the loader refuses those),
 /// bench::MeasurementError from the take.
-[[nodiscard]] std::array<ToneChannel, 2> play_tone(const StepContext& cx, double level_dbfs, double duration_s,
-                                                   const std::string& name);
+[[nodiscard]] std::array<ToneChannel, 2> play_tone(const StepContext& cx, double level_dbfs,
+                                                   double duration_s, const std::string& name);
 
 }  // namespace bench::session::steps
