@@ -1,5 +1,6 @@
 // bench devices: what RtAudio and libusb see, and which profile each device matches.
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>

@@ -3,6 +3,7 @@
 // writes every file a real session would (stimuli, captures, analyses) and prints measured against expected.
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>

@@ -3,6 +3,7 @@
 // definition; every setting with its unit, default and allowed range. The text is Markdown: README's
 // tables of steps, checks and settings are this output.
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>

@@ -1,12 +1,20 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "bench/dsp/types.hpp"
 #include "bench/plan/model.hpp"
 
 namespace bench::session {
+
+/// How one take went on an endpoint that can spoil takes (xruns) and play them again.
+struct TakeInfo {
+  int attempts = 1;                          ///< plays of the take, the last one kept
+  std::vector<std::string> retried_because;  ///< why each earlier attempt was spoiled
+  std::optional<bool> xruns_reported;  ///< whether the API reports xruns at all; none: not a live endpoint
+};
 
 /// One hardware boundary: the interface plays, the reference ADC records. Implementations: SimEndpoint
 /// (the physical models of bench/sim, in process), ReplayEndpoint (a run's kept captures, for bench
@@ -41,8 +49,8 @@ class Endpoint {
   [[nodiscard]] virtual dsp::Frames play_and_record(const dsp::Frames& stimulus) = 0;
 
   /// What the last play_and_record() went through (attempts, retries and why), kept in the capture's
-  /// sidecar; empty when there is nothing to say. [main thread]
-  [[nodiscard]] virtual nlohmann::json take_info() const { return nlohmann::json::object(); }
+  /// sidecar. [main thread]
+  [[nodiscard]] virtual TakeInfo take_info() const { return {}; }
 };
 
 }  // namespace bench::session

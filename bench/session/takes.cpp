@@ -117,13 +117,11 @@ dsp::Frames Takes::record(const dsp::Frames& body, const std::string& take_name,
   ep_.set_take(fx_.id + "/" + name);
   // Analyse exactly what is kept on disk (float32), so bench reanalyze reproduces every check bit for bit.
   dsp::Frames cap = ep_.play_and_record(played).cast<float>().cast<double>();
-  const json take = ep_.take_info();
-  const int attempts =
-      take.contains("attempts") && take["attempts"].is_number_integer() ? take["attempts"].get<int>() : 1;
-  audio_s_ += static_cast<double>(played.rows()) / fs_ * std::max(1, attempts);
+  const TakeInfo take = ep_.take_info();
+  const int attempts = std::max(1, take.attempts);
+  audio_s_ += static_cast<double>(played.rows()) / fs_ * attempts;
   ++takes_;
-  if (take.contains("retried_because") && !take["retried_because"].empty())
-    out_.retried_takes.push_back({name, attempts, take["retried_because"].get<std::vector<std::string>>()});
+  if (!take.retried_because.empty()) out_.retried_takes.push_back({name, attempts, take.retried_because});
   if (options_.write_captures) {
     const std::filesystem::path wav = capture_dir_ / (name + ".wav");
     io::write_wav(wav, cap, fs_);
@@ -134,7 +132,10 @@ dsp::Frames Takes::record(const dsp::Frames& body, const std::string& take_name,
     stimulus["preroll_frames"] = pre_;
     stimulus["postroll_frames"] = post_;
     stimulus["backend"] = ep_.describe();
-    if (!take.empty()) stimulus["endpoint"] = take;
+    if (take.xruns_reported)
+      stimulus["endpoint"] = {{"attempts", attempts},
+                              {"retried_because", take.retried_because},
+                              {"xruns_reported", *take.xruns_reported}};
     stimulus["clock_drift_corrected_ppm"] = drift_ppm_ ? json(*drift_ppm_) : json(nullptr);
     io::write_json(io::sidecar_path(wav), stimulus);
   }

@@ -131,7 +131,7 @@ void places(const json& j, const std::string& pointer, const std::string& shape,
     for (std::size_t i = 0; i < j.size(); ++i) {
       std::string element = shape + "/*";
       if (j[i].is_object() && j[i].contains("kind") && j[i]["kind"].is_string())
-        element += "[" + j[i]["kind"].get<std::string>() + "]";
+        element.append("[").append(j[i]["kind"].get<std::string>()).append("]");
       places(j[i], pointer + "/" + std::to_string(i), element, seen, out);
     }
   }

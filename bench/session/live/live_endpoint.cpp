@@ -88,7 +88,7 @@ dsp::Frames LiveEndpoint::play_and_record(const dsp::Frames& stimulus) {
   for (std::size_t k = 0; k < port_->device_channels.size() && static_cast<Eigen::Index>(k) < stimulus.cols();
        ++k)
     out.col(port_->device_channels[k]) = stimulus.col(static_cast<Eigen::Index>(k));
-  nlohmann::json retries = nlohmann::json::array();
+  std::vector<std::string> retries;
   dsp::Frames in;
   const int attempts = std::max(1, options_.attempts);
   for (int attempt = 1; attempt <= attempts; ++attempt) {
@@ -108,17 +108,15 @@ dsp::Frames LiveEndpoint::play_and_record(const dsp::Frames& stimulus) {
       // client whose ports we were connected to) may be gone. Listing devices only then: opening a JACK
       // client to list them reorders the server's graph, which can cost the next take an xrun.
       if (in.isZero(0.0)) check_devices_present();
-      info_ = {
-          {"attempts", attempt}, {"retried_because", retries}, {"xruns_reported", audio_->reports_xruns()}};
+      info_ = {attempt, retries, audio_->reports_xruns()};
       return in;
     }
     spdlog::warn("{}: attempt {} of {} spoiled: {}", take_, attempt, attempts, why);
     retries.push_back(why);
   }
-  info_ = {{"attempts", attempts}, {"retried_because", retries}, {"xruns_reported", audio_->reports_xruns()}};
+  info_ = {attempts, retries, audio_->reports_xruns()};
   throw MeasurementError(
-      take_ + ": every one of " + std::to_string(attempts) + " attempts was spoiled (" +
-      retries.back().get<std::string>() +
+      take_ + ": every one of " + std::to_string(attempts) + " attempts was spoiled (" + retries.back() +
       "): raise the period (--period-frames, or the JACK server's -p) or take load off the machine");
 }
 

@@ -42,7 +42,7 @@ class LiveEndpoint final : public Endpoint {
   void configure(const plan::Fixture& fixture, const plan::Load& load) override;
   void set_take(const std::string& take) override { take_ = take; }
   [[nodiscard]] dsp::Frames play_and_record(const dsp::Frames& stimulus) override;
-  [[nodiscard]] nlohmann::json take_info() const override { return info_; }
+  [[nodiscard]] TakeInfo take_info() const override { return info_; }
 
  private:
   void check_devices_present() const;
@@ -54,7 +54,7 @@ class LiveEndpoint final : public Endpoint {
   unsigned output_channels_ = 0;
   const plan::SourcePort* port_ = nullptr;
   std::string take_;
-  nlohmann::json info_ = nlohmann::json::object();
+  TakeInfo info_;
 };
 
 }  // namespace bench::session
