@@ -108,6 +108,11 @@ struct StepKindSpec {
 /// The kind of that name; outside the catalogue is a programming error (std::logic_error).
 [[nodiscard]] const StepKindSpec& step_kind(std::string_view kind);
 
+/// The audio band every check over frequency is judged in (frequency response deviation, loading
+/// deviation, damping factor), Hz. A headphone's impedance curve must cover it (profiles: load_load).
+inline constexpr double kBandLowHz = 20;
+inline constexpr double kBandHighHz = 20000;
+
 /// What the analyses need of a plan's durations (the loader refuses less, naming the minimum; the steps
 /// use the same constants so the two cannot drift apart).
 struct DurationLimits {

@@ -7,6 +7,7 @@
 #include <system_error>
 #include <vector>
 
+#include "bench/plan/catalogue.hpp"
 #include "bench/plan/load.hpp"
 #include "bench/plan/load_internal.hpp"
 
@@ -241,6 +242,17 @@ Load load_load(const fs::path& file) {
     fail(file, line, "load.impedance_file", "impedance file not found (looked for " + zma.string() + ")",
          "put the .zma beside the profile or correct the path (relative to the profile)");
   load.impedance = read_zma(zma);
+  // Beyond its ends a curve is held flat: a curve that stops inside the band would be judged on values
+  // nobody measured. 1 % of slack at each edge (20.2 Hz, 19.8 kHz) for exports that stop a point short.
+  const double first_hz = load.impedance.front().frequency_hz, last_hz = load.impedance.back().frequency_hz;
+  if (load.impedance.size() < 2 || first_hz > 1.01 * kBandLowHz || last_hz < 0.99 * kBandHighHz)
+    fail(file, line, "load.impedance_file",
+         zma.string() + " covers " +
+             (load.impedance.size() < 2 ? "one frequency, " + number_text(first_hz) + " Hz"
+                                        : number_text(first_hz) + " Hz to " + number_text(last_hz) + " Hz") +
+             ", but headphones are judged from " + number_text(kBandLowHz) + " Hz to " +
+             number_text(kBandHighHz) + " Hz",
+         "use a curve measured over at least that band (at most 20.2 Hz to at least 19.8 kHz)");
   load.nominal_ohm = std::abs(load.impedance_at(1000));
   return load;
 }

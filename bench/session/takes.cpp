@@ -140,14 +140,23 @@ dsp::Frames Takes::record(const dsp::Frames& body, const std::string& take_name,
     io::write_json(io::sidecar_path(wav), stimulus);
   }
   out_.captures.push_back((std::filesystem::path("captures") / fx_.id / (name + ".wav")).generic_string());
+  const std::string kept = out_.captures.back();
   for (Eigen::Index c = 0; c < cap.cols(); ++c) {
-    const double peak = cap.col(c).cwiseAbs().maxCoeff();
-    if (!std::isfinite(peak))
-      throw MeasurementError(name + ": the capture on ADC channel " + std::to_string(c) +
-                             " holds NaN or infinite samples");
-    if (peak >= analysis::kClipThreshold)
-      throw MeasurementError(name + ": the reference ADC clipped on its " +
-                             record::kChannelNames[static_cast<std::size_t>(c)] +
+    const std::string side = record::kChannelNames[static_cast<std::size_t>(c)];
+    // A corrupt file (reanalyze) or a broken driver: the bench cannot measure, whatever the device does.
+    if (!cap.col(c).allFinite())
+      throw MeasurementError(kept + ": ADC channel " + std::to_string(c) + " (" + side +
+                             ") holds NaN or infinite samples: the capture is corrupt; restore it from the "
+                             "run or measure again");
+    // No converter with an analogue input records exact digital zeros: its own noise is always there. An
+    // unconnected JACK port or a dead ADC input does; the bench is broken, not the device.
+    if (cap.col(c).isZero(0.0))
+      throw MeasurementError(
+          kept + ": ADC channel " + std::to_string(c) + " (" + side +
+          ") recorded digital silence (every sample exactly 0): the reference ADC's input is dead or not "
+          "connected to the bench; check its channel and its connection");
+    if (cap.col(c).cwiseAbs().maxCoeff() >= analysis::kClipThreshold)
+      throw MeasurementError(name + ": the reference ADC clipped on its " + side +
                              " channel: lower the stimulus level or use a larger ADC input range");
   }
   // The raw capture stays on disk as recorded; the analysis sees it on the interface's clock.

@@ -114,7 +114,7 @@ source_channel = "right"
 // Valid against the repository's profiles and fixtures (copied into the scratch directory).
 const char* const kPlan = t::kBasePlan;
 
-const char* const kZma = "* test curve\n10 30 0\n100 31 5\n1000 32 10\n";
+const char* const kZma = "* test curve\n10 30 0\n100 31 5\n1000 32 10\n24000 33 20\n";
 const std::pair<std::string, std::string> kCurve{"profiles/loads/curve.zma", kZma};
 
 using t::edit;
@@ -545,6 +545,22 @@ std::vector<ErrorCase> error_cases() {
        kHeadphone,
        {"curve.zma:3", "frequency 100 Hz does not ascend (previous 100 Hz)"},
        {{"profiles/loads/curve.zma", "* c\n100 30 0\n100 31 5\n"}},
+       "curve.zma"},
+      // A headphone curve must cover the band it is judged over (20 Hz..20 kHz): beyond its ends it would be
+      // held flat, on values nobody measured.
+      {"zma_narrow_band",
+       Kind::kLoad,
+       kHeadphone,
+       {"load.impedance_file:",
+        "curve.zma covers 760 Hz to 880 Hz, but headphones are judged from 20 Hz to 20000 Hz",
+        "at most 20.2 Hz to at least 19.8 kHz"},
+       {{"profiles/loads/curve.zma", "* narrow\n760 30 0\n800 31 2\n880 32 4\n"}},
+       "curve.zma"},
+      {"zma_one_point",
+       Kind::kLoad,
+       kHeadphone,
+       {"load.impedance_file:", "curve.zma covers one frequency, 1000 Hz"},
+       {{"profiles/loads/curve.zma", "* one line\n1000 32 0\n"}},
        "curve.zma"},
       // Output impedance loads (settings.impedance_loads) and the open load.
       {"impedance_one_load",

@@ -6,10 +6,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "bench/io/wav.hpp"
 #include "bench/plan/catalogue.hpp"
 #include "bench/plan/load.hpp"
 #include "bench/report/record_json.hpp"
@@ -325,6 +328,66 @@ TEST(BenchRunCli, UnknownFixtureOptionIsAUsageErrorNamingTheChoices) {
   EXPECT_TRUE(contains(o.err, "--fixture faults/nope")) << o.err;
   EXPECT_TRUE(contains(o.err, "use one of line_trs_to_amp_trs, line_trs_to_amp_xlr")) << o.err;
   EXPECT_FALSE(fs::exists(dir / "run"));
+  fs::remove_all(dir);
+}
+
+// A kept capture changed after the run (reanalyze): channel 0 of one take replaced by `edit`.
+void edit_capture(const fs::path& wav, const std::function<void(dsp::Frames&)>& edit) {
+  io::Audio a = io::read_audio(wav);
+  edit(a.frames);
+  io::write_wav(wav, a.frames, a.sample_rate_hz);
+}
+
+// A driven channel that comes back as exact digital zeros (an unconnected JACK port, a dead ADC input) is
+// the bench's fault: ERROR naming the ADC channel, never a PASS and never a device FAIL.
+TEST(BenchRunCli, ADigitallySilentAdcChannelIsAnErrorNamingTheChannel) {
+  const fs::path dir = scratch();
+  const fs::path run = dir / "run";
+  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture line_trs_to_amp_trs --out " +
+                           quote(run.string()),
+                       dir);
+  ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
+  edit_capture(run / "captures" / "line_trs_to_amp_trs" / "sweep_left.wav",
+               [](dsp::Frames& f) { f.col(0).setZero(); });
+  const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
+  EXPECT_EQ(re.exit_code, 3) << re.out << re.err;
+  const record::RunRecord doc = read_valid(dir / "re");
+  const auto& c = doc.configurations.at(0);
+  EXPECT_EQ(c.outcome, record::Outcome::kError);
+  const record::StepRecord* sweeps = c.step("sweeps");
+  ASSERT_TRUE(sweeps && sweeps->error) << describe(c);
+  EXPECT_TRUE(contains(*sweeps->error, "captures/line_trs_to_amp_trs/sweep_left.wav")) << *sweeps->error;
+  EXPECT_TRUE(contains(*sweeps->error, "ADC channel 0 (left)")) << *sweeps->error;
+  EXPECT_TRUE(contains(*sweeps->error, "digital silence")) << *sweeps->error;
+  for (const char* name : {"channel_map", "polarity", "frequency_response_deviation_db"})
+    for (const Check* k : checks_named(c, name))
+      EXPECT_EQ(k->outcome, record::Outcome::kError) << describe(*k);
+  for (const auto& k : c.checks) EXPECT_NE(k.outcome, record::Outcome::kFail) << describe(k);
+  fs::remove_all(dir);
+}
+
+// A NaN in a kept capture is a corrupt file: ERROR naming it, not "the channel carries no tone" (FAIL).
+TEST(BenchRunCli, ANanInAKeptCaptureIsAnErrorNamingTheFile) {
+  const fs::path dir = scratch();
+  const fs::path run = dir / "run";
+  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture line_trs_to_amp_trs --out " +
+                           quote(run.string()),
+                       dir);
+  ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
+  edit_capture(run / "captures" / "line_trs_to_amp_trs" / "thd_6dbfs.wav",
+               [](dsp::Frames& f) { f(f.rows() / 2, 0) = std::numeric_limits<double>::quiet_NaN(); });
+  const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
+  EXPECT_EQ(re.exit_code, 3) << re.out << re.err;
+  const record::RunRecord doc = read_valid(dir / "re");
+  const auto& c = doc.configurations.at(0);
+  const record::StepRecord* distortion = c.step("distortion");
+  ASSERT_TRUE(distortion && distortion->error) << describe(c);
+  EXPECT_TRUE(contains(*distortion->error, "captures/line_trs_to_amp_trs/thd_6dbfs.wav"))
+      << *distortion->error;
+  EXPECT_TRUE(contains(*distortion->error, "NaN")) << *distortion->error;
+  for (const char* name : {"thd_db", "thd_n_db"})
+    for (const Check* k : checks_named(c, name))
+      EXPECT_EQ(k->outcome, record::Outcome::kError) << describe(*k);
   fs::remove_all(dir);
 }
 

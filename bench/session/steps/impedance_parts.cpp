@@ -14,7 +14,9 @@ namespace {
 using analysis::Complex;
 using analysis::ComplexVector;
 
-constexpr double kBandLowHz = 20, kBandHighHz = 20000, kReferenceHz = 1000;
+using plan::kBandHighHz;
+using plan::kBandLowHz;
+constexpr double kReferenceHz = 1000;
 
 double degrees(Complex z) {
   return std::arg(z) * 180 / dsp::kPi;

@@ -57,7 +57,7 @@ Check deviation_check(const StepContext& cx, const analysis::FrequencyResponse& 
       best_distance = std::abs(std::log(fr.frequency_hz[i] / 1000)), at_1k = fr.magnitude_db[i];
   for (std::size_t i = 0; i < fr.frequency_hz.size(); ++i) {
     const double f = fr.frequency_hz[i];
-    if (f < 20 || f > 20000) continue;
+    if (f < plan::kBandLowHz || f > plan::kBandHighHz) continue;
     const double d = fr.magnitude_db[i] - at_1k;
     if (std::abs(d) > std::abs(worst)) worst = d, worst_f = f;
   }
