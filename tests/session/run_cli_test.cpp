@@ -10,6 +10,7 @@
 #include <iterator>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 
 #include "bench/io/wav.hpp"
@@ -363,6 +364,36 @@ TEST(BenchRunCli, ADigitallySilentAdcChannelIsAnErrorNamingTheChannel) {
     for (const Check* k : checks_named(c, name))
       EXPECT_EQ(k->outcome, record::Outcome::kError) << describe(*k);
   for (const auto& k : c.checks) EXPECT_NE(k.outcome, record::Outcome::kFail) << describe(k);
+  fs::remove_all(dir);
+}
+
+// A driven channel that comes back as noise without the sweep (the device or the cable lost the channel,
+// the ADC is alive): a device FAIL of the left channel's map and response, never a PASS and not ERROR.
+TEST(BenchRunCli, ALostChannelThatCarriesOnlyNoiseIsAFail) {
+  const fs::path dir = scratch();
+  const fs::path run = dir / "run";
+  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture line_trs_to_amp_trs --out " +
+                           quote(run.string()),
+                       dir);
+  ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
+  edit_capture(run / "captures" / "line_trs_to_amp_trs" / "sweep_left.wav", [](dsp::Frames& f) {
+    std::mt19937 rng(7);
+    std::normal_distribution<double> noise(0.0, 1e-4);  // -80 dBFS RMS: an ADC's own noise
+    for (Eigen::Index i = 0; i < f.rows(); ++i) f(i, 0) = noise(rng);
+  });
+  const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
+  EXPECT_EQ(re.exit_code, 1) << re.out << re.err;
+  const record::RunRecord doc = read_valid(dir / "re");
+  const auto& c = doc.configurations.at(0);
+  EXPECT_EQ(c.outcome, record::Outcome::kFail) << describe(c);
+  bool map_failed = false;
+  for (const Check* k : checks_named(c, "channel_map")) map_failed |= k->outcome == record::Outcome::kFail;
+  EXPECT_TRUE(map_failed) << describe(c);
+  for (const char* name : {"channel_map", "polarity", "frequency_response_deviation_db"})
+    for (const Check* k : checks_named(c, name))
+      if (k->channel == "left") {
+        EXPECT_NE(k->outcome, record::Outcome::kPass) << describe(*k);
+      }
   fs::remove_all(dir);
 }
 
