@@ -18,6 +18,31 @@ void print_error(const std::string& message) {
   std::fprintf(stderr, "bench: error: %s\n", message.c_str());
 }
 
+// The commands, "generate, analyze, ...", in the order --help lists them.
+std::string command_list(CLI::App& app) {
+  std::string names;
+  for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    names.append(names.empty() ? "" : ", ").append(sub->get_name());
+  return names;
+}
+
+// CLI11 answers an unknown command with "A subcommand is required": name it and list the real ones. The
+// command is the first argument that is not one of the global flags.
+void reject_unknown_command(CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-v" || arg == "--verbose" || arg == "-q" || arg == "--quiet") continue;
+    if (arg.starts_with("-")) return;  // --help, --version, or a bad option CLI11 names itself
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+      if (sub->get_name() == arg) return;
+    throw CLI::ParseError(
+        std::string(arg).append(": not a bench command; the commands are ").append(command_list(app)),
+        static_cast<int>(ExitCode::kUsage));
+  }
+  throw CLI::ParseError(std::string("a command is required, one of ").append(command_list(app)),
+                        static_cast<int>(ExitCode::kUsage));
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -48,6 +73,7 @@ int run(int argc, char** argv) {
   add_devices(app);
   add_steps(app);
   try {
+    reject_unknown_command(app, argc, argv);
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version

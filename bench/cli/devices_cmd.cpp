@@ -1,5 +1,7 @@
 // bench devices: what RtAudio and libusb see, and which profile each device matches.
 
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -23,6 +25,7 @@ namespace {
 struct DevicesArgs {
   bool json = false;
   std::string api, profiles = "profiles";
+  bool profiles_given = false;  ///< --profiles on the command line: a missing folder is an error
 };
 
 struct Profile {
@@ -32,9 +35,22 @@ struct Profile {
 
 // Every interface, amplifier and ADC profile under the profiles directory (a broken one is an error:
 // the operator should know).
-std::vector<Profile> read_profiles(const std::filesystem::path& root) {
+std::vector<Profile> read_profiles(const std::filesystem::path& root, bool explicit_root) {
   std::vector<Profile> out;
-  if (!std::filesystem::is_directory(root)) return out;
+  if (!std::filesystem::is_directory(root)) {
+    if (explicit_root)
+      throw InputError(
+          std::string("--profiles ")
+              .append(root.string())
+              .append(": ")
+              .append(std::filesystem::exists(root) ? "not a folder" : "no such folder")
+              .append(": give the profiles folder, the one holding interfaces/, amps/ and adcs/"));
+    spdlog::warn(
+        "no profiles folder {} here: devices are listed without the profiles they match (give "
+        "--profiles DIR)",
+        root.string());
+    return out;
+  }
   for (const auto& [dir, kind] :
        {std::pair{"interfaces", "interface"}, std::pair{"amps", "amp"}, std::pair{"adcs", "adc"}}) {
     const auto d = root / dir;
@@ -82,7 +98,7 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 int devices(const DevicesArgs& a) {
-  const auto profiles = read_profiles(a.profiles);
+  const auto profiles = read_profiles(a.profiles, a.profiles_given);
   const auto apis = io::rtaudio::list_audio_devices(a.api);
   const auto usb_scan = usb::list_usb_devices();
   nlohmann::json j = {
@@ -163,7 +179,8 @@ void add_devices(CLI::App& app) {
   d->add_option("--profiles", a->profiles,
                 "profiles directory whose interfaces/, amps/ and adcs/ are matched")
       ->capture_default_str();
-  d->callback([a] {
+  d->callback([a, d] {
+    a->profiles_given = d->count("--profiles") > 0;
     const int rc = devices(*a);
     if (rc != 0) throw Error("bench devices failed");
   });

@@ -20,6 +20,7 @@ std::vector<std::string> compiled_apis() {
 
 std::vector<ApiDevices> list_audio_devices(const std::string& api) {
   std::vector<std::string> names = api.empty() ? compiled_apis() : std::vector<std::string>{api};
+  route_alsa_messages_to_debug_log();
   std::vector<ApiDevices> out;
   for (const auto& name : names) {
     const RtAudio::Api id = api_by_name(name);  // throws InputError for an unknown name

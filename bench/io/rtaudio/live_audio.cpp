@@ -1,6 +1,7 @@
 #include "bench/io/rtaudio/live_audio.hpp"
 
 #include <RtAudio.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
@@ -156,6 +157,7 @@ LiveAudio::LiveAudio(const StreamSetup& setup) : shared_(std::make_unique<Shared
   shared_->in_ch = in_channels_;
   if (out_channels_ == 0 || in_channels_ == 0)
     throw ConfigError("the live path needs at least one output and one input channel");
+  route_alsa_messages_to_debug_log();
 
   // The API: the one asked for, or the first that has both devices.
   std::vector<std::string> apis = setup.api.empty() ? compiled_apis() : std::vector<std::string>{setup.api};
@@ -241,6 +243,9 @@ LiveAudio::~LiveAudio() {
       // a stream the server already closed: nothing left to release
     }
   }
+  if (const unsigned long n = alsa_messages_dropped(); n > 0)
+    spdlog::debug("alsa-lib: {} messages from the audio thread were not logged (the audio thread never logs)",
+                  n);
 }
 
 std::string LiveAudio::describe() const {

@@ -1,12 +1,52 @@
 #include "bench/io/rtaudio/rtaudio_api.hpp"
 
+#include <alsa/asoundlib.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
 #include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <mutex>
 #include <thread>
 
 #include "bench/core/error.hpp"
 #include "bench/io/rtaudio/audio_devices.hpp"
 
 namespace bench::io::rtaudio {
+namespace {
+
+std::thread::id alsa_log_thread;
+std::atomic<unsigned long> alsa_dropped{0};
+
+// alsa-lib's error handler: a printf-style message with the place in alsa-lib it comes from.
+void alsa_to_debug_log(const char* file, int line, const char* function, int err, const char* fmt, ...) {
+  if (std::this_thread::get_id() != alsa_log_thread) {
+    alsa_dropped.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  char text[512];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(text, sizeof text, fmt, args);
+  va_end(args);
+  spdlog::debug("alsa-lib {}:{} ({}): {}{}{}", file ? file : "?", line, function ? function : "?", text,
+                err != 0 ? ": " : "", err != 0 ? snd_strerror(err) : "");
+}
+
+}  // namespace
+
+void route_alsa_messages_to_debug_log() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    alsa_log_thread = std::this_thread::get_id();
+    snd_lib_error_set_handler(&alsa_to_debug_log);
+  });
+}
+
+unsigned long alsa_messages_dropped() noexcept {
+  return alsa_dropped.load(std::memory_order_relaxed);
+}
 
 RtAudio::Api api_by_name(const std::string& name) {
   const RtAudio::Api id = RtAudio::getCompiledApiByName(name);

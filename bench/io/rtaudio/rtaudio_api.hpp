@@ -16,6 +16,16 @@ namespace bench::io::rtaudio {
 /// Why an API shows no devices, in words an operator can act on.
 [[nodiscard]] std::string unavailable_reason(const std::string& api);
 
+/// Sends alsa-lib's own messages (a dozen "ALSA lib confmisc.c:855:(parse_card) cannot find card '0'"
+/// lines on stderr on a machine without sound cards, printed while RtAudio probes) to the debug log
+/// (`bench -v`), where the one line the bench prints about the API is what an operator reads. Installed
+/// once; the thread that installed it logs them, and a message from any other thread (the audio thread
+/// of RtAudio's ALSA API) is only counted, since the audio thread never logs. [main thread]
+void route_alsa_messages_to_debug_log();
+
+/// The alsa-lib messages dropped so far because they came from another thread than the main one.
+[[nodiscard]] unsigned long alsa_messages_dropped() noexcept;
+
 /// One device as RtAudio probed it, with its index within the API.
 struct ProbedDevice {
   unsigned index = 0;
