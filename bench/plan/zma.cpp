@@ -39,6 +39,12 @@ std::vector<ImpedancePoint> read_zma(const fs::path& file) {
   std::uint32_t line = 0;
   while (std::getline(in, text)) {
     ++line;
+    if (line == 1) {
+      // A UTF-8 byte-order mark is encoding, not content; UTF-16 text cannot be read as numbers at all.
+      if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+      if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
+        fail(file, line, "", "the file is UTF-16 text", "save it as UTF-8 or plain ASCII text");
+    }
     std::replace(text.begin(), text.end(), ',', ' ');
     std::replace(text.begin(), text.end(), '\t', ' ');
     if (!text.empty() && text.back() == '\r') text.pop_back();

@@ -226,6 +226,45 @@ TEST(PlanReadZma, AcceptsCommentsCommasTabsAndCrLf) {
   EXPECT_EQ(curve[2].phase_deg, 90);
 }
 
+// Windows editors and some analyzers' exports start UTF-8 text with a byte-order mark: it is encoding, not
+// content, so the first line reads as if it were not there.
+TEST(PlanReadZma, ReadsPastAUtf8ByteOrderMark) {
+  const fs::path dir = bench::plan::test::scratch_dir();
+  const fs::path file = bench::plan::test::write_file(dir, "bom.zma",
+                                                      "\xEF\xBB\xBF"
+                                                      "10 30 0\n100 31 2\n");
+  const auto curve = read_zma(file);
+  ASSERT_EQ(curve.size(), 2u);
+  EXPECT_EQ(curve[0].frequency_hz, 10);
+  EXPECT_EQ(curve[1].magnitude_ohm, 31);
+}
+
+// UTF-16 text (what a "Unicode" save gives) is named as such, not as a line that is not three numbers.
+TEST(PlanReadZma, RefusesUtf16TextNamingTheEncoding) {
+  const fs::path dir = bench::plan::test::scratch_dir();
+  const std::string utf16(
+      "\xFF\xFE"
+      "1\0"
+      "0\0"
+      " \0"
+      "3\0"
+      "0\0"
+      " \0"
+      "0\0"
+      "\n\0",
+      18);
+  const fs::path file = bench::plan::test::write_file(dir, "utf16.zma", utf16);
+  try {
+    static_cast<void>(read_zma(file));
+    FAIL() << "read a UTF-16 file";
+  } catch (const bench::ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("utf16.zma:1"), std::string::npos) << what;
+    EXPECT_NE(what.find("UTF-16"), std::string::npos) << what;
+    EXPECT_NE(what.find("save it as UTF-8"), std::string::npos) << what;
+  }
+}
+
 }  // namespace
 
 namespace {
