@@ -6,6 +6,7 @@
 
 #include "bench/analysis/power_spectrum.hpp"
 #include "bench/core/error.hpp"
+#include "bench/core/format.hpp"
 #include "bench/dsp/fft.hpp"
 #include "bench/dsp/window.hpp"
 
@@ -109,17 +110,16 @@ double initial_frequency(const Eigen::Ref<const dsp::Signal>& x, double fs, cons
 
 void validate(const SineAnalysisOptions& o, double fs) {
   if (!(o.band_lo_hz >= 0 && o.band_lo_hz < o.band_hi_hz))
-    throw InputError("--bandwidth " + std::to_string(o.band_lo_hz) + ":" + std::to_string(o.band_hi_hz) +
+    throw InputError("--bandwidth " + number_text(o.band_lo_hz) + ":" + number_text(o.band_hi_hz) +
                      " is empty: give LOW:HIGH in Hz with LOW below HIGH");
   if (o.band_hi_hz > fs / 2)
-    throw InputError("--bandwidth upper edge " + std::to_string(o.band_hi_hz) + " Hz is above Nyquist (" +
-                     std::to_string(fs / 2) +
+    throw InputError("--bandwidth upper edge " + number_text(o.band_hi_hz) + " Hz is above Nyquist (" +
+                     number_text(fs / 2) +
                      " Hz): use a higher sample rate or a narrower band (e.g. 20:20000)");
   if (o.frequency_hz && !(*o.frequency_hz > 0 && *o.frequency_hz < fs / 2))
-    throw InputError("--frequency " + std::to_string(*o.frequency_hz) +
-                     " Hz must be above 0 and below Nyquist");
+    throw InputError("--frequency " + number_text(*o.frequency_hz) + " Hz must be above 0 and below Nyquist");
   if (o.mains_hz != 0 && o.mains_hz != 50 && o.mains_hz != 60)
-    throw InputError("--mains " + std::to_string(o.mains_hz) + " Hz: use 50, 60 or auto");
+    throw InputError("--mains " + number_text(o.mains_hz) + " Hz: use 50, 60 or auto");
   if (o.max_harmonic < 2 || o.max_harmonic > 50) throw InputError("highest harmonic must be 2 to 50");
 }
 
