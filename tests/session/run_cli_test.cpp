@@ -332,25 +332,27 @@ TEST(BenchRunCli, UnknownFixtureOptionIsAUsageErrorNamingTheChoices) {
   fs::remove_all(dir);
 }
 
-// A kept capture changed after the run (reanalyze): channel 0 of one take replaced by `edit`.
-void edit_capture(const fs::path& wav, const std::function<void(dsp::Frames&)>& edit) {
+// A kept capture changed after the run: one configuration of the live plan run into dir/run, the take
+// `take` edited by `edit`, and the run re-analysed into dir/re. Returns the re-analysis (its exit code).
+Proc reanalyzed_after_edit(const fs::path& dir, const std::string& take,
+                           const std::function<void(dsp::Frames&)>& edit) {
+  const fs::path run = dir / "run";
+  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture line_trs_to_amp_trs --out " +
+                           quote(run.string()),
+                       dir);
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  const fs::path wav = run / "captures" / "line_trs_to_amp_trs" / take;
   io::Audio a = io::read_audio(wav);
   edit(a.frames);
   io::write_wav(wav, a.frames, a.sample_rate_hz);
+  return bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
 }
 
 // A driven channel that comes back as exact digital zeros (an unconnected JACK port, a dead ADC input) is
 // the bench's fault: ERROR naming the ADC channel, never a PASS and never a device FAIL.
 TEST(BenchRunCli, ADigitallySilentAdcChannelIsAnErrorNamingTheChannel) {
   const fs::path dir = scratch();
-  const fs::path run = dir / "run";
-  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture line_trs_to_amp_trs --out " +
-                           quote(run.string()),
-                       dir);
-  ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
-  edit_capture(run / "captures" / "line_trs_to_amp_trs" / "sweep_left.wav",
-               [](dsp::Frames& f) { f.col(0).setZero(); });
-  const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
+  const Proc re = reanalyzed_after_edit(dir, "sweep_left.wav", [](dsp::Frames& f) { f.col(0).setZero(); });
   EXPECT_EQ(re.exit_code, 3) << re.out << re.err;
   const record::RunRecord doc = read_valid(dir / "re");
   const auto& c = doc.configurations.at(0);
@@ -371,17 +373,11 @@ TEST(BenchRunCli, ADigitallySilentAdcChannelIsAnErrorNamingTheChannel) {
 // the ADC is alive): a device FAIL of the left channel's map and response, never a PASS and not ERROR.
 TEST(BenchRunCli, ALostChannelThatCarriesOnlyNoiseIsAFail) {
   const fs::path dir = scratch();
-  const fs::path run = dir / "run";
-  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture line_trs_to_amp_trs --out " +
-                           quote(run.string()),
-                       dir);
-  ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
-  edit_capture(run / "captures" / "line_trs_to_amp_trs" / "sweep_left.wav", [](dsp::Frames& f) {
+  const Proc re = reanalyzed_after_edit(dir, "sweep_left.wav", [](dsp::Frames& f) {
     std::mt19937 rng(7);
     std::normal_distribution<double> noise(0.0, 1e-4);  // -80 dBFS RMS: an ADC's own noise
     for (Eigen::Index i = 0; i < f.rows(); ++i) f(i, 0) = noise(rng);
   });
-  const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
   EXPECT_EQ(re.exit_code, 1) << re.out << re.err;
   const record::RunRecord doc = read_valid(dir / "re");
   const auto& c = doc.configurations.at(0);
@@ -400,14 +396,9 @@ TEST(BenchRunCli, ALostChannelThatCarriesOnlyNoiseIsAFail) {
 // A NaN in a kept capture is a corrupt file: ERROR naming it, not "the channel carries no tone" (FAIL).
 TEST(BenchRunCli, ANanInAKeptCaptureIsAnErrorNamingTheFile) {
   const fs::path dir = scratch();
-  const fs::path run = dir / "run";
-  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture line_trs_to_amp_trs --out " +
-                           quote(run.string()),
-                       dir);
-  ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
-  edit_capture(run / "captures" / "line_trs_to_amp_trs" / "thd_6dbfs.wav",
-               [](dsp::Frames& f) { f(f.rows() / 2, 0) = std::numeric_limits<double>::quiet_NaN(); });
-  const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
+  const Proc re = reanalyzed_after_edit(dir, "thd_6dbfs.wav", [](dsp::Frames& f) {
+    f(f.rows() / 2, 0) = std::numeric_limits<double>::quiet_NaN();
+  });
   EXPECT_EQ(re.exit_code, 3) << re.out << re.err;
   const record::RunRecord doc = read_valid(dir / "re");
   const auto& c = doc.configurations.at(0);
