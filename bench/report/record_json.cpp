@@ -133,6 +133,7 @@ json to_json(const record::RunRecord& r) {
                 {"error", counts[2]}}},
               {"configurations", configurations}};
   if (r.aborted) doc["aborted"] = *r.aborted;
+  if (r.in_progress) doc["in_progress"] = {{"configurations_planned", r.in_progress->configurations_planned}};
   if (r.reanalysis_of)
     doc["reanalysis_of"] = {{"run_dir", r.reanalysis_of->run_dir},
                             {"checks", r.reanalysis_of->checks},
@@ -185,6 +186,9 @@ record::RunRecord record_from_json(const json& doc, const std::string& source) {
     for (const auto& c : doc.at("configurations")) r.configurations.push_back(detail::configuration_from(c));
     r.outcome = record::outcome_from(doc.at("outcome").get<std::string>()).value_or(record::Outcome::kError);
     if (doc.contains("aborted")) r.aborted = doc.at("aborted").get<std::string>();
+    if (doc.contains("in_progress"))
+      r.in_progress =
+          record::InProgress{doc.at("in_progress").at("configurations_planned").get<std::size_t>()};
     if (doc.contains("reanalysis_of")) {
       const json& a = doc.at("reanalysis_of");
       r.reanalysis_of =
@@ -199,8 +203,8 @@ record::RunRecord record_from_json(const json& doc, const std::string& source) {
   }
 }
 
-void write_record(const std::filesystem::path& run_dir, const record::RunRecord& record) {
-  io::write_json(run_dir / "report.json", to_json(record));
+void write_record(const std::filesystem::path& run_dir, const record::RunRecord& record, bool durable) {
+  io::write_json(run_dir / "report.json", to_json(record), durable);
 }
 
 record::RunRecord read_record(const std::filesystem::path& run_dir) {

@@ -34,9 +34,11 @@ inline constexpr const char* kReportSchema = "bench.report/2";
 /// [any thread]
 [[nodiscard]] record::RunRecord record_from_json(const nlohmann::json& doc, const std::string& source);
 
-/// Writes `run_dir`/report.json atomically (io::write_json: `.partial`, then renamed). Throws
-/// bench::InputError naming the file when it cannot be written. [any thread]
-void write_record(const std::filesystem::path& run_dir, const record::RunRecord& record);
+/// Writes `run_dir`/report.json atomically (io::write_json: `.partial`, then renamed; `durable`: on the disk
+/// before the rename). Throws as io::throw_write_error says (exit 4 for no space or permission), naming
+/// the file; the report.json that was there stays whole. [any thread]
+void write_record(const std::filesystem::path& run_dir, const record::RunRecord& record,
+                  bool durable = false);
 
 /// Reads `run_dir`/report.json. Throws bench::InputError, one line naming the file: missing, unreadable,
 /// not JSON, bench.report/1 (how to convert it), not a report, or not valid against the schema (see
