@@ -238,14 +238,14 @@ RunDir fresh_dir(const std::string& out, const std::filesystem::path& fallback) 
 // Brings report.json up to date after a configuration: the configurations so far, marked in progress,
 // written durably after the captures they name, so that a kill or a power cut leaves a record that
 // `bench report` and `bench reanalyze` read.
-void write_progress(const std::filesystem::path& dir, const plan::Plan& plan,
+void write_progress(report::ProgressWriter& writer, const std::filesystem::path& dir, const plan::Plan& plan,
                     const std::vector<record::ConfigurationRecord>& done, const std::string& backend,
                     std::uint64_t seed) {
   record::RunRecord r = record::make_run_record(plan, done, std::nullopt, backend, seed, utc_now());
   r.in_progress = record::InProgress{plan.fixtures.size()};
   r.outcome = record::Outcome::kError;
   io::sync_file_system(dir);
-  report::write_record(dir, r, true);
+  writer.write(r);
 }
 
 int run_plan(const RunArgs& a) {
@@ -291,8 +291,9 @@ int run_plan(const RunArgs& a) {
   options.ask_operator = ask_operator;
   options.relay_board = board.get();
   options.stop_signal = &stop_signal_number;
+  report::ProgressWriter progress(dir);
   options.on_configuration = [&](const std::vector<record::ConfigurationRecord>& done) {
-    write_progress(dir, plan, done, backend, a.seed);
+    write_progress(progress, dir, plan, done, backend, a.seed);
   };
   install_stop_handlers();
   session::SessionResult result = session::Sequencer(plan, *endpoint, options).run();
@@ -329,8 +330,9 @@ int reanalyze(const ReanalyzeArgs& a) {
   session::RunOptions options = progress_options(dir);
   options.write_captures = false;
   options.stop_signal = &stop_signal_number;
+  report::ProgressWriter progress(dir);
   options.on_configuration = [&](const std::vector<record::ConfigurationRecord>& done) {
-    write_progress(dir, plan, done, "replay", prior.seed);
+    write_progress(progress, dir, plan, done, "replay", prior.seed);
   };
   install_stop_handlers();
   session::SessionResult result = session::Sequencer(plan, endpoint, options).run();
