@@ -129,6 +129,11 @@ void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, dou
   // Encoded in memory, then written as every output file is (atomic_file.hpp): a full disk, a device or
   // a symbolic link is handled in one place, with the system's reason in the message.
   MemoryFile mem;
+  const std::size_t sample_bytes = format == SampleFormat::kFloat64 ? 8
+                                   : format == SampleFormat::kPcm16 ? 2
+                                   : format == SampleFormat::kPcm24 ? 3
+                                                                    : 4;
+  mem.bytes.reserve(static_cast<std::size_t>(frames.size()) * sample_bytes + 4096);  // samples + chunks
   SF_VIRTUAL_IO io = memory_io();
   SNDFILE* f = sf_open_virtual(&io, SFM_WRITE, &info, &mem);
   if (f == nullptr)
