@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -45,7 +46,19 @@ void reject_unknown_command(CLI::App& app, int argc, char** argv) {
 
 }  // namespace
 
+void create_output_dir(const std::filesystem::path& dir, const char* option) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (!ec && std::filesystem::is_directory(dir, ec)) return;
+  const std::string why = ec ? ec.message() : std::string("a file of that name is in the way");
+  throw InputError(dir.string() + ": cannot create the output directory (" + why + "): give " + option +
+                   " a directory that can be written");
+}
+
 int run(int argc, char** argv) {
+  // Past `ulimit -f` a write fails with EFBIG (an error with its own exit code, 4) instead of the
+  // default SIGXFSZ killing the bench with nothing reported.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{
       "bench: headphone-chain audio test bench (stimulus generation, sweep, THD+N and noise analysis)",
       "bench"};
@@ -54,7 +67,9 @@ int run(int argc, char** argv) {
   bool verbose = false, quiet = false;
   app.add_flag("-v,--verbose", verbose, "log details (debug level)");
   app.add_flag("-q,--quiet", quiet, "log errors only");
-  app.footer("Exit codes: 0 ok, 1 a check failed, 2 usage or input error, 3 measurement impossible.");
+  app.footer(
+      "Exit codes: 0 ok, 1 a check failed, 2 usage or input error, 3 measurement impossible or run stopped "
+      "early, 4 an output file could not be written (no space, no permission).");
   app.parse_complete_callback([&] {
     // Logs go to stderr so stdout carries only results (JSON) and can be piped.
     auto logger = spdlog::stderr_color_mt("bench");

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <filesystem>
+
 namespace CLI {
 class App;
 }  // namespace CLI
@@ -9,6 +11,11 @@ namespace bench::cli {
 /// Parses the command line, runs the chosen subcommand and maps every error to one stderr line and a
 /// documented exit code (README). [main thread]
 int run(int argc, char** argv);
+
+/// Creates the output directory `dir` (and its parents) that `option` ("--out") named, or checks the one
+/// that is there. Throws bench::InputError (exit 2), one line naming `dir` with the system's reason, when
+/// it cannot be created or is not a directory (read-only file system, a file in the way, no permission).
+void create_output_dir(const std::filesystem::path& dir, const char* option);
 
 /// Subcommand registration; each adds its options and a callback to `app`.
 void add_generate(CLI::App& app);

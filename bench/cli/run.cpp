@@ -1,9 +1,16 @@
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -13,6 +20,7 @@
 #include "bench/cli/app.hpp"
 #include "bench/core/error.hpp"
 #include "bench/core/format.hpp"
+#include "bench/io/atomic_file.hpp"
 #include "bench/io/usb/hid_relay_board.hpp"
 #include "bench/plan/load.hpp"
 #include "bench/record/record.hpp"
@@ -25,6 +33,78 @@
 
 namespace bench::cli {
 namespace {
+
+// Set by the SIGINT/SIGTERM handler to the signal's number; the sequencer sees it through
+// RunOptions::stop_signal, never as a global of its own.
+std::atomic<int> stop_signal_number{0};
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler stores into it");
+
+void on_stop_signal(int sig) {
+  stop_signal_number.store(sig);
+  static constexpr char kNote[] =
+      "\nbench: stopping after the take that is playing; the report is written (press Ctrl-C again to stop "
+      "at once)\n";
+  const ssize_t ignored = ::write(STDERR_FILENO, kNote, sizeof kNote - 1);
+  (void)ignored;
+}
+
+// The first SIGINT or SIGTERM asks the run to stop after its current take; the handler then goes back to
+// the default (SA_RESETHAND), so a second one stops the bench at once.
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND | SA_RESTART;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+// The lock file of a run directory: a run holds an exclusive flock on it from before its first take to
+// its exit (the kernel releases it, also after a kill), so two runs never write one directory.
+constexpr const char* kLockFile = ".bench.lock";
+
+class RunDirLock {
+ public:
+  explicit RunDirLock(const std::filesystem::path& dir) {
+    const std::filesystem::path path = dir / kLockFile;
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd_ < 0)
+      throw InputError(dir.string() + ": cannot create its lock file " + kLockFile + " (" +
+                       std::strerror(errno) + "): give --out a directory that can be written");
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int e = errno;
+      ::close(fd_);
+      fd_ = -1;
+      if (e == EWOULDBLOCK)
+        throw InputError(dir.string() + ": another bench run is writing it (it holds " + path.string() +
+                         "): wait for that run to end or give another --out");
+      throw InputError(dir.string() + ": cannot lock " + path.string() + " (" + std::strerror(e) +
+                       "): give --out a directory on a local disk");
+    }
+  }
+  ~RunDirLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RunDirLock(const RunDirLock&) = delete;
+  RunDirLock& operator=(const RunDirLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+// Whether `dir` holds anything but its lock file.
+bool holds_files(const std::filesystem::path& dir) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().filename() != kLockFile) return true;
+  return false;
+}
+
+// A run directory, empty but for its lock, which this process holds.
+struct RunDir {
+  std::filesystem::path path;
+  std::unique_ptr<RunDirLock> lock;
+};
 
 struct RunArgs {
   std::string plan, out, backend = "sim";
@@ -110,15 +190,23 @@ session::RunOptions progress_options(const std::filesystem::path& dir) {
   return options;
 }
 
-// Writes report.json and what derives from it, prints the summary, maps the outcome to an exit code.
-int finish(const std::filesystem::path& dir, const record::RunRecord& record) {
-  report::write_record(dir, record);
-  report::write_all(dir, record);
+// Writes report.json (durably, after the captures it names) and what derives from it, prints the summary,
+// maps the outcome to an exit code: 4 when the run stopped because a file could not be written.
+int finish(const std::filesystem::path& dir, const record::RunRecord& record, bool output_failed) {
+  try {
+    io::sync_file_system(dir);
+    report::write_record(dir, record, true);
+    report::write_all(dir, record);
+  } catch (const OutputError&) {
+    // What stopped the run first, then (from the caller) the write that failed now.
+    if (record.aborted) std::fprintf(stderr, "bench: error: %s\n", record.aborted->c_str());
+    throw;
+  }
   print_summary(record, dir);
   if (record.aborted) {
     std::fprintf(stderr, "bench: error: %s: the configurations measured so far are in %s\n",
                  record.aborted->c_str(), (dir / "report.json").string().c_str());
-    return static_cast<int>(ExitCode::kCannotMeasure);
+    return static_cast<int>(output_failed ? ExitCode::kCannotWrite : ExitCode::kCannotMeasure);
   }
   switch (record.outcome) {
     case record::Outcome::kFail:
@@ -130,13 +218,34 @@ int finish(const std::filesystem::path& dir, const record::RunRecord& record) {
   }
 }
 
-std::filesystem::path fresh_dir(const std::string& out, const std::filesystem::path& fallback) {
-  std::filesystem::path dir = out.empty() ? fallback : std::filesystem::path(out);
-  if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir))
-    throw InputError(dir.string() +
-                     " already holds files: a run directory is never overwritten; give another --out");
-  std::filesystem::create_directories(dir);
-  return dir;
+RunDir fresh_dir(const std::string& out, const std::filesystem::path& fallback) {
+  RunDir d{out.empty() ? fallback : std::filesystem::path(out), nullptr};
+  auto refuse = [&] {
+    return InputError(d.path.string() +
+                      " already holds files: a run directory is never overwritten; give another --out");
+  };
+  // A directory of another kind is refused untouched; one with a lock file is a run's, maybe running.
+  std::error_code ec;
+  if (std::filesystem::is_directory(d.path, ec) && holds_files(d.path) &&
+      !std::filesystem::exists(d.path / kLockFile, ec))
+    throw refuse();
+  create_output_dir(d.path, "--out");
+  d.lock = std::make_unique<RunDirLock>(d.path);
+  if (holds_files(d.path)) throw refuse();
+  return d;
+}
+
+// Brings report.json up to date after a configuration: the configurations so far, marked in progress,
+// written durably after the captures they name, so that a kill or a power cut leaves a record that
+// `bench report` and `bench reanalyze` read.
+void write_progress(report::ProgressWriter& writer, const std::filesystem::path& dir, const plan::Plan& plan,
+                    const std::vector<record::ConfigurationRecord>& done, const std::string& backend,
+                    std::uint64_t seed) {
+  record::RunRecord r = record::make_run_record(plan, done, std::nullopt, backend, seed, utc_now());
+  r.in_progress = record::InProgress{plan.fixtures.size()};
+  r.outcome = record::Outcome::kError;
+  io::sync_file_system(dir);
+  writer.write(r);
 }
 
 int run_plan(const RunArgs& a) {
@@ -170,19 +279,28 @@ int run_plan(const RunArgs& a) {
     o.attempts = a.attempts;
     endpoint = std::make_unique<session::LiveEndpoint>(plan, o);
   }
-  const std::filesystem::path dir =
+  const RunDir run_dir =
       fresh_dir(a.out, std::filesystem::path("reports") / (utc_now("%Y%m%dT%H%M%SZ") + "_" + plan.id));
+  const std::filesystem::path& dir = run_dir.path;
   spdlog::info("run {}: {} configurations of {} steps each, backend {}, writing {}", plan.id,
                plan.fixtures.size(), plan.steps.size(), endpoint->describe(), dir.string());
+  const std::string backend = a.backend == "sim" ? std::string("sim") : endpoint->describe();
   session::RunOptions options = progress_options(dir);
   // The Sim endpoint sets fixtures up itself; real gear needs the operator unless --yes.
   options.operator_prompts = a.backend != "sim" && !a.yes;
   options.ask_operator = ask_operator;
   options.relay_board = board.get();
+  options.stop_signal = &stop_signal_number;
+  report::ProgressWriter progress(dir);
+  options.on_configuration = [&](const std::vector<record::ConfigurationRecord>& done) {
+    write_progress(progress, dir, plan, done, backend, a.seed);
+  };
+  install_stop_handlers();
   session::SessionResult result = session::Sequencer(plan, *endpoint, options).run();
-  const std::string backend = a.backend == "sim" ? std::string("sim") : endpoint->describe();
-  return finish(dir, record::make_run_record(plan, std::move(result.configurations), result.aborted, backend,
-                                             a.seed, utc_now()));
+  return finish(dir,
+                record::make_run_record(plan, std::move(result.configurations), result.aborted, backend,
+                                        a.seed, utc_now()),
+                result.output_failed);
 }
 
 struct ReanalyzeArgs {
@@ -204,12 +322,19 @@ int reanalyze(const ReanalyzeArgs& a) {
   if (prior.fixture_ids.size() < plan.fixtures.size()) select_fixtures(plan, prior.fixture_ids);
   if (!prior.step_ids.empty() && prior.step_ids.size() < plan.steps.size())
     plan::select_steps(plan, prior.step_ids);
-  const std::filesystem::path dir = fresh_dir(a.out, run / ("reanalysis_" + utc_now("%Y%m%dT%H%M%SZ")));
+  const RunDir run_dir = fresh_dir(a.out, run / ("reanalysis_" + utc_now("%Y%m%dT%H%M%SZ")));
+  const std::filesystem::path& dir = run_dir.path;
   spdlog::info("reanalyze {}: {} configurations from the kept captures, writing {}", run.string(),
                plan.fixtures.size(), dir.string());
-  session::ReplayEndpoint endpoint(run);
+  session::ReplayEndpoint endpoint(run, plan.settings.sample_rate_hz, plan.adc.channels);
   session::RunOptions options = progress_options(dir);
   options.write_captures = false;
+  options.stop_signal = &stop_signal_number;
+  report::ProgressWriter progress(dir);
+  options.on_configuration = [&](const std::vector<record::ConfigurationRecord>& done) {
+    write_progress(progress, dir, plan, done, "replay", prior.seed);
+  };
+  install_stop_handlers();
   session::SessionResult result = session::Sequencer(plan, endpoint, options).run();
   record::RunRecord redone = record::make_run_record(plan, std::move(result.configurations), result.aborted,
                                                      "replay", prior.seed, utc_now());
@@ -223,7 +348,7 @@ int reanalyze(const ReanalyzeArgs& a) {
       if (report::same_check(ca[k], cb[k])) ++same;
   }
   redone.reanalysis_of = record::ReanalysisOf{run.generic_string(), total, same};
-  const int code = finish(dir, redone);
+  const int code = finish(dir, redone, result.output_failed);
   std::printf("%zu of %zu checks identical to %s\n", same, total, (run / "report.json").string().c_str());
   return code;
 }

@@ -64,10 +64,11 @@ void add_selftest(CLI::App& app) {
     chain.eq = dsp::Biquad::peaking(chain.fs, 4000, 1.4, 3.0);
     std::filesystem::path dir = *out;
     if (dir.empty()) dir = std::filesystem::path("reports") / (utc_now("%Y%m%dT%H%M%SZ") + "_selftest");
-    if (std::filesystem::exists(dir))
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec))
       throw InputError(dir.string() +
                        " already exists: a run directory is never overwritten; pick another --out");
-    std::filesystem::create_directories(dir);
+    create_output_dir(dir, "--out");
     spdlog::info(
         "selftest: reference chain = {} samples delay, static polynomial {}x + {}x^2 + {}x^3, +3 dB peak at "
         "4 kHz, noise {} dBFS",

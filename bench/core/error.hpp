@@ -11,6 +11,7 @@ enum class ExitCode : int {
   kCheckFailed = 1,    ///< a measured value is out of its limit (a FAIL, not an error)
   kUsage = 2,          ///< bad command line, missing or malformed input file, bad configuration
   kCannotMeasure = 3,  ///< the measurement is impossible or invalid (no signal, clipped capture, device gone)
+  kCannotWrite = 4,    ///< an output file could not be written (no space, no permission, read-only)
   kInternal = 70,      ///< a bug: an unexpected exception escaped
 };
 
@@ -46,6 +47,14 @@ class HardwareError : public Error {
  public:
   using Error::Error;
   [[nodiscard]] ExitCode exit_code() const noexcept override { return ExitCode::kCannotMeasure; }
+};
+
+/// An output file could not be written or put in place: no space left, no permission, a read-only file
+/// system, a file too large. What was written before stays as it was.
+class OutputError : public Error {
+ public:
+  using Error::Error;
+  [[nodiscard]] ExitCode exit_code() const noexcept override { return ExitCode::kCannotWrite; }
 };
 
 /// Exit code of any exception: bench errors map to their own code, anything else is internal.

@@ -44,8 +44,8 @@ nlohmann::json tone_sidecar(const stimulus::ToneSpec& s, int channels) {
           {"channels", channels}};
 }
 
-void write_json(const std::filesystem::path& path, const nlohmann::json& doc) {
-  write_text_atomic(path, doc.dump(2) + "\n");
+void write_json(const std::filesystem::path& path, const nlohmann::json& doc, bool durable) {
+  write_text_atomic(path, doc.dump(2) + "\n", durable);
 }
 
 std::optional<stimulus::SweepSpec> read_sweep_sidecar(const std::filesystem::path& path) {

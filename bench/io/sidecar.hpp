@@ -16,8 +16,9 @@ namespace bench::io {
 [[nodiscard]] nlohmann::json sweep_sidecar(const stimulus::SweepSpec& spec, int channels);
 [[nodiscard]] nlohmann::json tone_sidecar(const stimulus::ToneSpec& spec, int channels);
 
-/// Writes a JSON document atomically (temporary file, then rename). Throws bench::InputError.
-void write_json(const std::filesystem::path& path, const nlohmann::json& doc);
+/// Writes a JSON document as write_text_atomic does (atomic_file.hpp). Throws as io::throw_write_error
+/// says.
+void write_json(const std::filesystem::path& path, const nlohmann::json& doc, bool durable = false);
 
 /// Reads a sweep sidecar if the file exists; throws bench::InputError naming the file and key when it is
 /// malformed or not a sweep.

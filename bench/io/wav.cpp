@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -29,6 +32,47 @@ std::string describe(int format) {
                   : sub == SF_FORMAT_PCM_32 ? "PCM32"
                                             : "other";
   return container + " " + s;
+}
+
+// A growable in-memory file for libsndfile's virtual I/O: the WAV is encoded here, then written out.
+struct MemoryFile {
+  std::vector<char> bytes;
+  sf_count_t at = 0;
+};
+
+MemoryFile& mem_of(void* user) {
+  return *static_cast<MemoryFile*>(user);
+}
+
+SF_VIRTUAL_IO memory_io() {
+  SF_VIRTUAL_IO io{};
+  io.get_filelen = [](void* u) -> sf_count_t { return static_cast<sf_count_t>(mem_of(u).bytes.size()); };
+  io.seek = [](sf_count_t offset, int whence, void* u) -> sf_count_t {
+    MemoryFile& m = mem_of(u);
+    const sf_count_t base = whence == SEEK_CUR   ? m.at
+                            : whence == SEEK_END ? static_cast<sf_count_t>(m.bytes.size())
+                                                 : 0;
+    m.at = std::max<sf_count_t>(0, base + offset);
+    return m.at;
+  };
+  io.read = [](void* ptr, sf_count_t count, void* u) -> sf_count_t {
+    MemoryFile& m = mem_of(u);
+    const sf_count_t size = static_cast<sf_count_t>(m.bytes.size());
+    const sf_count_t n = std::clamp<sf_count_t>(size - m.at, 0, count);
+    if (n > 0) std::memcpy(ptr, m.bytes.data() + m.at, static_cast<std::size_t>(n));
+    m.at += n;
+    return n;
+  };
+  io.write = [](const void* ptr, sf_count_t count, void* u) -> sf_count_t {
+    MemoryFile& m = mem_of(u);
+    const auto end = static_cast<std::size_t>(m.at + count);
+    if (end > m.bytes.size()) m.bytes.resize(end);
+    std::memcpy(m.bytes.data() + m.at, ptr, static_cast<std::size_t>(count));
+    m.at += count;
+    return count;
+  };
+  io.tell = [](void* u) -> sf_count_t { return mem_of(u).at; };
+  return io;
 }
 
 }  // namespace
@@ -82,11 +126,19 @@ void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, dou
   info.channels = static_cast<int>(frames.cols());
   // RF64 switches to 64-bit sizes on its own when a file passes 4 GiB; below that it writes plain WAV.
   info.format = SF_FORMAT_WAV | sub;
-  const std::filesystem::path tmp = partial_path(path);
-  SNDFILE* f = sf_open(tmp.c_str(), SFM_WRITE, &info);
+  // Encoded in memory, then written as every output file is (atomic_file.hpp): a full disk, a device or
+  // a symbolic link is handled in one place, with the system's reason in the message.
+  MemoryFile mem;
+  const std::size_t sample_bytes = format == SampleFormat::kFloat64 ? 8
+                                   : format == SampleFormat::kPcm16 ? 2
+                                   : format == SampleFormat::kPcm24 ? 3
+                                                                    : 4;
+  mem.bytes.reserve(static_cast<std::size_t>(frames.size()) * sample_bytes + 4096);  // samples + chunks
+  SF_VIRTUAL_IO io = memory_io();
+  SNDFILE* f = sf_open_virtual(&io, SFM_WRITE, &info, &mem);
   if (f == nullptr)
-    throw InputError(path.string() + ": cannot write (" + sf_strerror(nullptr) +
-                     "): check the directory exists and is writable");
+    throw InputError(path.string() + ": cannot encode as WAV (" + sf_strerror(nullptr) +
+                     "): use another sample rate, channel count or format");
   // libsndfile scales doubles by 2^(b-1) - 1 when writing PCM but by 2^(b-1) when reading, a gain
   // error of one step; write exact integers instead so that PCM round-trips to the nearest step.
   const bool pcm = format == SampleFormat::kPcm24 || format == SampleFormat::kPcm16;
@@ -99,11 +151,10 @@ void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, dou
           pcm ? std::clamp(std::nearbyint(frames(i, c) * steps), -steps, steps - 1) : frames(i, c);
   const sf_count_t put = sf_writef_double(f, interleaved.data(), frames.rows());
   const int close_err = sf_close(f);
-  if (put != frames.rows() || close_err != 0) {
-    std::filesystem::remove(tmp);
-    throw InputError(path.string() + ": write failed (disk full?): free space and run again");
-  }
-  commit_partial(path);
+  if (put != frames.rows() || close_err != 0)
+    throw InputError(path.string() + ": cannot encode as WAV (" + sf_error_number(close_err) +
+                     "): use another sample rate, channel count or format");
+  write_text_atomic(path, std::string_view(mem.bytes.data(), mem.bytes.size()));
 }
 
 SampleFormat parse_sample_format(const std::string& text) {

@@ -21,8 +21,10 @@ enum class SampleFormat { kFloat32, kFloat64, kPcm24, kPcm16 };
 /// missing, unreadable or not audio.
 [[nodiscard]] Audio read_audio(const std::filesystem::path& path);
 
-/// Writes a WAV file atomically (temporary file in the same directory, then rename). Samples beyond
-/// +-1 are an error for PCM formats. Throws bench::InputError naming the file when it cannot be written.
+/// Writes a WAV file as write_text_atomic does (atomic_file.hpp: `.partial` beside it, then renamed; a
+/// device or FIFO written straight; a symbolic link followed). Samples beyond +-1 are an error for PCM
+/// formats (bench::InputError). A write that fails throws as io::throw_write_error says (exit 4 for no
+/// space or permission, exit 2 for a path that is wrong), naming the file.
 void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, double sample_rate_hz,
                SampleFormat format = SampleFormat::kFloat32);
 

@@ -331,6 +331,13 @@ struct ReanalysisOf {
   std::size_t checks = 0, identical_checks = 0;
 };
 
+/// A record written while the run was still going: report.json is brought up to date after every
+/// configuration, so that a kill or a power cut leaves the configurations finished before it. A run that
+/// ends (even one stopped early) writes its record without this.
+struct InProgress {
+  std::size_t configurations_planned = 0;  ///< configurations the run set out to measure
+};
+
 /// The whole run.
 struct RunRecord {
   std::string bench_version, created_utc, backend;
@@ -348,6 +355,9 @@ struct RunRecord {
   Outcome outcome = Outcome::kPass;
   std::optional<std::string> aborted;  ///< why the run stopped early (device gone, operator), if it did
   std::optional<ReanalysisOf> reanalysis_of;
+  /// Present in a record written during the run: the run did not finish (yet), and `configurations`
+  /// holds those finished so far. Its outcome is ERROR (an unfinished run never reads as a pass).
+  std::optional<InProgress> in_progress;
   /// Configurations per outcome (pass, fail, error).
   [[nodiscard]] std::array<std::size_t, 3> counts() const;
 };

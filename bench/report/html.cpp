@@ -318,6 +318,11 @@ std::string html_report(const RunRecord& run) {
   if (run.aborted)
     o += "<p class=\"notice\"><b>The run stopped early:</b> " + escape_markup(*run.aborted) +
          ". Only the configurations measured so far are reported.</p>";
+  if (run.in_progress)
+    o += "<p class=\"notice\"><b>The run did not finish:</b> " + std::to_string(run.configurations.size()) +
+         " of " + std::to_string(run.in_progress->configurations_planned) +
+         " configurations were finished when this record was written (the bench was killed, the machine "
+         "stopped, or the run is still going). Run the plan again for the others.</p>";
   if (run.reanalysis_of)
     o += "<p class=\"meta\">Re-analysis of " + escape_markup(run.reanalysis_of->run_dir) + ": " +
          std::to_string(run.reanalysis_of->identical_checks) + " of " +

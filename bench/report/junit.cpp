@@ -81,10 +81,18 @@ std::vector<Suite> suites(const record::RunRecord& run) {
     }
     out.push_back(std::move(s));
   }
-  if (run.aborted) {
+  if (run.aborted || run.in_progress) {
     Suite s;
     s.name = "run";
-    s.cases.push_back({"run stopped early", plan_id + ".run", Case::kError, *run.aborted, "aborted", "", ""});
+    if (run.aborted)
+      s.cases.push_back(
+          {"run stopped early", plan_id + ".run", Case::kError, *run.aborted, "aborted", "", ""});
+    if (run.in_progress)
+      s.cases.push_back({"run did not finish", plan_id + ".run", Case::kError,
+                         std::to_string(run.configurations.size()) + " of " +
+                             std::to_string(run.in_progress->configurations_planned) +
+                             " configurations finished when the record was written",
+                         "in_progress", "", ""});
     out.push_back(std::move(s));
   }
   return out;

@@ -5,9 +5,11 @@
 
 #include <bit>
 #include <fstream>
+#include <stdexcept>
 
 #include "bench/core/error.hpp"
 #include "bench/core/version.hpp"
+#include "bench/io/atomic_file.hpp"
 #include "bench/io/sidecar.hpp"
 #include "bench/report/record_json_detail.hpp"
 #include "bench/report/schema.hpp"
@@ -133,6 +135,7 @@ json to_json(const record::RunRecord& r) {
                 {"error", counts[2]}}},
               {"configurations", configurations}};
   if (r.aborted) doc["aborted"] = *r.aborted;
+  if (r.in_progress) doc["in_progress"] = {{"configurations_planned", r.in_progress->configurations_planned}};
   if (r.reanalysis_of)
     doc["reanalysis_of"] = {{"run_dir", r.reanalysis_of->run_dir},
                             {"checks", r.reanalysis_of->checks},
@@ -185,6 +188,9 @@ record::RunRecord record_from_json(const json& doc, const std::string& source) {
     for (const auto& c : doc.at("configurations")) r.configurations.push_back(detail::configuration_from(c));
     r.outcome = record::outcome_from(doc.at("outcome").get<std::string>()).value_or(record::Outcome::kError);
     if (doc.contains("aborted")) r.aborted = doc.at("aborted").get<std::string>();
+    if (doc.contains("in_progress"))
+      r.in_progress =
+          record::InProgress{doc.at("in_progress").at("configurations_planned").get<std::size_t>()};
     if (doc.contains("reanalysis_of")) {
       const json& a = doc.at("reanalysis_of");
       r.reanalysis_of =
@@ -199,8 +205,33 @@ record::RunRecord record_from_json(const json& doc, const std::string& source) {
   }
 }
 
-void write_record(const std::filesystem::path& run_dir, const record::RunRecord& record) {
-  io::write_json(run_dir / "report.json", to_json(record));
+void write_record(const std::filesystem::path& run_dir, const record::RunRecord& record, bool durable) {
+  io::write_json(run_dir / "report.json", to_json(record), durable);
+}
+
+void ProgressWriter::write(const record::RunRecord& record) {
+  for (std::size_t i = configurations_.size(); i < record.configurations.size(); ++i)
+    configurations_.push_back(detail::configuration_json(record.configurations[i]).dump());
+  // The document without its configurations, whose summary is the record's, then the configurations
+  // spliced in where the empty array is: the only "configurations" key whose value is an array (the
+  // summary's is a count; a quote inside a string is escaped, so no string holds the marker).
+  record::RunRecord head = record;
+  head.configurations.clear();
+  json doc = to_json(head);
+  const auto counts = record.counts();
+  doc["summary"] = {{"configurations", record.configurations.size()},
+                    {"pass", counts[0]},
+                    {"fail", counts[1]},
+                    {"error", counts[2]}};
+  std::string text = doc.dump();
+  const std::string marker = "\"configurations\":[]";
+  const std::size_t at = text.find(marker);
+  if (at == std::string::npos)
+    throw std::logic_error("ProgressWriter: no configurations array in the record");
+  std::string joined;
+  for (const auto& c : configurations_) joined.append(joined.empty() ? "" : ",").append(c);
+  text.replace(at, marker.size(), std::string("\"configurations\":[").append(joined).append("]"));
+  io::write_text_atomic(run_dir_ / "report.json", text.append("\n"), true);
 }
 
 record::RunRecord read_record(const std::filesystem::path& run_dir) {

@@ -34,9 +34,27 @@ inline constexpr const char* kReportSchema = "bench.report/2";
 /// [any thread]
 [[nodiscard]] record::RunRecord record_from_json(const nlohmann::json& doc, const std::string& source);
 
-/// Writes `run_dir`/report.json atomically (io::write_json: `.partial`, then renamed). Throws
-/// bench::InputError naming the file when it cannot be written. [any thread]
-void write_record(const std::filesystem::path& run_dir, const record::RunRecord& record);
+/// Writes `run_dir`/report.json atomically (io::write_json: `.partial`, then renamed; `durable`: on the disk
+/// before the rename). Throws as io::throw_write_error says (exit 4 for no space or permission), naming
+/// the file; the report.json that was there stays whole. [any thread]
+void write_record(const std::filesystem::path& run_dir, const record::RunRecord& record,
+                  bool durable = false);
+
+/// report.json rewritten during a run, after each configuration (record::RunRecord::in_progress): each
+/// configuration is serialised once, when it is first written, so that keeping the record up to date costs
+/// the size of the record per configuration, not its square. The file is written durably and is the same
+/// record as write_record's (compact, without indentation). [the thread running the plan]
+class ProgressWriter {
+ public:
+  explicit ProgressWriter(std::filesystem::path run_dir) : run_dir_(std::move(run_dir)) {}
+  /// Writes `record`; its first configurations must be those of the previous call, unchanged. Throws as
+  /// write_record.
+  void write(const record::RunRecord& record);
+
+ private:
+  std::filesystem::path run_dir_;
+  std::vector<std::string> configurations_;  // compact JSON of each configuration written so far
+};
 
 /// Reads `run_dir`/report.json. Throws bench::InputError, one line naming the file: missing, unreadable,
 /// not JSON, bench.report/1 (how to convert it), not a report, or not valid against the schema (see

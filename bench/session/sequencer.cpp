@@ -1,6 +1,7 @@
 #include "bench/session/sequencer.hpp"
 
 #include <chrono>
+#include <csignal>
 
 #include "bench/core/error.hpp"
 #include "bench/session/checks.hpp"
@@ -72,6 +73,16 @@ void run_one(const steps::StepContext& cx, StepRecord& rec, std::vector<record::
 
 }  // namespace
 
+std::optional<std::string> stop_requested(const RunOptions& options) {
+  if (options.stop_signal == nullptr) return std::nullopt;
+  const int sig = options.stop_signal->load();
+  if (sig == 0) return std::nullopt;
+  const std::string name = sig == SIGINT    ? std::string("SIGINT (Ctrl-C)")
+                           : sig == SIGTERM ? std::string("SIGTERM")
+                                            : "signal " + std::to_string(sig);
+  return "run stopped by " + name;
+}
+
 Sequencer::Sequencer(const plan::Plan& plan, Endpoint& endpoint, RunOptions options)
     : plan_(plan), endpoint_(endpoint), options_(std::move(options)) {}
 
@@ -82,6 +93,11 @@ SessionResult Sequencer::run() {
   const std::size_t n = plan_.fixtures.size();
   for (std::size_t i = 0; i < n; ++i) {
     const auto& fx = plan_.fixtures[i];
+    if (auto why = stop_requested(options_)) {
+      result.aborted = *why + " before the configuration " + fx.id;
+      result.outcome = Outcome::kError;
+      return result;
+    }
     record::ConfigurationRecord cr;
     cr.fixture = record::fixture_record(fx);
     std::size_t step_index = 0;
@@ -104,11 +120,13 @@ SessionResult Sequencer::run() {
       Takes takes(plan_, fx, endpoint_, options_, cr, progress);
       for (step_index = 0; step_index < plan_.steps.size(); ++step_index) {
         const plan::Step& step = plan_.steps[step_index];
+        if (auto why = stop_requested(options_)) throw OperatorStop(*why + " before the step " + step.id);
         const steps::StepContext cx(plan_, fx, step, takes, cr.steps);
         StepRecord rec{step.id, step.kind, 0, 0, std::nullopt, std::nullopt};
         try {
           run_one(cx, rec, cr.checks);
-        } catch (const HardwareError&) {
+        } catch (const Error& e) {
+          if (!dynamic_cast<const HardwareError*>(&e) && !dynamic_cast<const OutputError*>(&e)) throw;
           rec.error = "the run stopped during this step (see the configuration's errors)";
           rec.audio_s = takes.step_audio_s(), rec.takes = takes.step_takes();
           cr.steps.push_back(std::move(rec));
@@ -116,15 +134,19 @@ SessionResult Sequencer::run() {
         }
         cr.steps.push_back(std::move(rec));
       }
-    } catch (const HardwareError& e) {
-      // The device is gone: keep what was measured, stop, and let the caller write the report.
-      cr.errors.push_back(e.what());
-      cr.outcome = Outcome::kError;
-      result.configurations.push_back(std::move(cr));
-      result.outcome = Outcome::kError;
-      result.aborted = e.what();
-      return result;
     } catch (const Error& e) {
+      const bool output = dynamic_cast<const OutputError*>(&e) != nullptr;
+      if (output || dynamic_cast<const HardwareError*>(&e) != nullptr) {
+        // The device is gone, a stop was asked for, or the disk is full: keep what was measured, stop,
+        // and let the caller write the report.
+        cr.errors.push_back(e.what());
+        cr.outcome = Outcome::kError;
+        result.configurations.push_back(std::move(cr));
+        result.outcome = Outcome::kError;
+        result.aborted = e.what();
+        result.output_failed = output;
+        return result;
+      }
       // A configuration mistake only this configuration meets: it is ERROR, the others are measured.
       cr.errors.push_back(e.what());
     }
@@ -134,6 +156,16 @@ SessionResult Sequencer::run() {
     for (const auto& c : cr.checks) cr.outcome = record::worst(cr.outcome, c.outcome);
     result.outcome = record::worst(result.outcome, cr.outcome);
     result.configurations.push_back(std::move(cr));
+    if (options_.on_configuration) {
+      try {
+        options_.on_configuration(result.configurations);
+      } catch (const OutputError& e) {
+        result.outcome = Outcome::kError;
+        result.aborted = e.what();
+        result.output_failed = true;
+        return result;
+      }
+    }
   }
   return result;
 }

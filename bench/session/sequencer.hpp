@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -41,13 +42,28 @@ struct RunOptions {
   /// Switches loads and cable paths where a fixture's [relays] says how (nullptr: no board; the operator
   /// is asked instead). Used from the thread running the plan only; it must outlive the run.
   usb::RelayBoard* relay_board = nullptr;
+  /// Set by the caller's SIGINT/SIGTERM handler to the signal's number (0: run on). The sequencer looks at
+  /// it before each configuration and step, Takes::record before each take: the take playing is finished
+  /// and kept, the run stops as it does for a device that is gone (what was measured is reported).
+  /// nullptr: never stopped. It must outlive the run.
+  const std::atomic<int>* stop_signal = nullptr;
+  /// Called after each configuration is finished, with every configuration finished so far, so that the
+  /// record on disk is brought up to date (a kill or a power cut then loses only the configuration being
+  /// measured). A bench::OutputError it throws stops the run like a capture that cannot be written.
+  std::function<void(const std::vector<record::ConfigurationRecord>&)> on_configuration;
 };
+
+/// Why the run stops when `options.stop_signal` is set ("run stopped by SIGINT (Ctrl-C)"), else nullopt.
+/// [any thread]
+[[nodiscard]] std::optional<std::string> stop_requested(const RunOptions& options);
 
 /// All configurations of a plan, measured and judged.
 struct SessionResult {
   std::vector<record::ConfigurationRecord> configurations;
   record::Outcome outcome = record::Outcome::kPass;
   std::optional<std::string> aborted;  ///< why the run stopped early (device gone, operator), if it did
+  /// The run stopped because an output file could not be written (no space, no permission): exit 4.
+  bool output_failed = false;
 };
 
 /// Runs every cable configuration of a plan: sets the fixture up, runs the plan's steps in order (each a
@@ -55,7 +71,8 @@ struct SessionResult {
 /// judges against the step's limits. A step the bench cannot make (clipping, no signal) makes its checks
 /// ERROR and the run goes on; so do the steps that need its result. A configuration error inside one
 /// configuration makes it ERROR and the run goes on with the next; a device that is gone stops the run
-/// (what was measured is kept). [main thread]
+/// (what was measured is kept); so do a stop request (RunOptions::stop_signal) and a capture or record that
+/// cannot be written (bench::OutputError). [main thread]
 class Sequencer {
  public:
   Sequencer(const plan::Plan& plan, Endpoint& endpoint, RunOptions options);

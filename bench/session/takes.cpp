@@ -8,6 +8,7 @@
 #include "bench/analysis/capture_check.hpp"
 #include "bench/core/error.hpp"
 #include "bench/dsp/resample.hpp"
+#include "bench/io/atomic_file.hpp"
 #include "bench/io/relay/relay_board.hpp"
 #include "bench/io/sidecar.hpp"
 #include "bench/io/wav.hpp"
@@ -27,7 +28,9 @@ Takes::Takes(const plan::Plan& plan, const plan::Fixture& fixture, Endpoint& end
       progress_(std::move(progress)),
       fs_(plan.settings.sample_rate_hz),
       capture_dir_(options.run_dir / "captures" / fixture.id) {
-  if (options_.write_captures) std::filesystem::create_directories(capture_dir_);
+  std::error_code ec;
+  if (options_.write_captures && !std::filesystem::create_directories(capture_dir_, ec) && ec)
+    io::throw_write_error(capture_dir_, ec.value(), "cannot create the capture directory");
 }
 
 void Takes::begin_step(const plan::Step& step, std::optional<double> drift_ppm) {
@@ -112,6 +115,8 @@ void Takes::use_port_load(const plan::Load& load) {
 
 dsp::Frames Takes::record(const dsp::Frames& body, const std::string& take_name, json stimulus) {
   const std::string name = prefix_ + take_name;
+  if (auto why = stop_requested(options_))
+    throw OperatorStop(*why + " before the take " + fx_.id + "/" + name);
   dsp::Frames played = dsp::Frames::Zero(pre_ + body.rows() + post_, 2);
   played.middleRows(pre_, body.rows()) = body;
   ep_.set_take(fx_.id + "/" + name);

@@ -22,7 +22,8 @@
 
 namespace bench::session {
 
-/// The operator declined a set-up prompt: the run stops like it does for a device that is gone.
+/// The operator declined a set-up prompt, or a stop was asked for (RunOptions::stop_signal): the run stops
+/// like it does for a device that is gone.
 struct OperatorStop : HardwareError {
   using HardwareError::HardwareError;
 };

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "bench/report/html.hpp"
 #include "report_test_support.hpp"
 
 namespace bench::report::test {
@@ -118,6 +119,26 @@ TEST(JunitXml, ARunThatStoppedEarlyIsAnError) {
   const fs::path dir = scratch();
   write_junit(dir, report);
   EXPECT_EQ(xmllint_schema_errors(dir / "junit.xml", dir), "");
+}
+
+TEST(JunitXml, ARecordWrittenDuringTheRunIsAnErrorSayingItDidNotFinish) {
+  // What a killed run leaves: the record of its finished configurations, marked in progress.
+  record::RunRecord report = sample_record();
+  report.in_progress = record::InProgress{report.configurations.size() + 3};
+  report = through_report_json(report);
+  const std::string xml = junit_xml(report);
+  const auto counts = junit_counts(xml);
+  ASSERT_EQ(counts.size(), report.configurations.size() + 2);
+  EXPECT_EQ(counts.back().name, "run");
+  EXPECT_EQ(counts.back().errors, 1u);
+  const std::string finished = std::to_string(report.configurations.size()) + " of " +
+                               std::to_string(report.configurations.size() + 3) + " configurations finished";
+  EXPECT_NE(xml.find("name=\"run did not finish\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find(finished), std::string::npos) << xml;
+  EXPECT_NE(
+      html_report(report).find("The run did not finish:</b> " + std::to_string(report.configurations.size()) +
+                               " of " + std::to_string(report.configurations.size() + 3) + " configurations"),
+      std::string::npos);
 }
 
 }  // namespace

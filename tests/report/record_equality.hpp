@@ -280,6 +280,9 @@ struct Same {
     (*this)["run_dir"](a.run_dir, b.run_dir), (*this)["checks"](a.checks, b.checks),
         (*this)["identical_checks"](a.identical_checks, b.identical_checks);
   }
+  void operator()(const record::InProgress& a, const record::InProgress& b) const {
+    (*this)["configurations_planned"](a.configurations_planned, b.configurations_planned);
+  }
   void operator()(const record::RunRecord& a, const record::RunRecord& b) const {
     (*this)["bench_version"](a.bench_version, b.bench_version),
         (*this)["created_utc"](a.created_utc, b.created_utc);
@@ -294,6 +297,7 @@ struct Same {
     (*this)["steps"](a.steps, b.steps), (*this)["definitions"](a.definitions, b.definitions);
     (*this)["configurations"](a.configurations, b.configurations), (*this)["outcome"](a.outcome, b.outcome);
     (*this)["aborted"](a.aborted, b.aborted), (*this)["reanalysis_of"](a.reanalysis_of, b.reanalysis_of);
+    (*this)["in_progress"](a.in_progress, b.in_progress);
   }
 };
 

@@ -286,5 +286,22 @@ TEST(SameCheck, ComparesEveryFieldButTheStepBitForBit) {
   EXPECT_FALSE(same_check(nan1, nan2));
 }
 
+TEST(ProgressWriter, WritesTheRecordToJsonMakesAfterEveryConfiguration) {
+  // Each configuration is serialised once and spliced in: the document must still be to_json's, and
+  // valid, at every length.
+  const fs::path dir = scratch();
+  const record::RunRecord full = full_record();
+  ASSERT_GE(full.configurations.size(), 3u);
+  ProgressWriter writer(dir);
+  for (std::size_t n = 0; n <= full.configurations.size(); ++n) {
+    record::RunRecord r = full;
+    r.configurations.resize(n);
+    writer.write(r);
+    const json written = json::parse(slurp(dir / "report.json"));
+    EXPECT_EQ(written, to_json(r)) << n << " configurations";
+    EXPECT_TRUE(schema_errors(written).empty()) << n << " configurations";
+  }
+}
+
 }  // namespace
 }  // namespace bench::report::test

@@ -451,6 +451,7 @@ inline record::RunRecord full_record() {
   r.configurations[2].steps.back().error = "no signal arrives: the step cannot measure";
   r.aborted = "the interface disappeared: reconnect it and run the plan again";
   r.reanalysis_of = record::ReanalysisOf{"reports/2025-01-01T000000Z_sample", 190, 189};
+  r.in_progress = record::InProgress{5};
   r.seed = 18446744073709551615ull;
   return r;
 }

@@ -180,12 +180,13 @@ TEST(ReportSchema, PinsEveryKeyTheWriterWrites) {
   }
   EXPECT_GT(refused_deletions, 250u);
   // The optional keys are those the layout marks so: a check's qualifiers, a limit's forms, a step's error,
-  // the channels of sweeps, crosstalk and noise, the clock's explanation, aborted and reanalysis_of.
+  // the channels of sweeps, crosstalk and noise, the clock's explanation, aborted, in_progress and
+  // reanalysis_of.
   std::set<std::string> optional_keys;
   for (const auto& shape : optional) optional_keys.insert(shape.substr(shape.rfind('/') + 1));
   EXPECT_EQ(optional_keys, (std::set<std::string>{"aborted", "channel", "error", "expected", "explanation",
-                                                  "left", "level_dbfs", "load", "max", "min", "reanalysis_of",
-                                                  "right", "tolerance"}))
+                                                  "in_progress", "left", "level_dbfs", "load", "max", "min",
+                                                  "reanalysis_of", "right", "tolerance"}))
       << joined(optional, 100);
 }
 
