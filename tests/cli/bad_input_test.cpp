@@ -67,8 +67,8 @@ struct Ran {
 };
 
 // `bench ARGS` run in `dir`, its output in files there.
-Ran run_bench(const fs::path& dir, const std::vector<std::string>& args) {
-  std::string cmd = "cd " + shell_word(dir.string()) + " && " + shell_word(BENCH_BIN);
+Ran run_bench(const fs::path& dir, const std::vector<std::string>& args, const std::string& prefix = "") {
+  std::string cmd = "cd " + shell_word(dir.string()) + " && " + prefix + shell_word(BENCH_BIN);
   for (const auto& a : args) cmd.append(" ").append(shell_word(a));
   cmd.append(" >stdout.txt 2>stderr.txt </dev/null");
   const int status = std::system(cmd.c_str());
@@ -150,6 +150,26 @@ void edit_float_wav(const fs::path& p, const std::function<float(std::size_t, in
   FAIL() << p << " has no data chunk";
 }
 
+// The sample rate in a WAV's fmt chunk (and the byte rate that follows from it) set to `rate`: a header
+// edited after the run, the samples left as they were.
+void patch_rate(const fs::path& p, std::uint32_t rate) {
+  std::string s = read_text(p);
+  std::size_t at = 12;
+  while (at + 8 <= s.size() && s.compare(at, 4, "fmt ") != 0) {
+    std::uint32_t size = 0;
+    std::memcpy(&size, s.data() + at + 4, 4);
+    at += 8 + size + (size & 1);
+  }
+  ASSERT_LT(at + 24, s.size()) << p << " has no fmt chunk";
+  std::uint16_t channels = 0, bits = 0;
+  std::memcpy(&channels, s.data() + at + 10, 2);
+  std::memcpy(&bits, s.data() + at + 22, 2);
+  const std::uint32_t byte_rate = rate * channels * (bits / 8u);
+  std::memcpy(s.data() + at + 12, &rate, 4);
+  std::memcpy(s.data() + at + 16, &byte_rate, 4);
+  write_text(p, s);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The cases
 
@@ -163,6 +183,8 @@ struct Case {
   /// true: a configuration is ERROR and the run goes on; the line is the console summary's (stdout)
   /// "error: ..." under that configuration, and stderr stays empty with -q.
   bool summary = false;
+  /// Shell words before the program: `ulimit -f N && `, `flock FILE ` (README shows them too).
+  std::string prefix = "";
 };
 
 void PrintTo(const Case& c, std::ostream* os) {
@@ -448,6 +470,47 @@ std::vector<Case> cases() {
        },
        true,
        true},
+      {"a capture whose header now says another sample rate",
+       3,
+       {"reanalyze", "run", "--out", "re"},
+       {"captures/line_trs_to_amp_trs/noise.wav", "44100 Hz", "48000 Hz", "changed since the run"},
+       [](const fs::path& dir) {
+         good_run(dir);
+         patch_rate(dir / (kCaptures + "noise.wav"), 44100);
+       },
+       true,
+       true},
+      {"an output folder under a regular file",
+       2,
+       {"run", kQuick, "--out", "README.md/run"},
+       {"README.md/run", "cannot create the output directory"},
+       [](const fs::path& dir) { write_text(dir / "README.md", "a file\n"); }},
+      {"selftest into a folder under a regular file",
+       2,
+       {"selftest", "--out", "README.md/selftest"},
+       {"README.md/selftest", "cannot create the output directory"},
+       [](const fs::path& dir) { write_text(dir / "README.md", "a file\n"); }},
+      {"re-analysis into a folder under a regular file",
+       2,
+       {"reanalyze", "run", "--out", "run/report.json/again"},
+       {"run/report.json/again", "cannot create the output directory"},
+       [](const fs::path& dir) { good_run(dir); }},
+      {"a disk that fills during the run (here: the file-size limit)",
+       4,
+       {"run", kQuick, "--out", "run"},
+       {"captures/line_trs_to_amp_trs/", "File too large", "run/report.json"},
+       {},
+       true,
+       false,
+       "ulimit -f 293 && "},
+      {"a second run into a folder another run is writing",
+       2,
+       {"run", kQuick, "--out", "run"},
+       {"run: another bench run is writing it", "run/.bench.lock", "another --out"},
+       [](const fs::path& dir) { fs::create_directories(dir / "run"); },
+       true,
+       false,
+       "flock run/.bench.lock "},
       {"compare with one run",
        2,
        {"compare", "run"},
@@ -465,7 +528,7 @@ std::vector<Case> cases() {
 // README's table
 
 std::string command_text(const Case& c) {
-  std::string s = "bench";
+  std::string s = c.prefix + "bench";
   for (const auto& a : c.args) s.append(" ").append(shell_word(a));
   return s;
 }
@@ -513,7 +576,7 @@ TEST_P(BadInputCatalogue, ExitsWithItsCodeAndOneLineNamingTheThingAndTheFix) {
   if (::testing::Test::HasFatalFailure()) return;
   std::vector<std::string> args = c.args;
   if (!args.empty()) args.insert(args.begin(), "-q");
-  const Ran r = run_bench(dir, args);
+  const Ran r = run_bench(dir, args, c.prefix);
   const std::string shown =
       "bench " + ::testing::PrintToString(c.args) + "\nexit " + std::to_string(r.code) + "\nstderr: " + r.err;
   ASSERT_TRUE(r.exited) << shown;
