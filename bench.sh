@@ -3,7 +3,8 @@
 #   ./bench.sh demo   install missing Debian packages, build Release, run the main job: the simulated
 #                     bench session of profiles/plans/demo.toml (extra arguments go to bench run)
 #   ./bench.sh test   same set-up, then every test: the live, usb, browser and benchmark-smoke tests on the
-#                     Release build (live ones in the background), the unit tests on an ASan+UBSan build
+#                     Release build (live ones in the background), the unit tests on an ASan+UBSan build,
+#                     then each fuzz target for 30 s (build-fuzz, clang)
 #   ./bench.sh bench  same set-up, then the Google Benchmark programs and the numpy/scipy comparison
 #   ./bench.sh build  set-up and Release build only
 #   ./bench.sh fuzz [SECONDS]  same set-up, then every libFuzzer target (tests/fuzz, ASan+UBSan, clang) for
@@ -205,7 +206,7 @@ case "$cmd" in
     phase "no fuzz target failed"
     ;;
   *)
-    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
     [[ "$cmd" == help || "$cmd" == -h || "$cmd" == --help ]] || exit 2
     ;;
 esac
