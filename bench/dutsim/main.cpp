@@ -2,14 +2,13 @@
 // outputs, the cable, the headphone amplifier, the load and the reference ADC of one fixture of a plan
 // (bench/sim's Chain) in real time, so the bench, another JACK client, measures it like real gear.
 //
-// Threads: the main thread parses, loads the plan, opens the client and then only polls atomic flags;
-// JACK's process thread calls on_process, which does nothing but fetch port buffers and run
+// Threads: the main thread parses (options.cpp), loads the plan, opens the client and then only polls atomic
+// flags; JACK's process thread calls on_process, which does nothing but fetch port buffers and run
 // dutsim::Processor (real-time safe: no allocation, locks, logging, I/O or exceptions).
 
 #include <jack/jack.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -17,13 +16,13 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "bench/core/error.hpp"
 #include "bench/dutsim/config.hpp"
+#include "bench/dutsim/options.hpp"
 #include "bench/dutsim/processor.hpp"
 #include "bench/plan/load.hpp"
 
@@ -82,14 +81,7 @@ std::string server_label(const std::string& server) {
   return env != nullptr && *env != '\0' ? env : "default";
 }
 
-struct Options {
-  std::string plan, fixture, load, name = "dutsim", server;
-  std::uint64_t seed = 1;
-  std::optional<double> clock_offset_ppm;
-  bench::dutsim::FaultOptions faults;
-};
-
-int run(const Options& o) {
+int run(const bench::dutsim::Options& o) {
   const bench::plan::Plan plan = bench::plan::load_plan(o.plan);
   const bench::sim::ChainConfig config =
       bench::dutsim::chain_config_for(plan, o.fixture, o.load, o.seed, o.clock_offset_ppm);
@@ -211,68 +203,13 @@ int run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "bench-dutsim: the simulated device under test as a JACK client. Plays the interface's outputs, cable, "
-      "headphone amplifier, load and reference ADC of one fixture of a plan in real time: JACK inputs "
-      "in_1..in_K "
-      "are the interface's output channels (K = 1 + its largest device channel), outputs out_1..out_2 the "
-      "reference ADC's channels.",
-      "bench-dutsim"};
-  Options o;
-  double clock_offset_ppm = 0;
-  app.add_option("--plan", o.plan, "plan TOML file (profiles and fixtures are found above it)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  app.add_option("--fixture", o.fixture, "fixture id of the plan to simulate, e.g. line_trs_to_amp_trs")
-      ->required();
-  app.add_option("--load", o.load, "load id of the plan (default: the plan's settings.reference_load)");
-  app.add_option("--name", o.name, "JACK client name (the bench sees a device of this name)")
-      ->capture_default_str();
-  app.add_option("--seed", o.seed, "noise seed (same seed, same noise)")->capture_default_str();
-  auto* ppm =
-      app.add_option("--clock-offset-ppm", clock_offset_ppm,
-                     "reference ADC clock offset against the interface, ppm, |X| <= 1000 (default: the ADC "
-                     "profile's clock_offset_ppm). Non-zero: the chain is reset after 50 ms of exact "
-                     "silence on its inputs, like a bench re-aligning its two devices at every take")
-          ->check(CLI::Range(-bench::dutsim::kMaxClockOffsetPpm, bench::dutsim::kMaxClockOffsetPpm));
-  auto* every = app.add_option("--stall-every-s", o.faults.stall_every_s,
-                               "fault: stall the audio callback every S seconds of processed audio")
-                    ->check(CLI::PositiveNumber);
-  auto* stall =
-      app.add_option("--stall-ms", o.faults.stall_ms, "fault: length of each stall, milliseconds (busy-wait)")
-          ->check(CLI::PositiveNumber);
-  every->needs(stall);
-  stall->needs(every);
-  auto* channel = app.add_option("--silence-channel", o.faults.silence_channel,
-                                 "fault: output channel (0 = out_1, 1 = out_2) to zero")
-                      ->check(CLI::Range(0, bench::sim::Chain::kChannels - 1));
-  auto* after = app.add_option("--silence-after-s", o.faults.silence_after_s,
-                               "fault: zero --silence-channel from this many seconds of processed audio on")
-                    ->check(CLI::NonNegativeNumber);
-  channel->needs(after);
-  after->needs(channel);
-  app.add_option(
-         "--exit-after-s", o.faults.exit_after_s,
-         "fault: exit (status 0, without closing the JACK client) after this many seconds of processed audio")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--server", o.server, "JACK server name (default: $JACK_DEFAULT_SERVER, else \"default\")");
-  app.footer(
-      "Runs until SIGINT/SIGTERM (exit 0) or until the JACK server goes away (exit 3). Prints "
-      "\"bench-dutsim: ready "
-      "as CLIENT (K in, C out, RATE Hz, PERIOD frames)\" on stdout once active.\n"
-      "Exit codes: 0 stopped by a signal (or --exit-after-s), 2 bad command line, plan, fixture or load, 3 "
-      "JACK "
-      "problem (no server, sample rate other than the plan's, period above 8192 frames, server gone), 70 "
-      "internal "
-      "error.");
   try {
-    app.parse(argc, argv);
-    if (ppm->count() > 0) o.clock_offset_ppm = clock_offset_ppm;
-    return run(o);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);
-    std::fprintf(stderr, "bench-dutsim: error: %s (see bench-dutsim --help)\n", e.what());
-    return static_cast<int>(ExitCode::kUsage);
+    const bench::dutsim::CommandLine command_line = bench::dutsim::parse_command_line(argc, argv);
+    if (!command_line.options) {
+      std::fputs(command_line.help.c_str(), stdout);
+      return 0;
+    }
+    return run(*command_line.options);
   } catch (const bench::Error& e) {
     std::fprintf(stderr, "bench-dutsim: error: %s\n", e.what());
     return static_cast<int>(e.exit_code());

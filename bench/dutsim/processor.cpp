@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "bench/core/error.hpp"
@@ -23,25 +24,35 @@ std::ptrdiff_t SilenceDetector::scan(std::span<const float* const> channels, std
 
 namespace {
 
-std::int64_t to_frames(double seconds, double sample_rate_hz) {
-  return seconds > 0 ? static_cast<std::int64_t>(std::llround(seconds * sample_rate_hz)) : 0;
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+
+// A fault time in frames, the nearest to seconds but at least at_least (a positive time must not round to
+// 0, which means "never" for a stall or an exit); kNever when it lies beyond every frame an int64 counts
+// (llround of such a product is unspecified: the most negative int64 on x86-64). 0 for 0 or below.
+std::int64_t to_frames(double seconds, double sample_rate_hz, std::int64_t at_least) {
+  if (!(seconds > 0)) return 0;
+  const double frames = std::round(seconds * sample_rate_hz);
+  if (!(frames < 0x1p63)) return kNever;
+  return std::max(at_least, static_cast<std::int64_t>(frames));
 }
 
 }  // namespace
 
 FaultSchedule::FaultSchedule(const FaultOptions& options, double sample_rate_hz) noexcept
-    : stall_every_(options.stall_ms > 0 ? to_frames(options.stall_every_s, sample_rate_hz) : 0),
+    : stall_every_(options.stall_ms > 0 ? to_frames(options.stall_every_s, sample_rate_hz, 1) : 0),
       stall_s_(options.stall_ms / 1000.0),
       silence_channel_(options.silence_channel),
-      silence_after_(to_frames(options.silence_after_s, sample_rate_hz)),
-      exit_after_(to_frames(options.exit_after_s, sample_rate_hz)) {}
+      silence_after_(to_frames(options.silence_after_s, sample_rate_hz, 0)),
+      exit_after_(to_frames(options.exit_after_s, sample_rate_hz, 1)) {}
 
 bool FaultSchedule::stall_in(std::int64_t start, std::size_t n) const noexcept {
   if (stall_every_ <= 0 || n == 0) return false;
   const std::int64_t last = start + static_cast<std::int64_t>(n) - 1;
-  // A multiple of stall_every_ (>= 1 times) within [start, last].
-  const std::int64_t first_multiple = std::max<std::int64_t>(1, (start + stall_every_ - 1) / stall_every_);
-  return first_multiple * stall_every_ <= last;
+  // A multiple k >= 1 of stall_every_ within [start, last]: the first at or after start is at most the
+  // last at or before last (divisions only, so an interval near kNever cannot overflow).
+  const std::int64_t first_multiple =
+      std::max<std::int64_t>(1, start / stall_every_ + (start % stall_every_ != 0 ? 1 : 0));
+  return first_multiple <= last / stall_every_;
 }
 
 std::size_t FaultSchedule::silence_from(std::int64_t start, std::size_t n) const noexcept {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <vector>
@@ -180,6 +181,42 @@ TEST(FaultSchedule, StallsOnMultiplesOfTheIntervalAndSilencesFromItsTime) {
   EXPECT_FALSE(none.stall_in(0, 1u << 20));
   EXPECT_EQ(none.silence_from(1u << 20, 64), 64u);
   EXPECT_FALSE(none.exit_due(1LL << 40));
+}
+
+// Found by fuzz_dutsim_options (tests/data/fuzz/dutsim_options/): a time shorter than half a frame
+// rounded to 0 frames, which means "never" for a stall or an exit, and a time of more frames than an
+// int64 holds converted to an unspecified value (on x86-64 the most negative one: silence from frame 0).
+TEST(FaultSchedule, ATimeBelowOneFrameStillHappensAndOneBeyondEveryFrameNever) {
+  FaultOptions tiny;
+  tiny.stall_every_s = 1e-300;
+  tiny.stall_ms = 1;
+  tiny.exit_after_s = 1e-9;
+  tiny.silence_channel = 0;
+  tiny.silence_after_s = 1e-300;
+  const FaultSchedule soon(tiny, 48000);
+  EXPECT_TRUE(soon.stall_in(0, 2));  // every frame from frame 1 on
+  EXPECT_TRUE(soon.stall_in(1, 1));
+  EXPECT_FALSE(soon.exit_due(0));
+  EXPECT_TRUE(soon.exit_due(1));
+  EXPECT_EQ(soon.silence_from(0, 8), 0u);  // rounds to frame 0: silence from the start
+
+  FaultOptions far;
+  far.stall_every_s = 1e300;
+  far.stall_ms = 1;
+  far.exit_after_s = 1e300;
+  far.silence_channel = 0;
+  far.silence_after_s = 1e300;
+  constexpr std::int64_t kLate = std::int64_t{1} << 62;
+  for (const double seconds : {1e300, 1.5e14}) {  // beyond int64 frames; beyond kLate but inside int64
+    far.stall_every_s = far.exit_after_s = far.silence_after_s = seconds;
+    const FaultSchedule never(far, 48000);
+    EXPECT_FALSE(never.stall_in(0, 1u << 20)) << seconds;
+    EXPECT_FALSE(never.stall_in(kLate, 1u << 20)) << seconds;
+    EXPECT_EQ(never.silence_from(0, 64), 64u) << seconds;
+    EXPECT_EQ(never.silence_from(kLate, 64), 64u) << seconds;
+    EXPECT_FALSE(never.exit_due(0)) << seconds;
+    EXPECT_FALSE(never.exit_due(kLate)) << seconds;
+  }
 }
 
 TEST(Processor, PlaysTheSourcePortsDeviceChannelsThroughTheChain) {
