@@ -1,7 +1,9 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "bench/cli/app.hpp"
@@ -42,6 +44,20 @@ void add_common(CLI::App* cmd, Common& c, double default_duration) {
       ->required();
 }
 
+// The sidecar beside the WAV, where the WAV went into a regular file (a symlink to one counts). Beside a
+// device, a FIFO or /dev/stdout there is no place for it: <device>.json would be a stray file in /dev.
+void write_sidecar_beside(const std::string& out, const nlohmann::json& doc) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(out, ec)) {
+    spdlog::warn(
+        "{}: not a regular file, so no sidecar {} is written beside it: `bench analyze sweep` then "
+        "needs the sweep's band and fade (--f1, --f2, --fade)",
+        out, io::sidecar_path(out).string());
+    return;
+  }
+  io::write_json(io::sidecar_path(out), doc);
+}
+
 }  // namespace
 
 void add_generate(CLI::App& app) {
@@ -64,7 +80,7 @@ void add_generate(CLI::App& app) {
                                                 sweep->level, sweep->fade);
     io::write_wav(sweep->out, replicate(stimulus::generate_sweep(spec), sweep->channels), spec.sample_rate_hz,
                   format);
-    io::write_json(io::sidecar_path(sweep->out), io::sweep_sidecar(spec, sweep->channels));
+    write_sidecar_beside(sweep->out, io::sweep_sidecar(spec, sweep->channels));
     spdlog::info("wrote {} ({} frames, {:.6f} s, L = {:.9f} s, {} to {} Hz at {} dBFS)", sweep->out,
                  spec.samples, spec.duration_s, spec.rate_l_s, spec.f1_hz, spec.f2_hz, spec.level_dbfs);
   });
@@ -85,7 +101,7 @@ void add_generate(CLI::App& app) {
                                                sine->coherent);
     io::write_wav(sine->out, replicate(stimulus::generate_tone(spec), sine->channels), spec.sample_rate_hz,
                   format);
-    io::write_json(io::sidecar_path(sine->out), io::tone_sidecar(spec, sine->channels));
+    write_sidecar_beside(sine->out, io::tone_sidecar(spec, sine->channels));
     spdlog::info("wrote {} ({} frames, {:.6f} Hz at {} dBFS)", sine->out, spec.samples,
                  spec.actual_frequency_hz, spec.level_dbfs);
   });
@@ -102,12 +118,12 @@ void add_generate(CLI::App& app) {
     const auto frames = static_cast<Eigen::Index>(std::llround(silence->duration_s * silence->rate_hz));
     io::write_wav(silence->out, replicate(dsp::Signal::Zero(frames), silence->channels), silence->rate_hz,
                   format);
-    io::write_json(io::sidecar_path(silence->out), {{"schema", "bench.stimulus/1"},
-                                                    {"kind", "silence"},
-                                                    {"sample_rate_hz", silence->rate_hz},
-                                                    {"duration_s", silence->duration_s},
-                                                    {"samples", frames},
-                                                    {"channels", silence->channels}});
+    write_sidecar_beside(silence->out, {{"schema", "bench.stimulus/1"},
+                                        {"kind", "silence"},
+                                        {"sample_rate_hz", silence->rate_hz},
+                                        {"duration_s", silence->duration_s},
+                                        {"samples", frames},
+                                        {"channels", silence->channels}});
     spdlog::info("wrote {} ({} frames of silence)", silence->out, frames);
   });
 }
