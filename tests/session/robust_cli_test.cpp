@@ -31,12 +31,7 @@
 namespace bench::session::test {
 namespace {
 
-std::string robust_slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string robust_quote(const std::string& s) {
+std::string shell_quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) {
     if (c == '\'')
@@ -55,19 +50,19 @@ struct Finished {
 // `bench <args>` as a shell command, its output into dir's files; `exec`: the shell becomes the bench.
 std::string bench_command(const std::string& args, const fs::path& dir, bool exec = true) {
   return std::string(exec ? "exec " : "")
-      .append(robust_quote(BENCH_BIN))
+      .append(shell_quote(BENCH_BIN))
       .append(" ")
       .append(args)
       .append(" >")
-      .append(robust_quote((dir / "stdout.txt").string()))
+      .append(shell_quote((dir / "stdout.txt").string()))
       .append(" 2>")
-      .append(robust_quote((dir / "stderr.txt").string()))
+      .append(shell_quote((dir / "stderr.txt").string()))
       .append(" </dev/null");
 }
 
 Finished collect(int status, const fs::path& dir) {
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, robust_slurp(dir / "stdout.txt"),
-          robust_slurp(dir / "stderr.txt")};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp_file(dir / "stdout.txt"),
+          slurp_file(dir / "stderr.txt")};
 }
 
 // Runs a shell command line (its output into dir's files) to the end.
@@ -110,7 +105,7 @@ std::set<std::string> files_with_extension(const fs::path& dir, const std::strin
 }
 
 record::RunRecord valid_record(const fs::path& run) {
-  const auto errors = report::schema_errors(nlohmann::json::parse(robust_slurp(run / "report.json")));
+  const auto errors = report::schema_errors(nlohmann::json::parse(slurp_file(run / "report.json")));
   EXPECT_TRUE(errors.empty()) << run << ": " << (errors.empty() ? "" : errors.front());
   return report::read_record(run);
 }
@@ -139,7 +134,7 @@ TEST_P(StopSignal, FinishesTheTakeWritesTheReportKeepsEveryCaptureAndExitsThree)
   const fs::path dir = robust_scratch();
   const fs::path run = dir / "run";
   const pid_t pid = start_bench(
-      "run " + robust_quote(plan_file("demo").string()) + " --out " + robust_quote(run.string()), dir);
+      "run " + shell_quote(plan_file("demo").string()) + " --out " + shell_quote(run.string()), dir);
   ASSERT_GT(pid, 0);
   // Signalled once its first captures are on disk, in the middle of the first configuration.
   const bool started =
@@ -166,8 +161,8 @@ TEST_P(StopSignal, FinishesTheTakeWritesTheReportKeepsEveryCaptureAndExitsThree)
     EXPECT_TRUE(fs::exists(run / (c + ".json"))) << c;
   }
   EXPECT_TRUE(files_with_extension(run, ".partial").empty());
-  EXPECT_TRUE(contains(robust_slurp(run / "index.html"), "The run stopped early"));
-  EXPECT_TRUE(contains(robust_slurp(run / "junit.xml"), "run stopped by " + name));
+  EXPECT_TRUE(contains(slurp_file(run / "index.html"), "The run stopped early"));
+  EXPECT_TRUE(contains(slurp_file(run / "junit.xml"), "run stopped by " + name));
   fs::remove_all(dir);
 }
 
@@ -179,7 +174,7 @@ TEST(KilledRun, LeavesARecordOfTheFinishedConfigurationsThatReportAndReanalyzeRe
   const fs::path dir = robust_scratch();
   const fs::path run = dir / "run";
   const pid_t pid = start_bench(
-      "run " + robust_quote(plan_file("demo").string()) + " --out " + robust_quote(run.string()), dir);
+      "run " + shell_quote(plan_file("demo").string()) + " --out " + shell_quote(run.string()), dir);
   ASSERT_GT(pid, 0);
   // Killed as soon as the first configuration's record is there: no handler runs, nothing is finished.
   const bool recorded = wait_for([&] { return fs::exists(run / "report.json"); }, 120);
@@ -197,13 +192,13 @@ TEST(KilledRun, LeavesARecordOfTheFinishedConfigurationsThatReportAndReanalyzeRe
   EXPECT_EQ(r.outcome, Outcome::kError);
   for (const auto& c : captures_of(r)) EXPECT_TRUE(fs::exists(run / c)) << c;
   // bench report rebuilds the pages from it and says the run did not finish.
-  const Finished rep = run_bench("report " + robust_quote(run.string()), dir);
+  const Finished rep = run_bench("report " + shell_quote(run.string()), dir);
   EXPECT_EQ(rep.exit_code, 0) << rep.err;
-  EXPECT_TRUE(contains(robust_slurp(run / "index.html"), "The run did not finish"));
-  EXPECT_TRUE(contains(robust_slurp(run / "junit.xml"), "run did not finish"));
+  EXPECT_TRUE(contains(slurp_file(run / "index.html"), "The run did not finish"));
+  EXPECT_TRUE(contains(slurp_file(run / "junit.xml"), "run did not finish"));
   // bench reanalyze measures the recorded configurations again, every check identical.
   const Finished again = run_bench(
-      "reanalyze " + robust_quote(run.string()) + " --out " + robust_quote((dir / "again").string()), dir);
+      "reanalyze " + shell_quote(run.string()) + " --out " + shell_quote((dir / "again").string()), dir);
   EXPECT_NE(again.exit_code, 2) << again.err;
   EXPECT_NE(again.exit_code, 70) << again.err;
   const record::RunRecord redone = valid_record(dir / "again");
@@ -219,12 +214,12 @@ TEST(FullDisk, FileTooLargeIsExitFourWithTheCapturesAndTheRecordSoFar) {
   const fs::path run = dir / "run";
   // ulimit -f 293 (300032 bytes): the quick plan's clock capture (about 250 kB) fits, its first sweep
   // capture (about 430 kB) does not. bash, whose ulimit counts 1024-byte blocks.
-  const Finished o =
-      shell("bash -c " + robust_quote("ulimit -f 293 && " +
-                                      bench_command("run " + robust_quote(plan_file("quick").string()) +
-                                                        " --out " + robust_quote(run.string()),
-                                                    dir)),
-            dir);
+  const Finished o = shell(
+      "bash -c " +
+          shell_quote("ulimit -f 293 && " + bench_command("run " + shell_quote(plan_file("quick").string()) +
+                                                              " --out " + shell_quote(run.string()),
+                                                          dir)),
+      dir);
   EXPECT_EQ(o.exit_code, 4) << o.err;
   const std::string sweep = (run / "captures" / "line_trs_to_amp_trs" / "sweep_left.wav").string();
   EXPECT_TRUE(contains(o.err, "bench: error: " + sweep + ": cannot write (File too large)")) << o.err;
@@ -254,18 +249,18 @@ TEST(OutputPath, ThatCannotBeCreatedIsExitTwoNamingIt) {
   // A finished run to re-analyse into a place under a file.
   const fs::path prior = dir / "prior";
   ASSERT_EQ(
-      run_bench("run " + robust_quote(plan_file("quick").string()) + " --out " + robust_quote(prior.string()),
+      run_bench("run " + shell_quote(plan_file("quick").string()) + " --out " + shell_quote(prior.string()),
                 dir)
           .exit_code,
       0);
-  const std::string quick = robust_quote(plan_file("quick").string());
+  const std::string quick = shell_quote(plan_file("quick").string());
   for (const auto& [args, path] : std::vector<std::pair<std::string, fs::path>>{
-           {"run " + quick + " --out " + robust_quote(under_file.string()), under_file},
-           {"run " + quick + " --out " + robust_quote(read_only.string()), read_only},
-           {"reanalyze " + robust_quote(prior.string()) + " --out " +
-                robust_quote((prior / "report.json" / "again").string()),
+           {"run " + quick + " --out " + shell_quote(under_file.string()), under_file},
+           {"run " + quick + " --out " + shell_quote(read_only.string()), read_only},
+           {"reanalyze " + shell_quote(prior.string()) + " --out " +
+                shell_quote((prior / "report.json" / "again").string()),
             prior / "report.json" / "again"},
-           {"selftest --out " + robust_quote(under_file.string()), under_file}}) {
+           {"selftest --out " + shell_quote(under_file.string()), under_file}}) {
     const Finished o = run_bench(args, dir);
     EXPECT_EQ(o.exit_code, 2) << args << ": " << o.err;
     EXPECT_EQ(line_count(o.err), 1u) << args << ": " << o.err;
@@ -285,7 +280,7 @@ TEST(RunLock, ASecondRunIntoAFolderBeingWrittenStopsBeforeMeasuring) {
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
   const std::string args =
-      "run " + robust_quote(plan_file("quick").string()) + " --out " + robust_quote(run.string());
+      "run " + shell_quote(plan_file("quick").string()) + " --out " + shell_quote(run.string());
   const Finished second = run_bench(args, dir);
   EXPECT_EQ(second.exit_code, 2) << second.err;
   EXPECT_EQ(line_count(second.err), 1u) << second.err;
@@ -305,30 +300,30 @@ TEST(JsonOutput, GoesIntoAFifoThroughASymlinkAndOntoDevFull) {
   const fs::path dir = robust_scratch();
   const fs::path tone = dir / "tone.wav";
   ASSERT_EQ(run_bench("generate sine --frequency 997 --level-dbfs -6 --duration 1 --rate 48000 --out " +
-                          robust_quote(tone.string()),
+                          shell_quote(tone.string()),
                       dir)
                 .exit_code,
             0);
-  const std::string analyze = "analyze sine --capture " + robust_quote(tone.string()) + " --json ";
+  const std::string analyze = "analyze sine --capture " + shell_quote(tone.string()) + " --json ";
   // A FIFO: written into, still a FIFO afterwards.
   const fs::path fifo = dir / "result.fifo";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   const fs::path got = dir / "from_fifo.json";
-  const Finished f = shell("cat " + robust_quote(fifo.string()) + " >" + robust_quote(got.string()) + " & " +
-                               bench_command(analyze + robust_quote(fifo.string()), dir, false) + "; wait",
+  const Finished f = shell("cat " + shell_quote(fifo.string()) + " >" + shell_quote(got.string()) + " & " +
+                               bench_command(analyze + shell_quote(fifo.string()), dir, false) + "; wait",
                            dir);
   EXPECT_EQ(f.exit_code, 0) << f.err;
   struct stat st {};
   ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
   EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO was replaced by a regular file";
-  EXPECT_TRUE(nlohmann::json::accept(robust_slurp(got))) << robust_slurp(got);
+  EXPECT_TRUE(nlohmann::json::accept(slurp_file(got))) << slurp_file(got);
   // A symbolic link: the file it names is written, the link stays.
   fs::create_directories(dir / "results");
   fs::create_symlink(fs::path("results") / "tone.json", dir / "latest.json");
-  const Finished l = run_bench(analyze + robust_quote((dir / "latest.json").string()), dir);
+  const Finished l = run_bench(analyze + shell_quote((dir / "latest.json").string()), dir);
   EXPECT_EQ(l.exit_code, 0) << l.err;
   EXPECT_TRUE(fs::is_symlink(dir / "latest.json"));
-  EXPECT_TRUE(nlohmann::json::accept(robust_slurp(dir / "results" / "tone.json")));
+  EXPECT_TRUE(nlohmann::json::accept(slurp_file(dir / "results" / "tone.json")));
   // /dev/full: no space, exit 4 naming it; the device stays.
   const Finished full = run_bench(analyze + "/dev/full", dir);
   EXPECT_EQ(full.exit_code, 4) << full.err;
@@ -361,7 +356,7 @@ TEST(Reanalyze, ACaptureWhoseHeaderChangedIsErrorNamingIt) {
   const fs::path dir = robust_scratch();
   const fs::path run = dir / "run";
   ASSERT_EQ(
-      run_bench("run " + robust_quote(plan_file("quick").string()) + " --out " + robust_quote(run.string()),
+      run_bench("run " + shell_quote(plan_file("quick").string()) + " --out " + shell_quote(run.string()),
                 dir)
           .exit_code,
       0);
@@ -370,13 +365,13 @@ TEST(Reanalyze, ACaptureWhoseHeaderChangedIsErrorNamingIt) {
   rewrite_rate(rate, 44100);
   // A mono file of the run's rate in place of the other configuration's noise capture.
   ASSERT_EQ(run_bench("generate silence --channels 1 --rate 48000 --duration 1 --out " +
-                          robust_quote((dir / "mono.wav").string()),
+                          shell_quote((dir / "mono.wav").string()),
                       dir)
                 .exit_code,
             0);
   fs::copy_file(dir / "mono.wav", channels, fs::copy_options::overwrite_existing);
   const Finished o = run_bench(
-      "reanalyze " + robust_quote(run.string()) + " --out " + robust_quote((dir / "again").string()), dir);
+      "reanalyze " + shell_quote(run.string()) + " --out " + shell_quote((dir / "again").string()), dir);
   EXPECT_EQ(o.exit_code, 3) << o.err;
   const record::RunRecord r = valid_record(dir / "again");
   ASSERT_EQ(r.configurations.size(), 2u) << "the run did not go on past the changed capture";

@@ -25,12 +25,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string quote(const std::string& s) {
+std::string shell_quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) {
     if (c == '\'')
@@ -49,20 +44,20 @@ struct Proc {
 // Runs `bench <args>` with stdout and stderr into files of dir.
 Proc bench(const std::string& args, const fs::path& dir) {
   const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const std::string cmd = quote(BENCH_BIN) + " " + args + " >" + quote(out.string()) + " 2>" +
-                          quote(err.string()) + " </dev/null";
+  const std::string cmd = shell_quote(BENCH_BIN) + " " + args + " >" + shell_quote(out.string()) + " 2>" +
+                          shell_quote(err.string()) + " </dev/null";
   const int status = std::system(cmd.c_str());
   Proc o;
   o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  o.out = slurp(out);
-  o.err = slurp(err);
+  o.out = slurp_file(out);
+  o.err = slurp_file(err);
   return o;
 }
 
 // The run's report.json as the record, after checking it against the shipped schema (read_record checks
 // it too, and refuses it with one line; this says which place first).
 record::RunRecord read_valid(const fs::path& run) {
-  const auto errors = report::schema_errors(json::parse(slurp(run / "report.json")));
+  const auto errors = report::schema_errors(json::parse(slurp_file(run / "report.json")));
   EXPECT_TRUE(errors.empty()) << run << ": " << errors.front();
   return report::read_record(run);
 }
@@ -82,7 +77,8 @@ std::size_t lines(const std::string& s) {
 TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
   const fs::path dir = scratch();
   const fs::path run = dir / "run";
-  const Proc o = bench("run " + quote(plan_file("faults").string()) + " --out " + quote(run.string()), dir);
+  const Proc o =
+      bench("run " + shell_quote(plan_file("faults").string()) + " --out " + shell_quote(run.string()), dir);
   EXPECT_EQ(o.exit_code, 1) << o.err;
   ASSERT_TRUE(fs::exists(run / "report.json")) << o.err;
   const record::RunRecord doc = read_valid(run);
@@ -109,13 +105,14 @@ TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
       const fs::path sidecar = wav.string() + ".json";
       ASSERT_TRUE(fs::is_regular_file(sidecar)) << sidecar;
       json side;
-      EXPECT_NO_THROW(side = json::parse(slurp(sidecar))) << sidecar;
+      EXPECT_NO_THROW(side = json::parse(slurp_file(sidecar))) << sidecar;
     }
   }
   EXPECT_GT(captures, 0u);
 
   // bench reanalyze recomputes every check from the kept captures: the same checks, bit for bit.
-  const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
+  const Proc re =
+      bench("reanalyze " + shell_quote(run.string()) + " --out " + shell_quote((dir / "re").string()), dir);
   EXPECT_EQ(re.exit_code, 1) << re.err;
   ASSERT_TRUE(fs::exists(dir / "re" / "report.json")) << re.err;
   const record::RunRecord again = read_valid(dir / "re");
@@ -135,7 +132,7 @@ TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
   const std::string lost = doc.configurations[2].captures[0];
   fs::remove(run / lost);
   const Proc broken =
-      bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re2").string()), dir);
+      bench("reanalyze " + shell_quote(run.string()) + " --out " + shell_quote((dir / "re2").string()), dir);
   EXPECT_EQ(broken.exit_code, 3) << broken.err;
   EXPECT_NE(broken.err.find(fs::path(lost).filename().string()), std::string::npos) << broken.err;
   EXPECT_TRUE(fs::exists(dir / "re2" / "report.json"));
@@ -145,7 +142,8 @@ TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
 TEST(BenchRunCli, DemoPlanExitsZero) {
   const fs::path dir = scratch();
   const fs::path run = dir / "run";
-  const Proc o = bench("run " + quote(plan_file("demo").string()) + " --out " + quote(run.string()), dir);
+  const Proc o =
+      bench("run " + shell_quote(plan_file("demo").string()) + " --out " + shell_quote(run.string()), dir);
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   ASSERT_TRUE(fs::exists(run / "report.json"));
   const record::RunRecord doc = read_valid(run);
@@ -159,8 +157,9 @@ TEST(BenchRunCli, DemoPlanExitsZero) {
 TEST(BenchRunCli, HighImpedancePlanFailsAndExportsTheImpedance) {
   const fs::path dir = scratch();
   const fs::path run = dir / "run";
-  const Proc o =
-      bench("run " + quote(plan_file("impedance_high_z").string()) + " --out " + quote(run.string()), dir);
+  const Proc o = bench(
+      "run " + shell_quote(plan_file("impedance_high_z").string()) + " --out " + shell_quote(run.string()),
+      dir);
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
   EXPECT_NE(o.out.find("fail: loading_deviation_db left into hp_dynamic_32"), std::string::npos) << o.out;
   const record::RunRecord doc = read_valid(run);
@@ -171,7 +170,8 @@ TEST(BenchRunCli, HighImpedancePlanFailsAndExportsTheImpedance) {
   EXPECT_EQ(points.size(), m->channels[0].frequency_hz.size());
   EXPECT_TRUE(fs::exists(run / "captures" / "line_trs_to_amp_trs" / "impedance_r33.wav"));
   // The impedance takes are kept like every other: bench reanalyze gives the same checks, bit for bit.
-  const Proc re = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
+  const Proc re =
+      bench("reanalyze " + shell_quote(run.string()) + " --out " + shell_quote((dir / "re").string()), dir);
   EXPECT_EQ(re.exit_code, 1) << re.err;
   const record::RunRecord again = read_valid(dir / "re");
   ASSERT_TRUE(again.reanalysis_of.has_value());
@@ -182,16 +182,17 @@ TEST(BenchRunCli, HighImpedancePlanFailsAndExportsTheImpedance) {
 
 TEST(BenchRunCli, RelayBoardOnlyWithRealDevicesAndMissingBoardIsExitThree) {
   const fs::path dir = scratch();
-  const Proc sim = bench("run " + quote(plan_file("impedance").string()) + " --relay-board any --out " +
-                             quote((dir / "a").string()),
+  const Proc sim = bench("run " + shell_quote(plan_file("impedance").string()) + " --relay-board any --out " +
+                             shell_quote((dir / "a").string()),
                          dir);
   EXPECT_EQ(sim.exit_code, 2) << sim.err;
   EXPECT_EQ(lines(sim.err), 1u) << sim.err;
   EXPECT_NE(sim.err.find("--backend rtaudio"), std::string::npos) << sim.err;
   // No board on this machine: the documented one-line HardwareError, before any run directory exists.
-  const Proc live = bench("run " + quote(plan_file("impedance").string()) +
-                              " --backend rtaudio --relay-board any --out " + quote((dir / "b").string()),
-                          dir);
+  const Proc live =
+      bench("run " + shell_quote(plan_file("impedance").string()) +
+                " --backend rtaudio --relay-board any --out " + shell_quote((dir / "b").string()),
+            dir);
   EXPECT_EQ(live.exit_code, 3) << live.err;
   EXPECT_EQ(lines(live.err), 1u) << live.err;
   EXPECT_NE(live.err.find("no USB relay board"), std::string::npos) << live.err;
@@ -201,8 +202,9 @@ TEST(BenchRunCli, RelayBoardOnlyWithRealDevicesAndMissingBoardIsExitThree) {
 
 TEST(BenchRunCli, MissingPlanExitsTwoWithOneStderrLine) {
   const fs::path dir = scratch();
-  const Proc o = bench(
-      "run " + quote((dir / "no_such_plan.toml").string()) + " --out " + quote((dir / "run").string()), dir);
+  const Proc o = bench("run " + shell_quote((dir / "no_such_plan.toml").string()) + " --out " +
+                           shell_quote((dir / "run").string()),
+                       dir);
   EXPECT_EQ(o.exit_code, 2) << o.err;
   EXPECT_EQ(lines(o.err), 1u) << o.err;
   EXPECT_TRUE(contains(o.err, "no_such_plan.toml")) << o.err;
@@ -214,7 +216,8 @@ TEST(BenchRunCli, MalformedPlanExitsTwoWithOneStderrLine) {
   const fs::path dir = scratch();
   const fs::path plan = dir / "broken.toml";
   std::ofstream(plan) << "[plan]\nname = \"broken\nfixtures = [\n";
-  const Proc o = bench("run " + quote(plan.string()) + " --out " + quote((dir / "run").string()), dir);
+  const Proc o =
+      bench("run " + shell_quote(plan.string()) + " --out " + shell_quote((dir / "run").string()), dir);
   EXPECT_EQ(o.exit_code, 2) << o.err;
   EXPECT_EQ(lines(o.err), 1u) << o.err;
   EXPECT_TRUE(contains(o.err, "broken.toml")) << o.err;
@@ -227,13 +230,14 @@ TEST(BenchRunCli, RunDirectoryThatHoldsFilesIsRefused) {
   const fs::path run = dir / "run";
   fs::create_directories(run);
   std::ofstream(run / "earlier.txt") << "an earlier run's file\n";
-  const Proc o = bench("run " + quote(plan_file("demo").string()) + " --out " + quote(run.string()), dir);
+  const Proc o =
+      bench("run " + shell_quote(plan_file("demo").string()) + " --out " + shell_quote(run.string()), dir);
   EXPECT_EQ(o.exit_code, 2) << o.err;
   EXPECT_EQ(lines(o.err), 1u) << o.err;
   EXPECT_TRUE(contains(o.err, "already holds files")) << o.err;
   EXPECT_FALSE(fs::exists(run / "report.json"));
   EXPECT_FALSE(fs::exists(run / "captures"));
-  EXPECT_EQ(slurp(run / "earlier.txt"), "an earlier run's file\n");
+  EXPECT_EQ(slurp_file(run / "earlier.txt"), "an earlier run's file\n");
   fs::remove_all(dir);
 }
 
@@ -241,8 +245,8 @@ TEST(BenchRunCli, FixtureOptionMeasuresOnlyThatConfigurationAndReanalyzeFollows)
   const fs::path dir = scratch();
   const fs::path run = dir / "run";
   // faults/inverted_right alone: the one configuration, failing on polarity only (the fixture's fault).
-  const Proc o = bench("run " + quote(plan_file("live").string()) +
-                           " --fixture faults/inverted_right --out " + quote(run.string()),
+  const Proc o = bench("run " + shell_quote(plan_file("live").string()) +
+                           " --fixture faults/inverted_right --out " + shell_quote(run.string()),
                        dir);
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
   const record::RunRecord doc = read_valid(run);
@@ -250,7 +254,8 @@ TEST(BenchRunCli, FixtureOptionMeasuresOnlyThatConfigurationAndReanalyzeFollows)
   EXPECT_EQ(doc.configurations[0].fixture.id, "faults/inverted_right");
   EXPECT_EQ(doc.counts()[1], 1u);
   // Re-analysed from its captures: the same one configuration, not every fixture of the plan.
-  const Proc r = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "again").string()), dir);
+  const Proc r = bench(
+      "reanalyze " + shell_quote(run.string()) + " --out " + shell_quote((dir / "again").string()), dir);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "identical")) << r.out;
   const record::RunRecord redone = read_valid(dir / "again");
@@ -265,10 +270,10 @@ TEST(BenchRunCli, FixtureOptionMeasuresOnlyThatConfigurationAndReanalyzeFollows)
 TEST(BenchRunCli, StepOptionRunsThoseStepsAndReanalyzeFollows) {
   const fs::path dir = scratch();
   const fs::path run = dir / "run";
-  const Proc o =
-      bench("run " + quote(plan_file("live").string()) +
-                " --fixture line_trs_to_amp_trs --step noise --step sweeps --out " + quote(run.string()),
-            dir);
+  const Proc o = bench("run " + shell_quote(plan_file("live").string()) +
+                           " --fixture line_trs_to_amp_trs --step noise --step sweeps --out " +
+                           shell_quote(run.string()),
+                       dir);
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   EXPECT_TRUE(contains(o.out, "sequence: sweeps, noise")) << o.out;
   const record::RunRecord doc = read_valid(run);
@@ -281,7 +286,8 @@ TEST(BenchRunCli, StepOptionRunsThoseStepsAndReanalyzeFollows) {
   for (const auto& k : c.checks) EXPECT_TRUE(k.step == "sweeps" || k.step == "noise") << describe(k);
   EXPECT_EQ(c.steps[0].takes, 2u);  // one sweep per channel
   EXPECT_EQ(c.steps[1].takes, 1u);  // the silence
-  const Proc r = bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "again").string()), dir);
+  const Proc r = bench(
+      "reanalyze " + shell_quote(run.string()) + " --out " + shell_quote((dir / "again").string()), dir);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const record::RunRecord redone = read_valid(dir / "again");
   ASSERT_EQ(redone.steps.size(), 2u);
@@ -289,9 +295,9 @@ TEST(BenchRunCli, StepOptionRunsThoseStepsAndReanalyzeFollows) {
   EXPECT_EQ(redone.reanalysis_of->checks, c.checks.size());
   EXPECT_EQ(redone.reanalysis_of->identical_checks, redone.reanalysis_of->checks);
 
-  const Proc lacking = bench(
-      "run " + quote(plan_file("live").string()) + " --step crosstalk --out " + quote((dir / "b").string()),
-      dir);
+  const Proc lacking = bench("run " + shell_quote(plan_file("live").string()) + " --step crosstalk --out " +
+                                 shell_quote((dir / "b").string()),
+                             dir);
   EXPECT_EQ(lacking.exit_code, 2) << lacking.err;
   EXPECT_EQ(lines(lacking.err), 1u) << lacking.err;
   EXPECT_TRUE(contains(lacking.err, "--step crosstalk")) << lacking.err;
@@ -304,7 +310,8 @@ TEST(BenchRunCli, StepOptionRunsThoseStepsAndReanalyzeFollows) {
 TEST(BenchRunCli, QuickPlanShowsItsOwnSequence) {
   const fs::path dir = scratch();
   const fs::path run = dir / "run";
-  const Proc o = bench("run " + quote(plan_file("quick").string()) + " --out " + quote(run.string()), dir);
+  const Proc o =
+      bench("run " + shell_quote(plan_file("quick").string()) + " --out " + shell_quote(run.string()), dir);
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   EXPECT_TRUE(contains(o.out, "sequence: clock, sweeps, thd_n (distortion), noise")) << o.out;
   const record::RunRecord doc = read_valid(run);
@@ -313,7 +320,7 @@ TEST(BenchRunCli, QuickPlanShowsItsOwnSequence) {
   EXPECT_EQ(doc.steps[2].id, "thd_n");
   EXPECT_EQ(doc.steps[2].kind, "distortion");
   EXPECT_EQ(doc.steps[2].limits_overridden, std::vector<std::string>{"thd_n_db"});
-  const std::string html = slurp(run / "index.html");
+  const std::string html = slurp_file(run / "index.html");
   for (const char* id : {"clock", "sweeps", "thd_n", "noise"}) EXPECT_TRUE(contains(html, id)) << id;
   EXPECT_FALSE(contains(html, "max_output")) << "a step the plan does not run appears in its report";
   fs::remove_all(dir);
@@ -321,8 +328,8 @@ TEST(BenchRunCli, QuickPlanShowsItsOwnSequence) {
 
 TEST(BenchRunCli, UnknownFixtureOptionIsAUsageErrorNamingTheChoices) {
   const fs::path dir = scratch();
-  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture faults/nope --out " +
-                           quote((dir / "run").string()),
+  const Proc o = bench("run " + shell_quote(plan_file("live").string()) + " --fixture faults/nope --out " +
+                           shell_quote((dir / "run").string()),
                        dir);
   EXPECT_EQ(o.exit_code, 2) << o.err;
   EXPECT_EQ(lines(o.err), 1u) << o.err;
@@ -337,15 +344,16 @@ TEST(BenchRunCli, UnknownFixtureOptionIsAUsageErrorNamingTheChoices) {
 Proc reanalyzed_after_edit(const fs::path& dir, const std::string& take,
                            const std::function<void(dsp::Frames&)>& edit) {
   const fs::path run = dir / "run";
-  const Proc o = bench("run " + quote(plan_file("live").string()) + " --fixture line_trs_to_amp_trs --out " +
-                           quote(run.string()),
+  const Proc o = bench("run " + shell_quote(plan_file("live").string()) +
+                           " --fixture line_trs_to_amp_trs --out " + shell_quote(run.string()),
                        dir);
   EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
   const fs::path wav = run / "captures" / "line_trs_to_amp_trs" / take;
   io::Audio a = io::read_audio(wav);
   edit(a.frames);
   io::write_wav(wav, a.frames, a.sample_rate_hz);
-  return bench("reanalyze " + quote(run.string()) + " --out " + quote((dir / "re").string()), dir);
+  return bench("reanalyze " + shell_quote(run.string()) + " --out " + shell_quote((dir / "re").string()),
+               dir);
 }
 
 // A driven channel that comes back as exact digital zeros (an unconnected JACK port, a dead ADC input) is

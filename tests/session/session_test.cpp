@@ -384,11 +384,6 @@ TEST(HandCalculation, MaxOutputIntoR32IsLowerByTheOutputDivider) {
 // ---------------------------------------------------------------------------------------------------
 // 5. Determinism: same seed, same report; another seed, other noise.
 
-std::string slurp_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 TEST(Determinism, SameSeedSameReportOtherSeedOtherNoise) {
   const plan::Plan p = cut_plan(base_plan("demo"), {"line_trs_to_amp_trs"}, {"r300"});
   const fs::path dir_a = fresh_dir("determinism_a"), dir_b = fresh_dir("determinism_b"),

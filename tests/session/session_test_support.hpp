@@ -17,7 +17,9 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -41,6 +43,24 @@ using record::ConfigurationRecord;
 using record::Outcome;
 
 /// The repository root: this file is tests/session/session_test_support.hpp.
+/// The whole file, bytes as they are.
+inline std::string slurp_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// `s` as one shell word, in single quotes.
+inline std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'')
+      q.append("'\\''");
+    else
+      q.push_back(c);
+  }
+  return q + "'";
+}
+
 inline fs::path repo_root() {
   return fs::path(__FILE__).parent_path().parent_path().parent_path();
 }
