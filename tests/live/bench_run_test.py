@@ -241,7 +241,7 @@ class LiveFaults(OnPrivateServer):
         for t in retried:
             self.assertGreaterEqual(t["attempts"], 2)
             self.assertTrue(all("xrun" in why for why in t["retried_because"]), t)
-        self.assertRegex(r.stderr, r"attempt 1 of 3 spoiled: .*xrun")
+        self.assertRegex(r.stderr, r"attempt 1 of \d+ spoiled: .*xrun")
         print(f"\n  stalls: {len(retried)} takes retried: {[t['take'] for t in retried]}", file=sys.stderr)
 
     def test_stall_on_every_attempt_is_an_error(self):
