@@ -31,17 +31,6 @@
 namespace bench::session::test {
 namespace {
 
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'')
-      q.append("'\\''");
-    else
-      q.push_back(c);
-  }
-  return q + "'";
-}
-
 struct Finished {
   int exit_code = -1;  ///< -1: killed by a signal
   std::string out, err;

@@ -25,17 +25,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'')
-      q.append("'\\''");
-    else
-      q.push_back(c);
-  }
-  return q + "'";
-}
-
 struct Proc {
   int exit_code = -1;
   std::string out, err;
