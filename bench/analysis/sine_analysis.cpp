@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "bench/analysis/power_spectrum.hpp"
 #include "bench/core/error.hpp"
@@ -104,6 +106,68 @@ double initial_frequency(const Eigen::Ref<const dsp::Signal>& x, double fs, cons
   const double den = a - 2 * b + c;
   const double delta = den == 0 ? 0 : 0.5 * (a - c) / den;
   return (static_cast<double>(best) + std::clamp(delta, -0.5, 0.5)) * bin;
+}
+
+// The steady-span search works on windows of `window` frames moved in steps of `hop` (window / 4):
+// window k covers [k * hop, k * hop + window).
+struct SteadyGrid {
+  Eigen::Index window = 0, hop = 0, count = 0;
+  [[nodiscard]] Eigen::Index begin(Eigen::Index k) const { return k * hop; }
+  [[nodiscard]] Eigen::Index end(Eigen::Index k) const { return k * hop + window; }
+};
+
+// Sum of v(i) over each window, built from per-hop block sums so that no long running sum loses the
+// small values behind large ones (a residual of 1e-8 beside a silence that leaves A^2).
+template <typename F>
+std::vector<double> steady_window_sums(const SteadyGrid& g, Eigen::Index n, F&& v) {
+  const Eigen::Index blocks = n / g.hop;
+  std::vector<double> block(static_cast<std::size_t>(blocks), 0.0);
+  for (Eigen::Index b = 0; b < blocks; ++b) {
+    double s = 0;
+    for (Eigen::Index i = b * g.hop; i < (b + 1) * g.hop; ++i) s += v(i);
+    block[static_cast<std::size_t>(b)] = s;
+  }
+  std::vector<double> sums(static_cast<std::size_t>(g.count), 0.0);
+  const Eigen::Index per_window = g.window / g.hop;
+  for (Eigen::Index k = 0; k < g.count; ++k)
+    for (Eigen::Index b = k; b < k + per_window; ++b)
+      sums[static_cast<std::size_t>(k)] += block[static_cast<std::size_t>(b)];
+  return sums;
+}
+
+// What remains of r over [begin, end) once that stretch's own sine at w (and its DC) is removed: the
+// noise and distortion of the stretch, whatever its own level and phase.
+double steady_local_residual_power(const dsp::Signal& r, Eigen::Index begin, Eigen::Index end, double w) {
+  const auto centre = static_cast<double>(begin);
+  const Params p = fit3(r, begin, end, w, centre);
+  double sum = 0;
+  for_each_phase(begin, end, w, centre, [&](Eigen::Index i, double c, double s) {
+    const double d = r[i] - p.a * c - p.b * s - p.dc;
+    sum += d * d;
+  });
+  return sum;
+}
+
+double steady_median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
+// The longest run of consecutive windows with keep[k]; {first, last} window, or {-1, -2} if none.
+std::pair<Eigen::Index, Eigen::Index> steady_longest_run(const std::vector<bool>& keep) {
+  std::pair<Eigen::Index, Eigen::Index> best{-1, -2};
+  Eigen::Index start = -1;
+  for (Eigen::Index k = 0; k <= static_cast<Eigen::Index>(keep.size()); ++k) {
+    const bool in = k < static_cast<Eigen::Index>(keep.size()) && keep[static_cast<std::size_t>(k)];
+    if (in && start < 0) start = k;
+    if (!in && start >= 0) {
+      if (k - 1 - start > best.second - best.first) best = {start, k - 1};
+      start = -1;
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -234,6 +298,90 @@ SineResult analyze_sine(const Eigen::Ref<const dsp::Signal>& capture, double fs,
   const auto [noise, kept] = spectrum.band_power(o.band_lo_hz, o.band_hi_hz, o.weighting, skip);
   r.noise_dbfs = dsp::power_to_dbfs(kept > 0 ? noise / kept : 0.0);
   return r;
+}
+
+SteadySpan find_steady_tone(const Eigen::Ref<const dsp::Signal>& x, double fs, const SineAnalysisOptions& o,
+                            double min_span_s) {
+  validate(o, fs);
+  const Eigen::Index n = x.size();
+  auto seconds = [&](Eigen::Index frames) { return static_cast<double>(frames) / fs; };
+  // 20 ms, and at least four periods of the expected tone, so that the residual's RMS (hum, harmonics)
+  // hardly depends on where a window starts.
+  double window_s = 0.02;
+  if (o.frequency_hz) window_s = std::max(window_s, 4 / *o.frequency_hz);
+  SteadyGrid g;
+  g.hop = std::max<Eigen::Index>(4, static_cast<Eigen::Index>(std::llround(window_s * fs / 4)));
+  g.window = 4 * g.hop;
+  if (n < 4 * g.window) return SteadySpan{0, n, o.frequency_hz.value_or(0)};
+  g.count = (n - g.window) / g.hop + 1;
+
+  // Seed: the longest run of windows whose RMS (median over 9 windows, so a click does not count)
+  // reaches half the loudest.
+  const auto sum = steady_window_sums(g, n, [&](Eigen::Index i) { return x[i]; });
+  const auto sum_sq = steady_window_sums(g, n, [&](Eigen::Index i) { return x[i] * x[i]; });
+  const auto w = static_cast<double>(g.window);
+  std::vector<double> rms(static_cast<std::size_t>(g.count)), smooth(rms.size());
+  for (std::size_t k = 0; k < rms.size(); ++k)
+    rms[k] = std::sqrt(std::max(0.0, sum_sq[k] / w - (sum[k] / w) * (sum[k] / w)));
+  for (std::size_t k = 0; k < rms.size(); ++k) {
+    const std::size_t a = k < 4 ? 0 : k - 4, b = std::min(rms.size(), k + 5);
+    smooth[k] = steady_median(std::vector<double>(rms.begin() + static_cast<std::ptrdiff_t>(a),
+                                                  rms.begin() + static_cast<std::ptrdiff_t>(b)));
+  }
+  const double loudest = *std::max_element(smooth.begin(), smooth.end());
+  std::vector<bool> keep(smooth.size());
+  for (std::size_t k = 0; k < smooth.size(); ++k) keep[k] = smooth[k] >= 0.5 * loudest && loudest > 0;
+  auto [first, last] = steady_longest_run(keep);
+  if (first < 0) return SteadySpan{0, n, o.frequency_hz.value_or(0)};  // digital silence: nothing to judge
+
+  SteadySpan span{g.begin(first), g.end(last), 0};
+  double frequency = 0;
+  // Two passes, each repeated until the stretch holds still. The first compares each window's residual
+  // (the record minus one sine fitted on the stretch) with the median residual of the stretch's windows:
+  // it drops silence and fades even while the fit is still pulled by them. The second is strict: a
+  // window is steady when the one sine leaves no more there than the window's own sine would (the tone
+  // keeps its level and phase) and that is no more than is typical of the stretch (no click, burst or
+  // settling transient): within 1.5 times the median of the windows' own residual RMS.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int iteration = 0; iteration < 10; ++iteration) {
+      const auto seg = x.segment(span.begin_frame, span.end_frame - span.begin_frame);
+      SineFit fit = fit_sine(seg, fs, frequency > 0 ? frequency : initial_frequency(seg, fs, o));
+      frequency = fit.frequency_hz;
+      // The fit's phase is relative to the stretch's first frame; refer it to the record's.
+      fit.phase_rad -= 2 * kPi * fit.frequency_hz / fs * static_cast<double>(span.begin_frame);
+      const dsp::Signal r = subtract_fit(x, fs, fit);
+      const auto power = steady_window_sums(g, n, [&](Eigen::Index i) { return r[i] * r[i]; });
+      const double wr = 2 * kPi * fit.frequency_hz / fs;
+      std::vector<double> inside;
+      for (Eigen::Index k = 0; k < g.count; ++k)
+        if (g.begin(k) >= span.begin_frame && g.end(k) <= span.end_frame)
+          inside.push_back(pass == 0 ? power[static_cast<std::size_t>(k)]
+                                     : steady_local_residual_power(r, g.begin(k), g.end(k), wr));
+      // A floor of -240 dB re the tone keeps an exact synthetic sine from having no tolerance at all.
+      const double floor = std::max(steady_median(inside), 1e-24 * fit.amplitude * fit.amplitude * w);
+      for (Eigen::Index k = 0; k < g.count; ++k)
+        keep[static_cast<std::size_t>(k)] = power[static_cast<std::size_t>(k)] <= 2.25 * floor;
+      std::tie(first, last) = steady_longest_run(keep);
+      const SteadySpan next = first < 0 ? SteadySpan{} : SteadySpan{g.begin(first), g.end(last), frequency};
+      const bool same = next.begin_frame == span.begin_frame && next.end_frame == span.end_frame;
+      span = next;
+      if (same || first < 0) break;
+    }
+    if (first < 0) break;
+  }
+  span.frequency_hz = frequency;
+  if (seconds(span.end_frame - span.begin_frame) < min_span_s)
+    throw MeasurementError(
+        std::string("no steady tone: the longest stretch where the tone holds its level lasts ")
+            .append(fixed(seconds(span.end_frame - span.begin_frame), 3))
+            .append(" s (from ")
+            .append(fixed(seconds(span.begin_frame), 3))
+            .append(" s to ")
+            .append(fixed(seconds(span.end_frame), 3))
+            .append(" s), at least ")
+            .append(fixed(min_span_s, 3))
+            .append(" s are needed: record a steady tone (no level steps, fades or dropouts)"));
+  return span;
 }
 
 }  // namespace bench::analysis

@@ -55,6 +55,24 @@ struct SineResult {
 [[nodiscard]] SineResult analyze_sine(const Eigen::Ref<const dsp::Signal>& capture, double sample_rate_hz,
                                       const SineAnalysisOptions& options);
 
+/// The stretch of a capture where its tone holds steady: [begin_frame, end_frame).
+struct SteadySpan {
+  Eigen::Index begin_frame = 0;
+  Eigen::Index end_frame = 0;
+  double frequency_hz = 0;  ///< the tone the span was judged on
+};
+
+/// Finds the longest stretch of `capture` where one tone holds steady, leaving out silence, fades,
+/// level steps and the settling after them: a sine (IEEE 1241 fit on the stretch found so far) is
+/// subtracted from the whole record, and a 20 ms window (longer for tones below 200 Hz, moved in steps
+/// of a quarter window) is steady where the residual's RMS stays within 1.5 times (3.5 dB) its median
+/// over the stretch; repeated until the stretch no longer changes. Seeded by the longest run of windows
+/// whose (median-filtered) RMS reaches half the loudest. A record too short for four windows is taken
+/// whole. [main thread] Throws bench::MeasurementError when the longest steady stretch is shorter than
+/// min_span_s, naming where it lies.
+[[nodiscard]] SteadySpan find_steady_tone(const Eigen::Ref<const dsp::Signal>& capture, double sample_rate_hz,
+                                          const SineAnalysisOptions& options, double min_span_s = 0.05);
+
 /// Result of the least-squares fit: x[n] ~ amplitude * sin(2 pi f n / fs + phase) + dc.
 struct SineFit {
   double frequency_hz = 0;

@@ -33,6 +33,17 @@ double band_weight(double f, double f1, double f2, double nyquist) {
   return 0.5 + 0.5 * std::cos(kPi * u);
 }
 
+// Weight of the detection filter at f: the sweep's own band only, with raised-cosine tapers (log
+// frequency) a sixth of an octave wide inside its edges. Outside f1..f2 the stimulus carries (almost) no
+// energy and its inverse amplifies whatever the capture holds there by up to 140 dB: judged with it, a
+// sweep 54 dB above white noise looked like no sweep at all.
+double detection_weight(double f, double f1, double f2) {
+  if (f <= f1 || f >= f2) return 0.0;
+  const double edge = std::min(1.0 / 6, std::log2(f2 / f1) / 4);  // octaves
+  const double u = std::min(std::log2(f / f1), std::log2(f2 / f)) / edge;
+  return u >= 1 ? 1.0 : 0.5 - 0.5 * std::cos(kPi * u);
+}
+
 // Zero-padding of the windowed responses before their FFT: bins close enough that linear interpolation
 // of the (phase-referenced, hence smooth) spectrum stays far inside 0.01 dB.
 constexpr double kSegmentPadding = 3.0;
@@ -123,11 +134,13 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
   if (max_power == 0)
     throw MeasurementError("the stimulus has no energy between --f1 and --f2: check the sweep band");
   inverse_.resize(x.size());
+  detection_.resize(x.size());
   const double floor = 1e-14 * max_power;  // guards only against exact zeros; in band |X|^2 is far above it
   for (Eigen::Index k = 0; k < x.size(); ++k) {
     const double f = static_cast<double>(k) * fs_ / static_cast<double>(n_);
     const double w = band_weight(f, options_.f1_hz, options_.f2_hz, nyquist);
     inverse_[k] = w == 0 ? std::complex<double>(0) : w * std::conj(x[k]) / (std::norm(x[k]) + floor);
+    detection_[k] = detection_weight(f, options_.f1_hz, options_.f2_hz) * inverse_[k];
   }
 }
 
@@ -143,36 +156,38 @@ SweepResult SweepAnalyzer::analyze(const Eigen::Ref<const dsp::Signal>& capture)
   const double l_samples = options_.rate_l_s * fs_;
   const int top = options_.max_harmonic;
 
+  // The sweep is looked for, and judged, in its own band (see detection_weight): the same response
+  // limited to f1..f2, where the capture's noise is weighed only where the stimulus has energy.
+  const dsp::Signal d = dsp::fft_filter(capture, detection_, n_);
   // The linear response lies at a delay between 0 and the capture's spare length; harmonics sit before it.
-  Eigen::Index peak_index = 0;
-  h.head(static_cast<Eigen::Index>(capture_frames_)).cwiseAbs().maxCoeff(&peak_index);
-  const dsp::Peak peak = dsp::refine_peak(h, peak_index);
-
+  Eigen::Index detected_index = 0;
+  d.head(static_cast<Eigen::Index>(capture_frames_)).cwiseAbs().maxCoeff(&detected_index);
+  const dsp::Peak detected = dsp::refine_peak(d, detected_index);
   SweepResult r;
-  r.latency_samples = peak.position;
-  r.inverted = peak.value < 0;
+  r.latency_samples = detected.position;
+  r.inverted = detected.value < 0;
 
   // Noise floor: the middle of the stretch between the linear response's tail and the furthest harmonic.
   const double harmonic_reach = l_samples * std::log(static_cast<double>(top) + 1.0);
-  const double empty_start = peak.position + std::max(l_samples * std::log(2.0), 0.1 * fs_);
-  const double empty_end = peak.position + static_cast<double>(n) - harmonic_reach;
+  const double empty_start = r.latency_samples + std::max(l_samples * std::log(2.0), 0.1 * fs_);
+  const double empty_end = r.latency_samples + static_cast<double>(n) - harmonic_reach;
   if (empty_end - empty_start > 64) {
     const double quarter = (empty_end - empty_start) / 4;
     const auto a = static_cast<Eigen::Index>(empty_start + quarter);
     const auto len = static_cast<Eigen::Index>(2 * quarter);
     double sum = 0;
-    for (Eigen::Index i = 0; i < len; ++i) sum += h[(a + i) % n] * h[(a + i) % n];
+    for (Eigen::Index i = 0; i < len; ++i) sum += d[(a + i) % n] * d[(a + i) % n];
     const double rms = std::sqrt(sum / static_cast<double>(len));
-    r.peak_to_noise_db = rms > 0 ? dsp::amplitude_db(std::abs(peak.value) / rms) : 400.0;
+    r.peak_to_noise_db = rms > 0 ? dsp::amplitude_db(std::abs(detected.value) / rms) : 400.0;
   } else {
     r.peak_to_noise_db = 400.0;
   }
-  if (r.peak_to_noise_db < 20.0)
+  if (r.peak_to_noise_db < 30.0)
     throw MeasurementError("no sweep found in the capture: its impulse response peaks only " +
                            std::to_string(static_cast<int>(r.peak_to_noise_db)) +
                            " dB above the noise; check the cabling, the channel and the output level");
 
-  linear_and_harmonics(h, peak.position, r, true);
+  linear_and_harmonics(h, r.latency_samples, r, true);
   return r;
 }
 

@@ -37,7 +37,8 @@ struct HarmonicResponse {
 struct SweepResult {
   double latency_samples = 0;   ///< delay of the impulse response's peak, sub-sample resolution
   bool inverted = false;        ///< the impulse response's peak is negative
-  double peak_to_noise_db = 0;  ///< impulse peak over the noise in the empty part of the response
+  double peak_to_noise_db = 0;  ///< impulse peak over the noise in the empty part of the response, both
+                                ///< within the sweep's band f1..f2 (where the stimulus has energy)
   FrequencyResponse response;
   std::vector<HarmonicResponse> harmonics;
 };
@@ -75,7 +76,8 @@ class SweepAnalyzer {
   std::size_t stimulus_frames_;
   std::size_t capture_frames_;
   std::size_t n_;
-  dsp::Spectrum inverse_;  ///< band-limited inverse of the stimulus spectrum
+  dsp::Spectrum inverse_;    ///< band-limited inverse of the stimulus spectrum
+  dsp::Spectrum detection_;  ///< inverse_ limited to f1..f2: finds and judges the sweep in its own band
 };
 
 }  // namespace bench::analysis

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "bench/core/format.hpp"
 #include "bench/core/version.hpp"
 
 namespace bench::cli {
@@ -45,23 +46,22 @@ nlohmann::json analysis_document(const char* kind, double sample_rate_hz, nlohma
 }
 
 nlohmann::json sweep_settings_json(const analysis::SweepAnalysisOptions& o) {
-  return {{"method",
-           "synchronized exponential sweep (Novak et al. 2015), regularised spectral division, zero-padded"},
-          {"f1_hz", o.f1_hz},
-          {"f2_hz", o.f2_hz},
-          {"rate_l_s", o.rate_l_s},
-          {"points_per_octave", o.points_per_octave},
-          {"smoothing", o.smoothing_fraction > 0
-                            ? "1/" + std::to_string(static_cast<int>(o.smoothing_fraction)) + " octave"
-                            : "none"},
-          {"max_harmonic", o.max_harmonic},
-          {"fade_s", o.fade_s},
-          {"magnitude", "absolute gain capture/stimulus in dB, 0 dB = unity"},
-          {"phase", "degrees, wrapped to (-180, 180], latency removed"},
-          {"harmonic_level",
-           "dB re the fundamental at the excitation frequency; listed where n*f < min(f2*exp(-fade_s/L), "
-           "0.95*fs/2)"},
-          {"dbfs_convention", kDbfsConvention}};
+  return {
+      {"method",
+       "synchronized exponential sweep (Novak et al. 2015), regularised spectral division, zero-padded"},
+      {"f1_hz", o.f1_hz},
+      {"f2_hz", o.f2_hz},
+      {"rate_l_s", o.rate_l_s},
+      {"points_per_octave", o.points_per_octave},
+      {"smoothing", o.smoothing_fraction > 0 ? "1/" + number_text(o.smoothing_fraction) + " octave" : "none"},
+      {"max_harmonic", o.max_harmonic},
+      {"fade_s", o.fade_s},
+      {"magnitude", "absolute gain capture/stimulus in dB, 0 dB = unity"},
+      {"phase", "degrees, wrapped to (-180, 180], latency removed"},
+      {"harmonic_level",
+       "dB re the fundamental at the excitation frequency; listed where n*f < min(f2*exp(-fade_s/L), "
+       "0.95*fs/2)"},
+      {"dbfs_convention", kDbfsConvention}};
 }
 
 nlohmann::json to_json(const analysis::SweepResult& r) {
@@ -96,6 +96,9 @@ nlohmann::json sine_settings_json(const analysis::SineAnalysisOptions& o,
       {"max_harmonic", o.max_harmonic},
       {"expected_frequency_hz", o.frequency_hz ? nlohmann::json(*o.frequency_hz) : nlohmann::json(nullptr)},
       {"mains_hz", o.mains_hz == 0 ? nlohmann::json("auto") : nlohmann::json(o.mains_hz)},
+      {"span",
+       "each channel's longest steady stretch of the tone, span_start_s to span_end_s in s from the file's "
+       "start (silence, fades and settling left out)"},
       {"dbfs_convention", kDbfsConvention}};
   j["fullscale_vrms"] = fullscale_vrms ? nlohmann::json(*fullscale_vrms) : nlohmann::json(nullptr);
   return j;

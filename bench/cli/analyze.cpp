@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bench/analysis/capture_check.hpp"
 #include "bench/analysis/noise_analysis.hpp"
@@ -33,8 +34,10 @@ std::pair<double, double> parse_band(const std::string& text) {
     } catch (const std::exception&) {
       used = 0;
     }
-    if (used == 0 || used != s.size())
+    if (used == 0 || used != s.size() || !std::isfinite(v))
       throw InputError("--bandwidth '" + text + "': give LOW:HIGH in Hz, e.g. 20:20000 or 20:22.4k");
+    if (v < 0)
+      throw InputError("--bandwidth '" + text + "': the band's edges are 0 Hz or more, e.g. 20:20000");
     return v * scale;
   };
   const auto colon = text.find(':');
@@ -63,6 +66,28 @@ std::string channel_name(const std::string& file, Eigen::Index c) {
   return file + " channel " + std::to_string(c);
 }
 
+// The capture channels to analyse: all of them, or the one --channel names (0-based).
+std::vector<Eigen::Index> channels_of(const io::Audio& cap, const std::string& file, int channel) {
+  std::vector<Eigen::Index> all;
+  if (channel >= 0) {
+    if (channel >= cap.frames.cols())
+      throw InputError(std::string("--channel ")
+                           .append(std::to_string(channel))
+                           .append(": ")
+                           .append(file)
+                           .append(" has ")
+                           .append(std::to_string(cap.frames.cols()))
+                           .append(cap.frames.cols() == 1 ? " channel" : " channels")
+                           .append(": give 0 to ")
+                           .append(std::to_string(cap.frames.cols() - 1))
+                           .append(" (0-based)"));
+    all.push_back(channel);
+    return all;
+  }
+  for (Eigen::Index c = 0; c < cap.frames.cols(); ++c) all.push_back(c);
+  return all;
+}
+
 std::optional<double> fullscale(double v) {
   if (v == 0) return std::nullopt;
   if (!(v > 0 && v < 1000))
@@ -73,7 +98,7 @@ std::optional<double> fullscale(double v) {
 struct SweepArgs {
   std::string stimulus, capture, json;
   double f1 = 0, f2 = 0, fade = 0, smoothing = 0;
-  int ppo = 48, max_harmonic = 9;
+  int ppo = 48, max_harmonic = 9, channel = -1;
 };
 
 void run_sweep(const SweepArgs& a) {
@@ -113,8 +138,10 @@ void run_sweep(const SweepArgs& a) {
       if (!std::isfinite(stim.frames(i, c)))
         throw InputError(channel_name(a.stimulus, c) +
                          " has a NaN or infinite sample: regenerate the stimulus");
-  for (Eigen::Index c = 0; c < cap.frames.cols(); ++c)
-    analysis::check_capture(cap.frames.col(c), channel_name(a.capture, c));
+  const std::vector<Eigen::Index> selected = channels_of(cap, a.capture, a.channel);
+  // A NaN or a clipped channel stops the analysis; a silent one is a channel without the sweep (below).
+  for (const Eigen::Index c : selected)
+    analysis::check_capture(cap.frames.col(c), channel_name(a.capture, c), /*silence_ok=*/true);
 
   const bool paired = stim.frames.cols() == cap.frames.cols();
   if (!paired && stim.frames.cols() != 1)
@@ -126,7 +153,8 @@ void run_sweep(const SweepArgs& a) {
   std::unique_ptr<analysis::SweepAnalyzer> analyzer;
   Eigen::Index analyzer_channel = -1;
   nlohmann::json doc;
-  for (Eigen::Index c = 0; c < cap.frames.cols(); ++c) {
+  std::vector<std::string> missing;  // why each channel without a sweep has none
+  for (const Eigen::Index c : selected) {
     const Eigen::Index sc = paired ? c : 0;
     // Channels that carry the same stimulus share one analyser (one stimulus FFT).
     if (!analyzer || (sc != analyzer_channel && stim.frames.col(sc) != stim.frames.col(analyzer_channel))) {
@@ -138,9 +166,16 @@ void run_sweep(const SweepArgs& a) {
       doc = analysis_document("sweep", stim.sample_rate_hz, sweep_settings_json(analyzer->options()));
     analysis::SweepResult r;
     try {
+      if (cap.frames.col(c).isZero(0.0))
+        throw MeasurementError(
+            "silent (all samples zero), no sweep: check the cabling, the channel map and the output level");
       r = analyzer->analyze(cap.frames.col(c));
     } catch (const MeasurementError& e) {
-      throw MeasurementError(channel_name(a.capture, c) + ": " + e.what());
+      // A channel the sweep was not played into (the other side of a two-channel capture) is a note on
+      // that channel; the analysis stops only when no channel carries the sweep.
+      missing.push_back(channel_name(a.capture, c) + ": " + e.what());
+      doc["channels"].push_back({{"channel", c}, {"stimulus_channel", sc}, {"note", e.what()}});
+      continue;
     }
     nlohmann::json ch = to_json(r);
     ch["channel"] = c;
@@ -149,6 +184,13 @@ void run_sweep(const SweepArgs& a) {
     spdlog::debug("channel {}: latency {:.3f} samples, {}", c, r.latency_samples,
                   r.inverted ? "inverted" : "normal");
   }
+  if (missing.size() == selected.size()) {
+    std::string all;
+    for (const auto& m : missing) all += (all.empty() ? "" : "; ") + m;
+    throw MeasurementError(all);
+  }
+  for (const auto& m : missing) spdlog::warn("{} (noted on that channel)", m);
+  doc["settings"]["channel"] = a.channel >= 0 ? nlohmann::json(a.channel) : nlohmann::json("all");
   doc["stimulus"] = a.stimulus;
   doc["capture"] = a.capture;
   emit(doc, a.json);
@@ -157,7 +199,7 @@ void run_sweep(const SweepArgs& a) {
 struct SineArgs {
   std::string capture, json, bandwidth = "20:20000", weighting = "none", mains = "auto";
   double frequency = 0, fullscale_vrms = 0;
-  int max_harmonic = 10;
+  int max_harmonic = 10, channel = -1;
 };
 
 void run_sine(const SineArgs& a) {
@@ -171,17 +213,33 @@ void run_sine(const SineArgs& a) {
   const io::Audio cap = io::read_audio(a.capture);
   analysis::validate(o, cap.sample_rate_hz);
   nlohmann::json doc = analysis_document("sine", cap.sample_rate_hz, sine_settings_json(o, fs_vrms));
-  for (Eigen::Index c = 0; c < cap.frames.cols(); ++c) {
+  doc["settings"]["channel"] = a.channel >= 0 ? nlohmann::json(a.channel) : nlohmann::json("all");
+  const double fs = cap.sample_rate_hz;
+  for (const Eigen::Index c : channels_of(cap, a.capture, a.channel)) {
     const std::string name = channel_name(a.capture, c);
     analysis::check_capture(cap.frames.col(c), name);
     analysis::SineResult r;
+    analysis::SteadySpan span;
     try {
-      r = analysis::analyze_sine(cap.frames.col(c), cap.sample_rate_hz, o);
+      // Recorders and other analysers leave silence, fades and settling around the tone: measure only
+      // the stretch where it holds steady.
+      span = analysis::find_steady_tone(cap.frames.col(c), fs, o);
+      r = analysis::analyze_sine(
+          cap.frames.col(c).segment(span.begin_frame, span.end_frame - span.begin_frame), fs, o);
     } catch (const MeasurementError& e) {
       throw MeasurementError(name + ": " + e.what());
     }
+    const double begin_s = static_cast<double>(span.begin_frame) / fs;
+    const double end_s = static_cast<double>(span.end_frame) / fs;
+    // The record always has the span; the console mentions it only when edges were left out.
+    if (span.begin_frame > 0 || span.end_frame < cap.frames.rows())
+      spdlog::info("{}: steady tone from {} s to {} s ({} s of {} s analysed)", name, fixed(begin_s, 3),
+                   fixed(end_s, 3), fixed(end_s - begin_s, 3),
+                   fixed(static_cast<double>(cap.frames.rows()) / fs, 3));
     nlohmann::json ch = to_json(r, fs_vrms);
     ch["channel"] = c;
+    ch["span_start_s"] = begin_s;
+    ch["span_end_s"] = end_s;
     doc["channels"].push_back(ch);
   }
   doc["capture"] = a.capture;
@@ -226,31 +284,48 @@ void add_analyze(CLI::App& app) {
   s->add_option("--capture", sw->capture,
                 "the recording (WAV, same sample rate, at least as long as the stimulus)")
       ->required();
-  s->add_option("--f1", sw->f1, "sweep start frequency in Hz (needed without a sidecar)");
-  s->add_option("--f2", sw->f2, "sweep end frequency in Hz (needed without a sidecar)");
+  s->add_option("--f1", sw->f1, "sweep start frequency in Hz (needed without a sidecar)")
+      ->check(above(0, "Hz"));
+  s->add_option("--f2", sw->f2, "sweep end frequency in Hz (needed without a sidecar)")
+      ->check(above(0, "Hz"));
   s->add_option("--fade", sw->fade,
-                "the stimulus's end fade in s, without a sidecar (harmonics inside it are not listed)");
-  s->add_option("--points-per-octave", sw->ppo, "frequency axis density")->capture_default_str();
+                "the stimulus's end fade in s, without a sidecar (harmonics inside it are not listed)")
+      ->check(in_range(0, 600, "s"));
+  s->add_option("--points-per-octave", sw->ppo, "frequency axis density")
+      ->capture_default_str()
+      ->check(in_range(1, 1000, "points per octave"));
   s->add_option("--smoothing", sw->smoothing, "1/N-octave smoothing of magnitudes, N (0 = none)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(0, 96, "(1/N octave; 0 = none)"));
   s->add_option("--max-harmonic", sw->max_harmonic, "highest harmonic order to separate (1..9)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(1, 9, ""));
+  s->add_option("--channel", sw->channel,
+                "analyse only this capture channel (0-based; default: every one, and a channel without the "
+                "sweep is a note)")
+      ->check(whole_number(1023));
   s->add_option("--json", sw->json, "write the result to this file instead of stdout");
   s->callback([sw] { run_sweep(*sw); });
 
   auto si = std::make_shared<SineArgs>();
   auto* t = an->add_subcommand("sine", "level, THD, THD+N, SINAD, noise and hum of a steady tone (AES17)");
   t->add_option("--capture", si->capture, "the recording (WAV)")->required();
-  t->add_option("--frequency", si->frequency, "expected tone frequency in Hz (default: the strongest tone)");
+  t->add_option("--frequency", si->frequency, "expected tone frequency in Hz (default: the strongest tone)")
+      ->check(above(0, "Hz"));
   t->add_option("--bandwidth", si->bandwidth,
                 "measurement band LOW:HIGH in Hz (AES17 20:20000; 20:22.4k, 20:80k)")
       ->capture_default_str();
   t->add_option("--weighting", si->weighting, "A or none (applies to THD+N and noise)")
       ->capture_default_str();
   t->add_option("--fullscale-vrms", si->fullscale_vrms,
-                "Vrms of a 0 dBFS sine at the ADC input: adds dBV, dBu and volts");
+                "Vrms of a 0 dBFS sine at the ADC input: adds dBV, dBu and volts")
+      ->check(above(0, "Vrms"));
   t->add_option("--mains", si->mains, "mains frequency for hum lines: 50, 60 or auto")->capture_default_str();
-  t->add_option("--max-harmonic", si->max_harmonic, "highest harmonic in THD")->capture_default_str();
+  t->add_option("--max-harmonic", si->max_harmonic, "highest harmonic in THD")
+      ->capture_default_str()
+      ->check(in_range(2, 50, ""));
+  t->add_option("--channel", si->channel, "analyse only this capture channel (0-based; default: every one)")
+      ->check(whole_number(1023));
   t->add_option("--json", si->json, "write the result to this file instead of stdout");
   t->callback([si] { run_sine(*si); });
 
@@ -260,7 +335,8 @@ void add_analyze(CLI::App& app) {
   n->add_option("--capture", no->capture, "the recording (WAV)")->required();
   n->add_option("--bandwidth", no->bandwidth, "measurement band LOW:HIGH in Hz")->capture_default_str();
   n->add_option("--fullscale-vrms", no->fullscale_vrms,
-                "Vrms of a 0 dBFS sine at the ADC input: adds dBV and volts");
+                "Vrms of a 0 dBFS sine at the ADC input: adds dBV and volts")
+      ->check(above(0, "Vrms"));
   n->add_option("--mains", no->mains, "mains frequency for hum lines: 50, 60 or auto")->capture_default_str();
   n->add_option("--json", no->json, "write the result to this file instead of stdout");
   n->callback([no] { run_noise(*no); });

@@ -7,9 +7,11 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "bench/core/error.hpp"
+#include "bench/core/format.hpp"
 #include "bench/core/version.hpp"
 
 namespace bench::cli {
@@ -44,6 +46,21 @@ void reject_unknown_command(CLI::App& app, int argc, char** argv) {
                         static_cast<int>(ExitCode::kUsage));
 }
 
+// The option's text as a number; nullopt when it is not one (the option's conversion says so then).
+std::optional<double> as_number(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size()) return v;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+std::string with_unit(double v, const std::string& unit) {
+  return unit.empty() ? number_text(v) : number_text(v) + " " + unit;
+}
+
 }  // namespace
 
 void create_output_dir(const std::filesystem::path& dir, const char* option) {
@@ -53,6 +70,38 @@ void create_output_dir(const std::filesystem::path& dir, const char* option) {
   const std::string why = ec ? ec.message() : std::string("a file of that name is in the way");
   throw InputError(dir.string() + ": cannot create the output directory (" + why + "): give " + option +
                    " a directory that can be written");
+}
+
+CLI::Validator in_range(double lo, double hi, const std::string& unit) {
+  return CLI::Validator(
+      [lo, hi, unit](std::string& text) {
+        const auto v = as_number(text);
+        if (!v || (*v >= lo && *v <= hi)) return std::string();
+        return text + " is out of range: use " + number_text(lo) + " to " + with_unit(hi, unit);
+      },
+      number_text(lo) + " to " + with_unit(hi, unit));
+}
+
+CLI::Validator above(double lo, const std::string& unit) {
+  return CLI::Validator(
+      [lo, unit](std::string& text) {
+        const auto v = as_number(text);
+        if (!v || *v > lo) return std::string();
+        return text + " must be above " + with_unit(lo, unit);
+      },
+      "above " + with_unit(lo, unit));
+}
+
+CLI::Validator whole_number(unsigned long long hi) {
+  return CLI::Validator(
+      [hi](std::string& text) {
+        const auto v = as_number(text);
+        if (!v) return std::string();
+        if (text.find_first_of("-.eE") != std::string::npos || *v > static_cast<double>(hi))
+          return text + " is out of range: use a whole number from 0 to " + std::to_string(hi);
+        return std::string();
+      },
+      "0 to " + std::to_string(hi));
 }
 
 int run(int argc, char** argv) {

@@ -1,9 +1,11 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace CLI {
 class App;
+class Validator;
 }  // namespace CLI
 
 namespace bench::cli {
@@ -34,5 +36,17 @@ void add_compare(CLI::App& app);
 void add_devices(CLI::App& app);
 /// `bench steps [--json]`: the catalogue of step kinds, checks and settings.
 void add_steps(CLI::App& app);
+
+/// An option check: the number given lies in [lo, hi] (NaN never does). On failure CLI11 prints
+/// "--option: X is out of range: use LO to HI UNIT" and bench exits 2. A value that is not a number is
+/// left to the option's own conversion error.
+[[nodiscard]] CLI::Validator in_range(double lo, double hi, const std::string& unit);
+
+/// An option check: the number given is above lo ("--option: X must be above LO UNIT").
+[[nodiscard]] CLI::Validator above(double lo, const std::string& unit);
+
+/// An option check for unsigned integers: refuses a leading minus sign, which CLI11 would otherwise wrap
+/// around (-1 read as 18446744073709551615), and anything above hi.
+[[nodiscard]] CLI::Validator whole_number(unsigned long long hi);
 
 }  // namespace bench::cli

@@ -34,10 +34,15 @@ struct Common {
 
 void add_common(CLI::App* cmd, Common& c, double default_duration) {
   c.duration_s = default_duration;
-  cmd->add_option("--rate", c.rate_hz, "sample rate in Hz")->capture_default_str();
-  cmd->add_option("--duration", c.duration_s, "duration in seconds")->capture_default_str();
+  cmd->add_option("--rate", c.rate_hz, "sample rate in Hz")
+      ->capture_default_str()
+      ->check(in_range(1000, 1e6, "Hz"));
+  cmd->add_option("--duration", c.duration_s, "duration in seconds")
+      ->capture_default_str()
+      ->check(above(0, "s"));
   cmd->add_option("--channels", c.channels, "number of channels (all carry the same signal)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(1, 64, "channels"));
   cmd->add_option("--format", c.format, "sample format: float32, float64, pcm24, pcm16")
       ->capture_default_str();
   cmd->add_option("--out", c.out, "output WAV file (a JSON sidecar <out>.json is written beside it)")
@@ -71,7 +76,9 @@ void add_generate(CLI::App& app) {
   auto* s = gen->add_subcommand("sweep", "synchronized exponential swept sine (Novak et al. 2015)");
   s->add_option("--f1", sweep->f1, "start frequency in Hz")->capture_default_str();
   s->add_option("--f2", sweep->f2, "end frequency in Hz")->capture_default_str();
-  s->add_option("--level-dbfs", sweep->level, "peak level in dBFS")->capture_default_str();
+  s->add_option("--level-dbfs", sweep->level, "peak level in dBFS")
+      ->capture_default_str()
+      ->check(in_range(-200, 0, "dBFS"));
   s->add_option("--fade", sweep->fade, "half-Hann fade at each end in seconds")->capture_default_str();
   add_common(s, *sweep, 10);
   s->callback([sweep] {
@@ -92,7 +99,9 @@ void add_generate(CLI::App& app) {
   auto sine = std::make_shared<SineArgs>();
   auto* t = gen->add_subcommand("sine", "steady sine");
   t->add_option("--frequency", sine->frequency, "frequency in Hz")->capture_default_str();
-  t->add_option("--level-dbfs", sine->level, "peak level in dBFS")->capture_default_str();
+  t->add_option("--level-dbfs", sine->level, "peak level in dBFS")
+      ->capture_default_str()
+      ->check(in_range(-200, 0, "dBFS"));
   t->add_flag("--coherent", sine->coherent, "move the frequency to a whole number of cycles in the record");
   add_common(t, *sine, 2);
   t->callback([sine] {

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -385,10 +386,11 @@ void add_run(CLI::App& app, int& exit_code) {
               "rtaudio: play and record on two streams even when one device does both");
   r->add_option("--period-frames", a->period_frames,
                 "rtaudio: requested period in frames (JACK: the server's period rules)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(in_range(16, 8192, "frames"));
   r->add_option("--attempts", a->attempts, "rtaudio: tries per take when xruns spoil it")
       ->capture_default_str()
-      ->check(CLI::Range(1, 20));
+      ->check(in_range(1, 20, "attempts"));
   r->add_option("--fixture", a->fixtures,
                 "measure only this cable configuration of the plan (fixture id; repeat for more)");
   r->add_option("--step", a->steps,
@@ -396,7 +398,8 @@ void add_run(CLI::App& app, int& exit_code) {
                 "among them)");
   r->add_option("--out", a->out, "run directory (default reports/<UTC time>_<plan>)");
   r->add_option("--seed", a->seed, "seed of the simulated noise: same seed, same report")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(whole_number(std::numeric_limits<std::uint64_t>::max()));
   r->add_flag("--yes", a->yes,
               "rtaudio: do not wait for the operator to set up each cable and load (unattended runs)");
   r->add_option("--relay-board", a->relay_board,

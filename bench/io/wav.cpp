@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string_view>
@@ -75,6 +76,46 @@ SF_VIRTUAL_IO memory_io() {
   return io;
 }
 
+// The most frames a file of `bytes` bytes can hold in this format, or 0 when the format gives no bound
+// (a codec with no floor on the bytes per frame). Uncompressed samples take their width; a FLAC frame
+// holds at most 65535 samples per channel and costs at least 8 bytes (sync, header, CRC-8, one subframe
+// header, CRC-16) even when every channel is a constant.
+std::uint64_t frames_that_fit(std::uint64_t bytes, int format, int channels) {
+  const int major = format & SF_FORMAT_TYPEMASK;
+  const int sub = format & SF_FORMAT_SUBMASK;
+  const auto ch = static_cast<std::uint64_t>(channels);
+  if (major == SF_FORMAT_FLAC) return bytes / 8 * 65535 + 65535;
+  std::uint64_t bits = 0;  // per sample
+  switch (sub) {
+    case SF_FORMAT_PCM_S8:
+    case SF_FORMAT_PCM_U8:
+    case SF_FORMAT_ULAW:
+    case SF_FORMAT_ALAW:
+      bits = 8;
+      break;
+    case SF_FORMAT_PCM_16:
+      bits = 16;
+      break;
+    case SF_FORMAT_PCM_24:
+      bits = 24;
+      break;
+    case SF_FORMAT_PCM_32:
+    case SF_FORMAT_FLOAT:
+      bits = 32;
+      break;
+    case SF_FORMAT_DOUBLE:
+      bits = 64;
+      break;
+    case SF_FORMAT_IMA_ADPCM:
+    case SF_FORMAT_MS_ADPCM:
+      bits = 4;
+      break;
+    default:
+      return 0;
+  }
+  return bytes * 8 / (bits * ch) + 1;
+}
+
 }  // namespace
 
 Audio read_audio(const std::filesystem::path& path) {
@@ -91,23 +132,46 @@ Audio read_audio(const std::filesystem::path& path) {
     sf_close(f);
     throw InputError(path.string() + ": holds no audio frames: record again");
   }
+  // A header is only a claim: memory is sized by what the file can hold and what is really decoded, so
+  // a damaged or hostile header costs neither gigabytes nor a bad_alloc.
+  const std::uint64_t bytes = std::filesystem::file_size(path, ec);
+  const auto claimed = static_cast<std::uint64_t>(info.frames);
+  const std::uint64_t fit = ec ? 0 : frames_that_fit(bytes, info.format, info.channels);
+  if (fit > 0 && claimed > fit) {
+    sf_close(f);
+    throw InputError(path.string() + ": the header claims " + std::to_string(claimed) +
+                     " frames, more than its " + std::to_string(bytes) + " bytes can hold (at most " +
+                     std::to_string(fit) + " frames): the file is damaged; copy or export it again");
+  }
   // libsndfile reads float files as they are (no normalisation needed) and scales PCM to +-1.
   sf_command(f, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
-  std::vector<double> interleaved(static_cast<std::size_t>(info.frames) *
-                                  static_cast<std::size_t>(info.channels));
-  const sf_count_t got = sf_readf_double(f, interleaved.data(), info.frames);
+  const auto channels = static_cast<std::size_t>(info.channels);
+  constexpr sf_count_t kBlockFrames = 65536;
+  std::vector<double> interleaved;
+  interleaved.reserve(std::min<std::uint64_t>(claimed, 1u << 20) * channels);
+  std::vector<double> block(static_cast<std::size_t>(kBlockFrames) * channels);
+  std::uint64_t got = 0;
+  while (got < claimed) {
+    const sf_count_t want = std::min<sf_count_t>(kBlockFrames, static_cast<sf_count_t>(claimed - got));
+    const sf_count_t read = sf_readf_double(f, block.data(), want);
+    if (read <= 0) break;
+    interleaved.insert(
+        interleaved.end(), block.begin(),
+        block.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(read) * channels));
+    got += static_cast<std::uint64_t>(read);
+  }
   sf_close(f);
-  if (got != info.frames)
-    throw InputError(path.string() + ": truncated (read " + std::to_string(got) + " of " +
-                     std::to_string(info.frames) + " frames): copy the file again");
+  if (got != claimed)
+    throw InputError(path.string() + ": truncated or damaged (the header claims " + std::to_string(claimed) +
+                     " frames, the file holds " + std::to_string(got) + "): copy the file again");
+  const auto frames = static_cast<Eigen::Index>(got);
   Audio a;
   a.sample_rate_hz = info.samplerate;
   a.format = describe(info.format);
-  a.frames.resize(info.frames, info.channels);
-  for (sf_count_t i = 0; i < info.frames; ++i)
+  a.frames.resize(frames, info.channels);
+  for (Eigen::Index i = 0; i < frames; ++i)
     for (int c = 0; c < info.channels; ++c)
-      a.frames(i, c) = interleaved[static_cast<std::size_t>(i) * static_cast<std::size_t>(info.channels) +
-                                   static_cast<std::size_t>(c)];
+      a.frames(i, c) = interleaved[static_cast<std::size_t>(i) * channels + static_cast<std::size_t>(c)];
   return a;
 }
 

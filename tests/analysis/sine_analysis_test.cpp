@@ -181,5 +181,141 @@ TEST(SineAnalysis, RefusesABandAboveNyquist) {
   EXPECT_THROW((void)analyze_sine(tone(997, 0.5, 48000), kFs, o), InputError);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// The steady span: what a recorder or another analyser leaves around a tone.
+
+// `body` seconds of 997 Hz at amplitude 0.5 with 2nd and 3rd harmonics (h2, h3) and white noise of
+// `noise_rms`, with raised-cosine fades of `fade_s` at each end, between `before_s` and `after_s` of
+// silence (the noise runs through the silence too, as a recorder's would).
+Signal framed_tone(double before_s, double body_s, double after_s, double fade_s, double h2, double h3,
+                   double noise_rms, std::uint64_t seed = 11) {
+  const auto lead = static_cast<Eigen::Index>(before_s * kFs);
+  const auto len = static_cast<Eigen::Index>(body_s * kFs);
+  const auto fade = static_cast<Eigen::Index>(fade_s * kFs);
+  Signal x = Signal::Zero(lead + len + static_cast<Eigen::Index>(after_s * kFs));
+  for (Eigen::Index i = 0; i < len; ++i) {
+    const double ph = 2 * dsp::kPi * 997 * static_cast<double>(i) / kFs + 0.3;
+    double g = 1;
+    const Eigen::Index edge = std::min(i, len - 1 - i);
+    if (edge < fade)
+      g = 0.5 - 0.5 * std::cos(dsp::kPi * static_cast<double>(edge) / static_cast<double>(fade));
+    x[lead + i] = g * (0.5 * std::sin(ph) + h2 * std::sin(2 * ph + 1) + h3 * std::sin(3 * ph + 2));
+  }
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> gauss(0, noise_rms);
+  if (noise_rms > 0)
+    for (auto& v : x) v += gauss(rng);
+  return x;
+}
+
+// THD+N of the steady tone above, from its components (as KnownThdN).
+double framed_tone_thd_n_db(double h2, double h3, double noise_rms) {
+  const double band_noise = noise_rms * noise_rms * (20000.0 - 20.0) / (kFs / 2);
+  const double distortion = (h2 * h2 + h3 * h3) / 2;
+  return 10 * std::log10((distortion + band_noise) / (0.125 + distortion + band_noise));
+}
+
+struct FramedCase {
+  const char* name;
+  double before_s, body_s, after_s, fade_s, h2, h3, noise_rms;
+};
+
+class SteadySpanOfAFramedTone : public ::testing::TestWithParam<FramedCase> {};
+
+TEST_P(SteadySpanOfAFramedTone, LiesInsideTheToneAndGivesItsThdN) {
+  const FramedCase c = GetParam();
+  const Signal x = framed_tone(c.before_s, c.body_s, c.after_s, c.fade_s, c.h2, c.h3, c.noise_rms);
+  const SteadySpan span = find_steady_tone(x, kFs, {});
+  const double begin_s = static_cast<double>(span.begin_frame) / kFs;
+  const double end_s = static_cast<double>(span.end_frame) / kFs;
+  // Inside the tone and clear of its fades; it loses at most 30 ms besides the fades at each end.
+  EXPECT_GE(begin_s, c.before_s + c.fade_s - 1 / kFs);
+  EXPECT_LE(end_s, c.before_s + c.body_s - c.fade_s + 1 / kFs);
+  EXPECT_LE(begin_s, c.before_s + c.fade_s + 0.03);
+  EXPECT_GE(end_s, c.before_s + c.body_s - c.fade_s - 0.03);
+  const SineResult r = analyze_sine(x.segment(span.begin_frame, span.end_frame - span.begin_frame), kFs, {});
+  const double expected = framed_tone_thd_n_db(c.h2, c.h3, c.noise_rms);
+  if (c.h2 == 0 && c.noise_rms == 0)
+    EXPECT_LE(r.thd_n_db, -140.0);
+  else
+    EXPECT_NEAR(r.thd_n_db, expected, 0.3);
+  std::printf("%s: span %.4f..%.4f s, THD+N %.3f dB (expected %.3f)\n", c.name, begin_s, end_s, r.thd_n_db,
+              expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Edges, SteadySpanOfAFramedTone,
+    ::testing::Values(FramedCase{"padded_pure", 0.1, 1.0, 0.25, 0.0, 0, 0, 0},
+                      FramedCase{"padded_noise_minus100", 0.1, 1.0, 0.25, 0.0, 0, 0, 1e-5},
+                      FramedCase{"padded_distortion", 0.1, 1.0, 0.25, 0.0, 5e-4, 2e-4, 1e-6},
+                      FramedCase{"fade_10ms", 0.1, 1.0, 0.25, 0.01, 0, 0, 1e-6},
+                      FramedCase{"fade_100ms_noise_minus80", 0.3, 2.0, 0.3, 0.1, 0, 0, 1e-4},
+                      FramedCase{"fade_200ms_distortion", 0.05, 1.5, 0.05, 0.2, 3e-5, 3e-5, 3e-7},
+                      FramedCase{"unframed", 0.0, 1.0, 0.0, 0.0, 1e-4, 0, 1e-5}),
+    [](const auto& p) { return std::string(p.param.name); });
+
+// A tone switched on through a first-order high-pass (a coupling capacitor, 5 Hz): the step's
+// transient decays with tau = 1 / (2 pi 5 Hz) = 32 ms. The span starts once it has fallen into the noise
+// (1e-5 of a transient of about 2.5e-3: 5.5 tau = 0.18 s), and the THD+N is that of the noise alone.
+TEST(SteadySpan, LeavesOutTheSettlingAfterAStep) {
+  const double fc = 5, rc = 1 / (2 * dsp::kPi * fc), dt = 1 / kFs, alpha = rc / (rc + dt);
+  Signal x = framed_tone(0.2, 1.5, 0.0, 0.0, 0, 0, 0);
+  Signal y(x.size());
+  y[0] = x[0];
+  for (Eigen::Index i = 1; i < x.size(); ++i) y[i] = alpha * (y[i - 1] + x[i] - x[i - 1]);
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> gauss(0, 1e-5);
+  for (auto& v : y) v += gauss(rng);
+  const SteadySpan span = find_steady_tone(y, kFs, {});
+  const double begin_s = static_cast<double>(span.begin_frame) / kFs;
+  EXPECT_GE(begin_s, 0.2 + 0.1);
+  EXPECT_LE(begin_s, 0.2 + 0.35);
+  EXPECT_NEAR(static_cast<double>(span.end_frame) / kFs, 1.7, 1 / kFs);
+  const SineResult r = analyze_sine(y.segment(span.begin_frame, span.end_frame - span.begin_frame), kFs, {});
+  EXPECT_NEAR(r.thd_n_db, framed_tone_thd_n_db(0, 0, 1e-5), 0.3);
+  std::printf("settling: span %.4f..%.4f s, THD+N %.3f dB\n", begin_s,
+              static_cast<double>(span.end_frame) / kFs, r.thd_n_db);
+}
+
+// Two levels in one record (-20 dBFS for 0.4 s, then -6 dBFS for 0.8 s): the longer one is measured.
+TEST(SteadySpan, TakesTheLongestOfTwoLevels) {
+  Signal x = framed_tone(0.0, 1.2, 0.1, 0.0, 0, 0, 1e-6);
+  const auto step = static_cast<Eigen::Index>(0.4 * kFs);
+  x.head(step) *= 0.1;
+  const SteadySpan span = find_steady_tone(x, kFs, {});
+  EXPECT_NEAR(static_cast<double>(span.begin_frame) / kFs, 0.4, 0.011);
+  EXPECT_NEAR(static_cast<double>(span.end_frame) / kFs, 1.2, 0.011);
+  const SineResult r = analyze_sine(x.segment(span.begin_frame, span.end_frame - span.begin_frame), kFs, {});
+  EXPECT_NEAR(r.fundamental_dbfs, 20 * std::log10(0.5), 1e-3);
+}
+
+// A click in the silence before the tone does not move the span.
+TEST(SteadySpan, AClickInTheSilenceIsNotTheTone) {
+  Signal x = framed_tone(0.3, 0.6, 0.3, 0.0, 0, 0, 1e-6);
+  x[static_cast<Eigen::Index>(0.1 * kFs)] = 0.99;
+  const SteadySpan span = find_steady_tone(x, kFs, {});
+  EXPECT_NEAR(static_cast<double>(span.begin_frame) / kFs, 0.3, 0.011);
+  EXPECT_NEAR(static_cast<double>(span.end_frame) / kFs, 0.9, 0.011);
+}
+
+// A record with no steady stretch of 50 ms, a tone whose level swings by 6 dB four times a second, is
+// refused naming the longest stretch, never measured.
+TEST(SteadySpan, NoSteadyStretchIsAMeasurementErrorNamingTheLongest) {
+  const auto n = static_cast<Eigen::Index>(1.0 * kFs);
+  Signal wobble(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / kFs;
+    wobble[i] = 0.5 * (0.75 + 0.25 * std::sin(2 * dsp::kPi * 4 * t)) * std::sin(2 * dsp::kPi * 997 * t);
+  }
+  try {
+    (void)find_steady_tone(wobble, kFs, {});
+    ADD_FAILURE() << "no error";
+  } catch (const MeasurementError& e) {
+    EXPECT_NE(std::string(e.what()).find("no steady tone"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("at least 0.050 s"), std::string::npos) << e.what();
+    std::printf("%s\n", e.what());
+  }
+}
+
 }  // namespace
 }  // namespace bench::analysis

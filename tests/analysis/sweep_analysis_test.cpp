@@ -9,6 +9,7 @@
 #include "bench/core/error.hpp"
 #include "bench/dsp/biquad.hpp"
 #include "bench/signal/sweep.hpp"
+#include "bench/signal/tone.hpp"
 
 namespace bench::analysis {
 namespace {
@@ -179,6 +180,66 @@ TEST(SweepAnalyzer, WorksWithoutKnowingLByEstimatingIt) {
   const SweepResult r = SweepAnalyzer(x, fs, static_cast<std::size_t>(y.size()), o).analyze(y);
   const double amp = std::pow(10.0, -6.0 / 20);
   EXPECT_NEAR(r.harmonics[0].level_db[100], 20 * std::log10(0.01 * amp / 2), 0.3);
+}
+
+// The sweep is judged in its own band. White noise 50 dB below a -6 dBFS, 5 s sweep (rms 3e-3 against
+// the sweep's 0.35) leaves the response measurable, so it is measured: a gain of 0.5 reads -6.02 dB
+// across 100 Hz to 10 kHz. Weighing the noise above f2 (where the inverse of the stimulus amplifies it
+// by up to 140 dB) called this "no sweep found".
+TEST(SweepDetection, ASweepFiftyDecibelsAboveWhiteNoiseIsMeasured) {
+  const double fs = 48000;
+  const auto spec = stimulus::make_sweep_spec(20, 20000, 5, fs, -6, 0.02);
+  const Signal x = stimulus::generate_sweep(spec);
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> g(0, 3e-3);
+  Signal y = Signal::Zero(x.size() + 4800);
+  y.segment(100, x.size()) = 0.5 * x;
+  for (auto& v : y) v += g(rng);
+  const SweepResult r =
+      SweepAnalyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec)).analyze(y);
+  EXPECT_NEAR(r.latency_samples, 100, 1.0);
+  double sum = 0;
+  int count = 0;
+  for (std::size_t i = 0; i < r.response.frequency_hz.size(); ++i) {
+    const double f = r.response.frequency_hz[i];
+    if (f < 100 || f > 10000) continue;
+    EXPECT_NEAR(r.response.magnitude_db[i], 20 * std::log10(0.5), 0.5) << f << " Hz";
+    sum += r.response.magnitude_db[i], ++count;
+  }
+  EXPECT_NEAR(sum / count, 20 * std::log10(0.5), 0.05);
+}
+
+// A 16-bit capture with TPDF dither (white noise of LSB/2 rms, -96 dB re full scale, 87 dB below the
+// sweep's rms) gains another 50 dB from a 5 s, 20 kHz wide sweep: its impulse peak stands far more than
+// 100 dB above the in-band noise (the noise above f2 made it read 51 dB).
+TEST(SweepDetection, ASixteenBitDitheredCaptureReadsItsInBandPeakToNoise) {
+  const double fs = 48000;
+  const auto spec = stimulus::make_sweep_spec(20, 20000, 5, fs, -6, 0.02);
+  const Signal x = stimulus::generate_sweep(spec);
+  Signal y = Signal::Zero(x.size() + 4800);
+  y.segment(100, x.size()) = x;
+  y = stimulus::quantize_tpdf(y, 16, 5);
+  const SweepResult r =
+      SweepAnalyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec)).analyze(y);
+  EXPECT_GT(r.peak_to_noise_db, 100.0);
+  EXPECT_NEAR(r.latency_samples, 100, 0.01);
+}
+
+// Noise alone is still no sweep, at any seed: its largest in-band sample stands about 15 dB above its
+// RMS, the detector asks for 20 dB.
+TEST(SweepDetection, NoiseAloneIsStillNoSweep) {
+  const double fs = 48000;
+  const auto spec = stimulus::make_sweep_spec(20, 20000, 5, fs, -6, 0.02);
+  const Signal x = stimulus::generate_sweep(spec);
+  const Eigen::Index frames = x.size() + 4800;
+  const SweepAnalyzer a(x, fs, static_cast<std::size_t>(frames), options_for(spec));
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> g(0, 0.1);
+    Signal y(frames);
+    for (auto& v : y) v = g(rng);
+    EXPECT_THROW((void)a.analyze(y), MeasurementError) << "seed " << seed;
+  }
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -328,6 +329,40 @@ std::vector<Case> cases() {
        [](const fs::path& dir) {
          must(dir, {"generate", "sine", "--out", "cap.wav"});
        }},
+      {"--smoothing below 0",
+       2,
+       {"analyze", "sweep", "--stimulus", "stim.wav", "--capture", "stim.wav", "--smoothing", "-3"},
+       {"--smoothing", "0 to 96"},
+       [](const fs::path& dir) { sweep_and(dir, {}); }},
+      {"--channel beyond a one-channel capture",
+       2,
+       {"analyze", "sine", "--capture", "cap.wav", "--channel", "1"},
+       {"--channel 1", "cap.wav", "1 channel"},
+       [](const fs::path& dir) {
+         must(dir, {"generate", "sine", "--out", "cap.wav"});
+       }},
+      {"a tone that never holds steady (4 Hz tremolo)",
+       3,
+       {"analyze", "sine", "--capture", "cap.wav"},
+       {"cap.wav", "no steady tone", "0.050 s"},
+       [](const fs::path& dir) {
+         std::vector<float> y(48000);
+         for (std::size_t i = 0; i < y.size(); ++i) {
+           const double t = static_cast<double>(i) / 48000;
+           y[i] = static_cast<float>(0.5 * (0.75 + 0.25 * std::sin(2 * M_PI * 4 * t)) *
+                                     std::sin(2 * M_PI * 997 * t));
+         }
+         write_float_wav(dir / "cap.wav", 48000, 1, y);
+       }},
+      {"sweep analysis of a capture that holds only a tone",
+       3,
+       {"analyze", "sweep", "--stimulus", "stim.wav", "--capture", "cap.wav"},
+       {"cap.wav", "no sweep"},
+       [](const fs::path& dir) {
+         sweep_and(dir, {"generate", "sine", "--duration", "2", "--out", "cap.wav"});
+       }},
+      {"a negative --seed", 2, {"run", kQuick, "--seed", "-1"}, {"--seed", "0 to 18446744073709551615"}},
+      {"--period-frames 0", 2, {"run", kQuick, "--period-frames", "0"}, {"--period-frames", "16 to 8192"}},
       // Plans, profiles, fixtures, limits.
       {"a plan that does not exist",
        2,

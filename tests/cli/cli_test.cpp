@@ -255,6 +255,10 @@ std::vector<float> sine(std::size_t n, double freq, double amplitude, double rat
   return x;
 }
 
+fs::path repo_root() {
+  return fs::path(__FILE__).parent_path().parent_path().parent_path();
+}
+
 std::string project_version() {
   const fs::path cmake = fs::path(__FILE__).parent_path().parent_path().parent_path() / "CMakeLists.txt";
   const std::string text = slurp(cmake);
@@ -376,8 +380,10 @@ class CliUsage : public ::testing::TestWithParam<UsageCase> {};
 TEST_P(CliUsage, ExitsTwoWithOneErrorLine) {
   const fs::path dir = scratch_dir();
   std::vector<std::string> args = GetParam().args;
-  for (auto& a : args)
+  for (auto& a : args) {
     if (a == "OUT") a = (dir / "x.wav").string();
+    if (a == "PLAN") a = (repo_root() / "profiles" / "plans" / "demo.toml").string();
+  }
   expect_error(bench(dir, args), 2, GetParam().needles);
   EXPECT_FALSE(fs::exists(dir / "x.wav"));
 }
@@ -408,7 +414,31 @@ INSTANTIATE_TEST_SUITE_P(
                   {"--f2", "Nyquist"}},
         UsageCase{"sweep_level_above_full_scale",
                   {"generate", "sweep", "--level-dbfs", "1", "--out", "OUT"},
-                  {"--level-dbfs"}}),
+                  {"--level-dbfs"}},
+        UsageCase{"sine_level_minus_infinity",
+                  {"generate", "sine", "--level-dbfs", "-inf", "--out", "OUT"},
+                  {"--level-dbfs", "-200 to 0 dBFS"}},
+        UsageCase{"sweep_level_minus_1000",
+                  {"generate", "sweep", "--level-dbfs", "-1000", "--out", "OUT"},
+                  {"--level-dbfs", "-200 to 0 dBFS"}},
+        UsageCase{"rate_zero",
+                  {"generate", "sweep", "--rate", "0", "--out", "OUT"},
+                  {"--rate", "1000 to 1000000 Hz"}},
+        UsageCase{"silence_rate_zero",
+                  {"generate", "silence", "--rate", "0", "--out", "OUT"},
+                  {"--rate", "1000 to 1000000 Hz"}},
+        UsageCase{"duration_negative",
+                  {"generate", "sine", "--duration", "-1", "--out", "OUT"},
+                  {"--duration", "above 0 s"}},
+        UsageCase{"run_seed_negative",
+                  {"run", "PLAN", "--seed", "-1", "--out", "OUT"},
+                  {"--seed", "0 to 18446744073709551615"}},
+        UsageCase{"run_period_frames_zero",
+                  {"run", "PLAN", "--period-frames", "0", "--out", "OUT"},
+                  {"--period-frames", "16 to 8192"}},
+        UsageCase{"run_attempts_zero",
+                  {"run", "PLAN", "--attempts", "0", "--out", "OUT"},
+                  {"--attempts", "1 to 20"}}),
     [](const auto& p) { return std::string(p.param.name); });
 
 // ---------------------------------------------------------------------------------------------------
@@ -715,6 +745,89 @@ TEST(CliAnalyzeSineVolts, FullscaleVrmsAddsDbvDbuAndVolts) {
   EXPECT_EQ(doc.at("settings").at("fullscale_vrms").get<double>(), 2.0);
 }
 
+// A tone as a recorder leaves it: 0.1 s of silence, 1 s of a -6 dBFS 997 Hz tone, 0.25 s of silence.
+// Only the tone is measured (the whole record read THD+N 17 %); the span used is reported in seconds.
+TEST(CliAnalyzeSineSpan, SilenceAroundTheToneIsLeftOutAndTheSpanReported) {
+  const fs::path dir = scratch_dir();
+  std::vector<float> y(4800, 0.0f);
+  const std::vector<float> tone = sine(48000, 997, 0.5, 48000);
+  y.insert(y.end(), tone.begin(), tone.end());
+  y.resize(y.size() + 12000, 0.0f);
+  const fs::path cap = write_capture(dir, "padded.wav", 48000, {y, y});
+  const Outcome r = bench(dir, {"analyze", "sine", "--capture", cap.string()});
+  const json doc = parse_stdout(r);
+  ASSERT_EQ(doc.at("channels").size(), 2u);
+  for (const json& ch : doc["channels"]) {
+    EXPECT_LT(ch.at("thd_n_db").get<double>(), -130.0) << ch;  // a float32 sine: about -150 dB
+    EXPECT_NEAR(ch.at("fundamental_dbfs").get<double>(), 20 * std::log10(0.5), 1e-3);
+    EXPECT_NEAR(ch.at("span_start_s").get<double>(), 0.1, 0.005);
+    EXPECT_NEAR(ch.at("span_end_s").get<double>(), 1.1, 0.005);
+  }
+  EXPECT_NE(r.err.find("padded.wav channel 0: steady tone from 0.100 s to 1.100 s"), std::string::npos) << r;
+  // --channel picks one channel.
+  const json one = parse_stdout(bench(dir, {"analyze", "sine", "--capture", cap.string(), "--channel", "1"}));
+  ASSERT_EQ(one.at("channels").size(), 1u);
+  EXPECT_EQ(one["channels"][0].at("channel"), 1);
+}
+
+// White noise 50 dB below the sweep (rms 3e-3 under a 0.35 rms sweep at -6 dBFS): the response is
+// measurable, so it is measured (this was "no sweep found").
+TEST(CliAnalyzeSweepNoise, ASweepFiftyDecibelsAboveWhiteNoiseIsMeasured) {
+  const fs::path dir = scratch_dir();
+  const fs::path stim = generate_sweep(dir);
+  std::vector<float> y = delayed(read_float_wav(stim).ch[0], 100, 0.5, 4800);
+  std::mt19937 rng(5);
+  std::normal_distribution<float> g(0.0f, 3e-3f);
+  for (float& v : y) v += g(rng);
+  const fs::path cap = write_capture(dir, "noisy.wav", 48000, {y});
+  const json doc =
+      parse_stdout(bench(dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string()}));
+  const json& ch = doc.at("channels").at(0);
+  EXPECT_NEAR(ch.at("latency_samples").get<double>(), 100, 1.0);
+  const json& f = ch["frequency_response"]["frequency_hz"];
+  const json& mag = ch["frequency_response"]["magnitude_db"];
+  double sum = 0;
+  int n = 0;
+  for (std::size_t i = 0; i < f.size(); ++i)
+    if (f[i].get<double>() >= 100 && f[i].get<double>() <= 10000) sum += mag[i].get<double>(), ++n;
+  EXPECT_NEAR(sum / n, 20 * std::log10(0.5), 0.1);
+}
+
+// The bench's own two-channel captures: the sweep on channel 0, the undriven channel 1 only noise. The
+// response of channel 0 is measured and channel 1 carries a note; --channel 1 alone is exit 3.
+TEST(CliAnalyzeSweepChannels, AChannelWithoutTheSweepIsANoteNotAStop) {
+  const fs::path dir = scratch_dir();
+  const fs::path stim = generate_sweep(dir);
+  const std::vector<float> y = delayed(read_float_wav(stim).ch[0], 100, -0.5, 4800);
+  std::mt19937 rng(6);
+  std::normal_distribution<float> g(0.0f, 1e-5f);
+  std::vector<float> quiet(y.size());
+  for (float& v : quiet) v = g(rng);
+  for (const auto& [name, other] :
+       {std::pair{"noise.wav", quiet}, {"zeros.wav", std::vector<float>(y.size())}}) {
+    const fs::path cap = write_capture(dir, name, 48000, {y, other});
+    const Outcome r =
+        bench(dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string()});
+    const json doc = parse_stdout(r);
+    ASSERT_EQ(doc.at("channels").size(), 2u) << name;
+    expect_flat_response(doc["channels"][0], -0.5, 100);
+    EXPECT_FALSE(doc["channels"][1].contains("frequency_response")) << name;
+    EXPECT_EQ(doc["channels"][1].at("channel"), 1);
+    EXPECT_NE(doc["channels"][1].at("note").get<std::string>().find("no sweep"), std::string::npos) << name;
+    EXPECT_NE(r.err.find("channel 1"), std::string::npos) << r;
+    const json first = parse_stdout(bench(
+        dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string(), "--channel", "0"}));
+    ASSERT_EQ(first.at("channels").size(), 1u);
+    expect_flat_response(first["channels"][0], -0.5, 100);
+    expect_error(bench(dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string(),
+                             "--channel", "1"}),
+                 3, {cap.string() + " channel 1", "no sweep"});
+    expect_error(bench(dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string(),
+                             "--channel", "2"}),
+                 2, {"--channel 2", cap.string(), "2 channels"});
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Bad input: exit code, one error line naming the file or option, nothing on stdout, no crash
 
@@ -789,6 +902,19 @@ BadCase sine_option_case(const char* name, std::vector<std::string> options,
             const fs::path cap = write_capture(dir, "cap.wav", kRate, {sine(kRate / 2, 997, 0.5, kRate)});
             needles = expected;
             std::vector<std::string> args{"analyze", "sine", "--capture", cap.string()};
+            args.insert(args.end(), options.begin(), options.end());
+            return args;
+          }};
+}
+
+// `analyze sweep` of a good capture with extra options.
+BadCase sweep_option_case(const char* name, std::vector<std::string> options,
+                          std::vector<std::string> expected) {
+  return {name, 2, [options, expected](const fs::path& dir, std::vector<std::string>& needles) {
+            const Files f = sweep_files(dir);
+            const fs::path cap = write_capture(dir, "cap.wav", kRate, {delayed(f.sweep, 100, -0.5, 4800)});
+            needles = expected;
+            auto args = sweep_args(f.stim, cap);
             args.insert(args.end(), options.begin(), options.end());
             return args;
           }};
@@ -959,6 +1085,13 @@ INSTANTIATE_TEST_SUITE_P(
                           [](std::vector<float>& y) { std::fill(y.begin(), y.end(), 0.0f); }, {"silent"}),
         tone_capture_case("sine_capture_nan", "sine", 2, set_at(100, kNaN), {"NaN"}),
         tone_capture_case("sine_capture_inf", "sine", 2, set_at(100, kInf), {"infinite"}),
+        tone_capture_case("sine_no_steady_stretch", "sine", 3,
+                          [](std::vector<float>& y) {
+                            for (std::size_t i = 0; i < y.size(); ++i)
+                              y[i] *= static_cast<float>(
+                                  0.75 + 0.25 * std::sin(2 * kPi * 4 * static_cast<double>(i) / kRate));
+                          },
+                          {"channel 0", "no steady tone", "at least 0.050 s"}),
         tone_capture_case("noise_capture_nan", "noise", 2, set_at(100, kNaN), {"NaN"}),
         tone_capture_case("noise_capture_clipped", "noise", 3, set_at(100, -1.0f), {"clipped"}),
         // Bad sweep bands.
@@ -983,7 +1116,22 @@ INSTANTIATE_TEST_SUITE_P(
         sine_option_case("weighting_b", {"--weighting", "B"}, {"weighting", "'B'"}),
         sine_option_case("mains_55", {"--mains", "55"}, {"--mains"}),
         sine_option_case("fullscale_vrms_negative", {"--fullscale-vrms", "-1"}, {"--fullscale-vrms"}),
-        sine_option_case("frequency_above_nyquist", {"--frequency", "25000"}, {"--frequency"})),
+        sine_option_case("frequency_above_nyquist", {"--frequency", "25000"}, {"--frequency"}),
+        sine_option_case("frequency_negative", {"--frequency", "-997"}, {"--frequency", "above 0 Hz"}),
+        sine_option_case("sine_max_harmonic_1", {"--max-harmonic", "1"}, {"--max-harmonic", "2 to 50"}),
+        sine_option_case("sine_channel_negative", {"--channel", "-1"}, {"--channel", "0 to 1023"}),
+        sine_option_case("sine_channel_beyond_the_file", {"--channel", "1"}, {"--channel 1", "1 channel"}),
+        sine_option_case("bandwidth_negative_low", {"--bandwidth", "-20:20000"},
+                         {"--bandwidth", "0 Hz or more"}),
+        sine_option_case("bandwidth_nan", {"--bandwidth", "20:nan"}, {"--bandwidth"}),
+        sine_option_case("fullscale_vrms_zero", {"--fullscale-vrms", "0"}, {"--fullscale-vrms", "above 0"}),
+        sweep_option_case("smoothing_negative", {"--smoothing", "-3"}, {"--smoothing", "0 to 96"}),
+        sweep_option_case("sweep_f1_negative_beside_a_sidecar", {"--f1", "-20"}, {"--f1", "above 0 Hz"}),
+        sweep_option_case("sweep_fade_negative", {"--fade", "-1"}, {"--fade", "0 to 600 s"}),
+        sweep_option_case("points_per_octave_zero", {"--points-per-octave", "0"},
+                          {"--points-per-octave", "1 to 1000"}),
+        sweep_option_case("sweep_max_harmonic_12", {"--max-harmonic", "12"}, {"--max-harmonic", "1 to 9"}),
+        sweep_option_case("sweep_channel_fraction", {"--channel", "1.5"}, {"--channel", "whole number"})),
     [](const auto& p) { return std::string(p.param.name); });
 
 }  // namespace

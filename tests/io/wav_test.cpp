@@ -3,6 +3,8 @@
 #include "bench/io/wav.hpp"
 
 #include <gtest/gtest.h>
+#include <sndfile.h>
+#include <sys/resource.h>
 
 #include <cctype>
 #include <cmath>
@@ -11,6 +13,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -287,6 +290,74 @@ TEST(WavRead, ZeroFrameWavWrittenByWriteWavThrowsOnRead) {
   const fs::path path = scratch_dir() / "zero2.wav";
   bench::io::write_wav(path, Frames(0, 2), 48000, SampleFormat::kFloat32);
   expect_input_error([&] { (void)bench::io::read_audio(path); }, {path.string()});
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Headers that claim more than the file holds
+
+// A 16-bit FLAC of `frames` frames of a 997 Hz tone in `channels` channels, written with libsndfile.
+fs::path write_flac(const fs::path& path, sf_count_t frames, int channels) {
+  SF_INFO info{};
+  info.samplerate = 48000;
+  info.channels = channels;
+  info.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
+  if (f == nullptr) throw std::runtime_error(sf_strerror(nullptr));
+  std::vector<double> x(static_cast<std::size_t>(frames * channels));
+  for (std::size_t i = 0; i < x.size(); ++i)
+    x[i] = 0.5 * std::sin(2 * 3.14159265358979 * 997 *
+                          static_cast<double>(i / static_cast<std::size_t>(channels)) / 48000);
+  sf_writef_double(f, x.data(), frames);
+  sf_close(f);
+  return path;
+}
+
+// Overwrites the 36-bit total-samples field of the FLAC's STREAMINFO block (the first metadata block,
+// after "fLaC" and its 4-byte block header: the low 4 bits of byte 21 and bytes 22 to 25).
+void patch_flac_total_samples(const fs::path& path, std::uint64_t total) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  char head[26];
+  f.read(head, sizeof head);
+  ASSERT_EQ(std::string(head, 4), "fLaC");
+  ASSERT_EQ(head[4] & 0x7f, 0);  // STREAMINFO
+  head[21] = static_cast<char>((head[21] & 0xf0) | ((total >> 32) & 0x0f));
+  for (int i = 0; i < 4; ++i) head[22 + i] = static_cast<char>((total >> (24 - 8 * i)) & 0xff);
+  f.seekp(0);
+  f.write(head, sizeof head);
+}
+
+long max_rss_kib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+TEST(FlacRead, AnIntactFlacReadsWhole) {
+  const fs::path path = write_flac(scratch_dir() / "tone.flac", 48000, 2);
+  const bench::io::Audio a = bench::io::read_audio(path);
+  EXPECT_EQ(a.frames.rows(), 48000);
+  EXPECT_EQ(a.frames.cols(), 2);
+  EXPECT_NEAR(a.frames.col(0).cwiseAbs().maxCoeff(), 0.5, 1e-3);
+}
+
+// A FLAC of 1 s (about 100 KB) whose header claims 20 M frames: reading it must not reserve what the
+// header claims (20 M frames of two channels are 320 MB of doubles), and it is refused as damaged.
+TEST(FlacRead, AHeaderClaimingMoreFramesThanDecodeIsRefusedWithoutSizingMemoryByIt) {
+  const fs::path path = write_flac(scratch_dir() / "claims.flac", 48000, 2);
+  patch_flac_total_samples(path, 20'000'000);
+  const long before = max_rss_kib();
+  expect_input_error([&] { (void)bench::io::read_audio(path); }, {path.string(), "20000000", "48000"});
+  EXPECT_LT(max_rss_kib() - before, 100 * 1024) << "peak resident memory grew by more than 100 MiB";
+}
+
+// A tiny FLAC whose header claims 2^36 - 1 frames (what no 100-byte file can hold: a FLAC frame of at
+// most 65535 samples costs at least 8 bytes) is refused from its size alone, as a damaged file.
+TEST(FlacRead, AHeaderClaimingMoreThanTheFileCanHoldIsRefusedNamingTheFile) {
+  const fs::path path = write_flac(scratch_dir() / "tiny.flac", 16, 1);
+  ASSERT_LT(fs::file_size(path), 1000u);
+  patch_flac_total_samples(path, (std::uint64_t{1} << 36) - 1);
+  expect_input_error([&] { (void)bench::io::read_audio(path); },
+                     {path.string(), "68719476735", "can hold", "damaged"});
 }
 
 // ---------------------------------------------------------------------------------------------------
