@@ -90,7 +90,7 @@ constexpr std::array kChecks = {
               "unbalanced input) into n amp inputs in parallel"},
 };
 
-const std::array<SettingSpec, 20> kSettings = {{
+const std::array<SettingSpec, 21> kSettings = {{
     {"sample_rate_hz", "Hz", &MS::sample_rate_hz, 8000, 768000, false, false, false,
      "the rate both devices run at; in the interface's and the ADC's sample_rates_hz"},
     {"test_level_dbfs", "dBFS", &MS::test_level_dbfs, -150, 0, false, false, true,
@@ -113,9 +113,13 @@ const std::array<SettingSpec, 20> kSettings = {{
     {"max_output_thd_n_percent", "%", &MS::max_output_thd_n_percent, 0, 100, true, false, true,
      "maximum output: the THD+N that ends the clean range"},
     {"max_output_start_dbfs", "dBFS", &MS::max_output_start_dbfs, -150, 0, false, false, true,
-     "maximum output: the first level of the stepped search"},
+     "maximum output: the lowest level searched"},
     {"max_output_step_db", "dB", &MS::max_output_step_db, 0, 20, true, false, true,
-     "maximum output: the step of the search before bisection"},
+     "maximum output, stepped search: the step before bisection (the bursts choose their own)"},
+    {"max_output_search", "", &MS::max_output_search, 0, 0, false, false, true,
+     "maximum output: \"bursts\" (short takes of a tone stepped through several levels, refined to 0.05 dB "
+     "around the threshold) or \"stepped\" (one take of max(0.35 s, tone_duration_s/3) per level, then "
+     "bisection)"},
     {"preroll_s", "s", &MS::preroll_s, 0, 10, false, false, true, "silence before every stimulus"},
     {"postroll_s", "s", &MS::postroll_s, 0, 10, false, false, true,
      "silence after every stimulus (the chain's latency and tail)"},
@@ -179,11 +183,12 @@ const std::vector<StepKindSpec>& kinds() {
        {kClock, {"sweeps", true, "the latency"}},
        {"thd_db", "thd_n_db"}},
       {"max_output",
-       "into every load of the plan: the level raised in max_output_step_db steps from "
-       "max_output_start_dbfs, then bisected "
-       "to the highest level whose THD+N stays under max_output_thd_n_percent",
+       "into every load of the plan: the highest level whose THD+N stays under max_output_thd_n_percent, "
+       "from max_output_start_dbfs up to full scale; max_output_search = \"bursts\" reads 60 ms steps of "
+       "one tone per take and refines around the threshold, \"stepped\" plays one take per level, then "
+       "bisects",
        with_roll({"tone_frequency_hz", "tone_duration_s", "max_output_thd_n_percent", "max_output_start_dbfs",
-                  "max_output_step_db"}),
+                  "max_output_step_db", "max_output_search"}),
        {kClock, {"sweeps", true, "the latency"}},
        {"max_output_vrms"}},
       {"noise",

@@ -191,6 +191,10 @@ struct MeasurementSettings {
   double max_output_thd_n_percent = 1;  ///< maximum output: level where THD+N reaches this
   double max_output_start_dbfs = -40;
   double max_output_step_db = 1;
+  /// "bursts": a few short takes, each a tone stepped through several levels, refined around the level
+  /// where THD+N crosses max_output_thd_n_percent; "stepped": one take per level from
+  /// max_output_start_dbfs in max_output_step_db steps, then bisection (the bench's first method).
+  std::string max_output_search = "bursts";
   double preroll_s = 0.1;
   double postroll_s = 0.25;
   double drift_tolerance_ppm = 1000;  ///< recorder's clock against the player's beyond this: ERROR

@@ -260,6 +260,10 @@ void check_settings(const SettingsSource& src, const MeasurementSettings& s, con
               in_quotes(s.reference_load) + " is not one of the plan's loads",
               "use one of " + join(ids) + ", or add it to plan.loads");
   }
+  if (s.max_output_search != "bursts" && s.max_output_search != "stepped" && involved({"max_output_search"}))
+    r.fail_at(r.find("max_output_search"), "max_output_search",
+              in_quotes(s.max_output_search) + " is not a search of the maximum output",
+              "use \"bursts\" (a few takes of stepped tones) or \"stepped\" (one take per level)");
   check_durations(src, s);
 }
 

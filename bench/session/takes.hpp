@@ -54,6 +54,7 @@ class Takes {
   [[nodiscard]] dsp::Frames record(const dsp::Frames& body, const std::string& name, nlohmann::json stimulus);
   /// Frames of pre-roll in front of the body in every capture of the current step.
   [[nodiscard]] Eigen::Index preroll_frames() const { return pre_; }
+  [[nodiscard]] Eigen::Index postroll_frames() const { return post_; }
 
   /// Puts `load` on the amplifier's output: the relay board switches it where the fixture maps it, else
   /// the operator is asked (real gear, prompts on) when another load is connected; nothing happens when

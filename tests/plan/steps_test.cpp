@@ -24,8 +24,9 @@ std::vector<std::string> ids_of(const Plan& plan) {
   return ids;
 }
 
-TEST(PlanDefaultSequence, DemoRunsEveryKindInCatalogueOrder) {
-  const Plan plan = load_plan(t::repo_root() / "profiles/plans/demo.toml");
+TEST(PlanDefaultSequence, APlanWithoutStepsRunsEveryKindInCatalogueOrder) {
+  // impedance.toml lists no [[steps]] (demo.toml lists the same sequence with take lengths per step).
+  const Plan plan = load_plan(t::repo_root() / "profiles/plans/impedance.toml");
   EXPECT_TRUE(plan.default_steps);
   EXPECT_EQ(ids_of(plan), (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion",
                                                     "max_output", "noise", "impedance"}));
@@ -36,7 +37,7 @@ TEST(PlanDefaultSequence, DemoRunsEveryKindInCatalogueOrder) {
     EXPECT_EQ(s.file, plan.file);
     EXPECT_TRUE(s.overridden.empty());
     EXPECT_TRUE(s.limits_overridden.empty());
-    // Every step has the plan's settings (demo.toml: f1 10 Hz, 4 s sweeps, THD at -6 and -20 dBFS) and
+    // Every step has the plan's settings (impedance.toml: f1 10 Hz, 4 s sweeps, THD at -6 and -20 dBFS) and
     // limits.
     EXPECT_EQ(s.settings.sweep_f1_hz, 10);
     EXPECT_EQ(s.settings.sweep_duration_s, 4);

@@ -26,6 +26,32 @@ dsp::Frames faded_tone(const stimulus::ToneSpec& spec) {
   return body;
 }
 
+namespace {
+
+// Per ADC channel, the sine analysis of cap's rows [start, start + len), or the level at the tone's
+// frequency where no tone is there to analyse.
+std::array<ToneChannel, 2> analyse_stretch(const StepContext& cx, const dsp::Frames& cap, Eigen::Index start,
+                                           Eigen::Index len, double frequency_hz) {
+  const double fs = cx.fs();
+  std::array<ToneChannel, 2> result;
+  analysis::SineAnalysisOptions o;
+  o.frequency_hz = frequency_hz;
+  o.mains_hz = cx.fixture.mains_hz;
+  for (int c = 0; c < 2; ++c) {
+    auto& r = result[static_cast<std::size_t>(c)];
+    const dsp::Signal x = cap.col(c).segment(start, len);
+    try {
+      r.sine = analysis::analyze_sine(x, fs, o);
+      r.level_dbfs = r.sine->fundamental_dbfs;
+    } catch (const MeasurementError&) {
+      r.level_dbfs = dsp::power_to_dbfs(analysis::PowerSpectrum(x, fs).tone_power(frequency_hz));
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
 std::array<ToneChannel, 2> play_tone(const StepContext& cx, double level_dbfs, double duration_s,
                                      const std::string& name) {
   const double fs = cx.fs();
@@ -43,21 +69,64 @@ std::array<ToneChannel, 2> play_tone(const StepContext& cx, double level_dbfs, d
     throw ConfigError(cx.step.file.string() + ": step '" + cx.step.id + "': a tone of " +
                       fixed(duration_s, 3) + " s is too short to analyse: tones must last at least " +
                       fixed(Limits::min_tone_s(), 2) + " s");
-  std::array<ToneChannel, 2> result;
-  analysis::SineAnalysisOptions o;
-  o.frequency_hz = spec.actual_frequency_hz;
-  o.mains_hz = cx.fixture.mains_hz;
-  for (int c = 0; c < 2; ++c) {
-    auto& r = result[static_cast<std::size_t>(c)];
-    const dsp::Signal x = cap.col(c).segment(start, len);
-    try {
-      r.sine = analysis::analyze_sine(x, fs, o);
-      r.level_dbfs = r.sine->fundamental_dbfs;
-    } catch (const MeasurementError&) {
-      r.level_dbfs = dsp::power_to_dbfs(analysis::PowerSpectrum(x, fs).tone_power(spec.actual_frequency_hz));
+  return analyse_stretch(cx, cap, start, len, spec.actual_frequency_hz);
+}
+
+double Ladder::body_s(std::size_t n) {
+  return 2 * Limits::kToneRampS + static_cast<double>(n) * kSegmentS;
+}
+
+std::vector<std::array<ToneChannel, 2>> play_ladder(const StepContext& cx,
+                                                    const std::vector<double>& levels_dbfs,
+                                                    const std::string& name) {
+  const double fs = cx.fs();
+  const auto frames = [&](double s) { return static_cast<Eigen::Index>(std::llround(s * fs)); };
+  const Eigen::Index fade = frames(Limits::kToneRampS), seg = frames(Ladder::kSegmentS);
+  const Eigen::Index settle = frames(Ladder::kSettleS), change = frames(Ladder::kChangeS);
+  const auto n = static_cast<Eigen::Index>(levels_dbfs.size());
+  const Eigen::Index total = 2 * fade + n * seg;
+  // One continuous tone, coherent with the take, whose amplitude steps from level to level.
+  const auto spec =
+      stimulus::make_tone_spec(cx.settings.tone_frequency_hz, 0, static_cast<double>(total) / fs, fs, true);
+  dsp::Signal t = stimulus::generate_tone(spec);
+  const auto amplitude = [&](Eigen::Index k) {
+    return std::pow(10.0, levels_dbfs[static_cast<std::size_t>(k)] / 20);
+  };
+  dsp::Signal g = dsp::Signal::Zero(total);
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const double a = amplitude(k), before = k == 0 ? 0.0 : amplitude(k - 1);
+    const Eigen::Index at = fade + k * seg;
+    for (Eigen::Index i = 0; i < seg; ++i) {
+      const double w =
+          i < change ? 0.5 - 0.5 * std::cos(dsp::kPi * static_cast<double>(i) / static_cast<double>(change))
+                     : 1.0;
+      g[at + i] = k == 0 ? a : before + (a - before) * w;
     }
   }
-  return result;
+  const double first = amplitude(0), last = amplitude(n - 1);
+  for (Eigen::Index i = 0; i < fade; ++i) {
+    const double w = 0.5 - 0.5 * std::cos(dsp::kPi * static_cast<double>(i) / static_cast<double>(fade));
+    g[i] = first * w;
+    g[total - 1 - i] = last * w;
+  }
+  t.array() *= g.array();
+  dsp::Frames body(total, 2);
+  body.col(0) = t, body.col(1) = t;
+  nlohmann::json sidecar = io::tone_sidecar(spec, 2);
+  sidecar["kind"] = "sine_ladder";
+  sidecar["level_dbfs"] = nullptr;
+  sidecar["levels_dbfs"] = levels_dbfs;
+  sidecar["segment_s"] = Ladder::kSegmentS;
+  sidecar["analysed_from_s"] = Ladder::kSettleS;
+  const dsp::Frames cap = cx.takes.record(body, name, std::move(sidecar));
+  const Eigen::Index origin =
+      cx.takes.preroll_frames() + static_cast<Eigen::Index>(std::llround(cx.latency_samples()));
+  std::vector<std::array<ToneChannel, 2>> out;
+  out.reserve(levels_dbfs.size());
+  for (Eigen::Index k = 0; k < n; ++k)
+    out.push_back(
+        analyse_stretch(cx, cap, origin + fade + k * seg + settle, seg - settle, spec.actual_frequency_hz));
+  return out;
 }
 
 }  // namespace bench::session::steps

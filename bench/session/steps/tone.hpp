@@ -6,6 +6,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bench/analysis/sine_analysis.hpp"
 #include "bench/dsp/types.hpp"
@@ -31,5 +32,23 @@ struct ToneChannel {
 /// bench::MeasurementError from the take.
 [[nodiscard]] std::array<ToneChannel, 2> play_tone(const StepContext& cx, double level_dbfs,
                                                    double duration_s, const std::string& name);
+
+/// A level ladder: one take of the step's tone on both channels, held at each of `levels_dbfs` in turn for
+/// kSegmentS (a 2 ms raised-cosine change of level, then kSettleS of settling, then kWindowS analysed),
+/// with 10 ms fades before the first level and after the last.
+struct Ladder {
+  static constexpr double kSegmentS = 0.06;
+  static constexpr double kSettleS = 0.01;
+  static constexpr double kChangeS = 0.002;
+  static constexpr double kWindowS = kSegmentS - kSettleS;  ///< analysis::analyze_sine needs 0.05 s
+  /// The audio seconds of a ladder of n levels without the take's pre- and post-roll.
+  [[nodiscard]] static double body_s(std::size_t n);
+};
+
+/// Plays the ladder as take `name` and analyses each level's window per ADC channel (from the latency on),
+/// one element per level, in the order given.
+[[nodiscard]] std::vector<std::array<ToneChannel, 2>> play_ladder(const StepContext& cx,
+                                                                  const std::vector<double>& levels_dbfs,
+                                                                  const std::string& name);
 
 }  // namespace bench::session::steps
