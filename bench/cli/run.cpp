@@ -116,6 +116,7 @@ struct RunArgs {
   bool separate_streams = false;
   unsigned period_frames = 256;
   int attempts = 3;
+  std::string keep_captures = "all";
   std::vector<std::string> fixtures;
   std::vector<std::string> steps;
 };
@@ -292,6 +293,12 @@ int run_plan(const RunArgs& a) {
   options.ask_operator = ask_operator;
   options.relay_board = board.get();
   options.stop_signal = &stop_signal_number;
+  if (a.keep_captures == "none") {
+    options.keep_captures = session::RunOptions::KeepCaptures::kNone;
+    options.write_captures = false;
+  } else if (a.keep_captures == "failed") {
+    options.keep_captures = session::RunOptions::KeepCaptures::kFailed;
+  }
   report::ProgressWriter progress(dir);
   options.on_configuration = [&](const std::vector<record::ConfigurationRecord>& done) {
     write_progress(progress, dir, plan, done, backend, a.seed);
@@ -319,8 +326,23 @@ int reanalyze(const ReanalyzeArgs& a) {
         (run / "report.json").string() + " names the plan '" + plan_file +
         "', which is not there from here: run from the directory of the original run or give --plan");
   plan::Plan plan = plan::load_plan(plan_file);
+  // Only the configurations that kept captures (bench run --keep-captures failed|none) can be replayed.
+  std::vector<std::string> replayable;
+  std::vector<std::vector<record::Check>> prior_checks;
+  for (std::size_t i = 0; i < prior.fixture_ids.size(); ++i)
+    if (prior.kept_captures[i])
+      replayable.push_back(prior.fixture_ids[i]), prior_checks.push_back(prior.checks[i]);
+  if (replayable.empty())
+    throw InputError(
+        run.string() +
+        ": nothing to re-analyse: the run kept no captures (bench run "
+        "--keep-captures failed keeps only those of configurations that did not pass, none keeps "
+        "none); run the plan again with --keep-captures all");
+  if (replayable.size() < prior.fixture_ids.size())
+    spdlog::info("reanalyze {}: {} of {} configurations kept their captures; re-analysing those",
+                 run.string(), replayable.size(), prior.fixture_ids.size());
   // A run of some configurations or steps only (bench run --fixture, --step) is re-analysed for those.
-  if (prior.fixture_ids.size() < plan.fixtures.size()) select_fixtures(plan, prior.fixture_ids);
+  if (replayable.size() < plan.fixtures.size()) select_fixtures(plan, replayable);
   if (!prior.step_ids.empty() && prior.step_ids.size() < plan.steps.size())
     plan::select_steps(plan, prior.step_ids);
   const RunDir run_dir = fresh_dir(a.out, run / ("reanalysis_" + utc_now("%Y%m%dT%H%M%SZ")));
@@ -341,8 +363,8 @@ int reanalyze(const ReanalyzeArgs& a) {
                                                      "replay", prior.seed, utc_now());
   // Count the checks that came out identical (value and outcome, bit for bit).
   std::size_t same = 0, total = 0;
-  for (std::size_t i = 0; i < std::min(prior.checks.size(), redone.configurations.size()); ++i) {
-    const auto& ca = prior.checks[i];
+  for (std::size_t i = 0; i < std::min(prior_checks.size(), redone.configurations.size()); ++i) {
+    const auto& ca = prior_checks[i];
     const auto& cb = redone.configurations[i].checks;
     total += std::max(ca.size(), cb.size());
     for (std::size_t k = 0; k < std::min(ca.size(), cb.size()); ++k)
@@ -391,6 +413,11 @@ void add_run(CLI::App& app, int& exit_code) {
   r->add_option("--attempts", a->attempts, "rtaudio: tries per take when xruns spoil it")
       ->capture_default_str()
       ->check(in_range(1, 20, "attempts"));
+  r->add_option("--keep-captures", a->keep_captures,
+                "which configurations keep their captures (for bench reanalyze): all, failed (those that did "
+                "not pass) or none")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"all", "failed", "none"}));
   r->add_option("--fixture", a->fixtures,
                 "measure only this cable configuration of the plan (fixture id; repeat for more)");
   r->add_option("--step", a->steps,

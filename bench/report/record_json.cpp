@@ -252,6 +252,7 @@ PriorRun read_prior_run(const std::filesystem::path& run_dir) {
     for (const auto& c : r.configurations) {
       prior.fixture_ids.push_back(c.fixture.id);
       prior.checks.push_back(c.checks);
+      prior.kept_captures.push_back(!c.captures.empty());
     }
     return prior;
   }
@@ -285,6 +286,7 @@ PriorRun read_prior_run(const std::filesystem::path& run_dir) {
       std::vector<record::Check> checks;
       for (const auto& k : c.at("checks")) checks.push_back(detail::check_from(k));
       prior.checks.push_back(std::move(checks));
+      prior.kept_captures.push_back(true);  // bench 0.1 kept every capture
     }
   } catch (const json::exception& e) {
     throw missing("a check cannot be read (" + one_line(e.what()) + ")");

@@ -69,6 +69,9 @@ struct PriorRun {
   std::vector<std::string> fixture_ids;            ///< the configurations measured, in order
   std::vector<std::string> step_ids;               ///< the sequence's step ids; empty for bench.report/1
   std::vector<std::vector<record::Check>> checks;  ///< per configuration, in order (step "" for /1)
+  /// Per configuration: whether it lists kept captures (bench run --keep-captures failed|none keeps none of
+  /// a passing one, or of any).
+  std::vector<bool> kept_captures;
 };
 
 /// Reads `run_dir`/report.json of a bench.report/2 run (validated, as read_record) or a bench.report/1 run

@@ -141,6 +141,7 @@ SessionResult Sequencer::run() {
         // and let the caller write the report.
         cr.errors.push_back(e.what());
         cr.outcome = Outcome::kError;
+        if (options_.keep_captures == RunOptions::KeepCaptures::kNone) cr.captures.clear();
         result.configurations.push_back(std::move(cr));
         result.outcome = Outcome::kError;
         result.aborted = e.what();
@@ -155,6 +156,13 @@ SessionResult Sequencer::run() {
       if (s.error) cr.outcome = Outcome::kError;
     for (const auto& c : cr.checks) cr.outcome = record::worst(cr.outcome, c.outcome);
     result.outcome = record::worst(result.outcome, cr.outcome);
+    if (options_.keep_captures == RunOptions::KeepCaptures::kNone ||
+        (options_.keep_captures == RunOptions::KeepCaptures::kFailed && cr.outcome == Outcome::kPass)) {
+      std::error_code ec;
+      if (options_.write_captures)
+        std::filesystem::remove_all(options_.run_dir / "captures" / cr.fixture.id, ec);
+      cr.captures.clear();
+    }
     result.configurations.push_back(std::move(cr));
     if (options_.on_configuration) {
       try {

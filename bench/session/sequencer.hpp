@@ -36,6 +36,11 @@ struct Progress {
 struct RunOptions {
   std::filesystem::path run_dir;  ///< captures go to run_dir/captures/<fixture>/
   bool write_captures = true;     ///< false when replaying kept captures (bench reanalyze)
+  /// Which configurations keep their captures on disk (bench run --keep-captures): every one, only those
+  /// that did not pass (a passing one's captures/<fixture>/ is removed once it is judged), or none (none
+  /// is written). A configuration's record lists only captures that stay.
+  enum class KeepCaptures { kAll, kFailed, kNone };
+  KeepCaptures keep_captures = KeepCaptures::kAll;
   bool operator_prompts = false;  ///< ask the operator to set each fixture up (real hardware)
   std::function<void(const Progress&)> on_progress;
   std::function<bool(const std::string& instruction)> ask_operator;  ///< returns false to abort

@@ -480,6 +480,13 @@ std::vector<Case> cases() {
          edit_text(dir / "run/report.json", "\"outcome\": \"pass\"", "\"outcome\": \"maybe\"");
        }},
       {"re-analysis of a folder that does not exist", 2, {"reanalyze", "nowhere"}, {"nowhere"}},
+      {"re-analysis of a run that kept no captures",
+       2,
+       {"reanalyze", "run", "--out", "re"},
+       {"run", "nothing to re-analyse", "--keep-captures all"},
+       [](const fs::path& dir) {
+         must(dir, {"-q", "run", kQuick, "--fixture", kLine, "--out", "run", "--keep-captures", "none"});
+       }},
       {"re-analysis with a kept capture deleted",
        3,
        {"reanalyze", "run", "--out", "re"},

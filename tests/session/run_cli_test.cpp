@@ -128,6 +128,46 @@ TEST(BenchRunCli, FaultsPlanExitsOneAndWritesACompleteReport) {
   fs::remove_all(dir);
 }
 
+// --keep-captures: "failed" removes the captures of every configuration that passed, and the record lists
+// only what stays; reanalyze replays those configurations alone, bit for bit. "none" writes none.
+TEST(BenchRunCli, KeepCapturesFailedKeepsOnlyTheFailedConfigurationsAndReanalyzeReplaysThem) {
+  const fs::path dir = scratch();
+  const std::string plan = shell_quote(plan_file("faults").string());
+  const std::string fixtures = " --fixture line_trs_to_amp_trs --fixture faults/swapped_channels";
+  const Proc o =
+      bench("run " + plan + fixtures + " --step clock --step sweeps --keep-captures failed --out " +
+                shell_quote((dir / "failed").string()),
+            dir);
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  const record::RunRecord doc = read_valid(dir / "failed");
+  ASSERT_EQ(doc.configurations.size(), 2u);
+  EXPECT_EQ(doc.configurations[0].outcome, record::Outcome::kPass);
+  EXPECT_TRUE(doc.configurations[0].captures.empty());
+  EXPECT_FALSE(fs::exists(dir / "failed" / "captures" / "line_trs_to_amp_trs"));
+  EXPECT_EQ(doc.configurations[1].outcome, record::Outcome::kFail);
+  ASSERT_FALSE(doc.configurations[1].captures.empty());
+  for (const auto& c : doc.configurations[1].captures) EXPECT_TRUE(fs::exists(dir / "failed" / c)) << c;
+  const Proc re = bench(
+      "reanalyze " + shell_quote((dir / "failed").string()) + " --out " + shell_quote((dir / "re").string()),
+      dir);
+  EXPECT_EQ(re.exit_code, 1) << re.out << re.err;
+  const record::RunRecord again = read_valid(dir / "re");
+  ASSERT_EQ(again.configurations.size(), 1u);
+  EXPECT_EQ(again.configurations[0].fixture.id, "faults/swapped_channels");
+  ASSERT_TRUE(again.reanalysis_of);
+  EXPECT_EQ(again.reanalysis_of->identical_checks, again.reanalysis_of->checks);
+  EXPECT_EQ(again.reanalysis_of->checks, doc.configurations[1].checks.size());
+  // none: no capture on disk, none listed; reanalyze says so in one line.
+  const Proc n = bench("run " + plan + fixtures + " --step clock --step sweeps --keep-captures none --out " +
+                           shell_quote((dir / "none").string()),
+                       dir);
+  EXPECT_EQ(n.exit_code, 1) << n.err;
+  EXPECT_FALSE(fs::exists(dir / "none" / "captures" / "line_trs_to_amp_trs"));
+  EXPECT_FALSE(fs::exists(dir / "none" / "captures" / "faults"));
+  for (const auto& c : read_valid(dir / "none").configurations) EXPECT_TRUE(c.captures.empty());
+  fs::remove_all(dir);
+}
+
 TEST(BenchRunCli, DemoPlanExitsZero) {
   const fs::path dir = scratch();
   const fs::path run = dir / "run";
