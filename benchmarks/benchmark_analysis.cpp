@@ -1,11 +1,11 @@
 // Google Benchmark cases for the measurement engine (bench::analysis).
 //
 //   BM_SweepAnalysis_10s_192k_2ch  SweepAnalyzer construction + analyze() of two channels of a 10 s,
-//                                  192 kHz sweep capture; target at most 200 ms. Also reports the peak
+//                                  192 kHz sweep capture; target at most 150 ms. Also reports the peak
 //                                  resident memory (ru_maxrss) of one such analysis, measured in a
 //                                  forked child so earlier work in this process cannot hide it.
 //   BM_SineThdN_1M                 analyze_sine on 1,048,576 samples of a non-coherent 997 Hz tone at
-//                                  48 kHz with small harmonics and noise; target at most 20 ms.
+//                                  48 kHz with small harmonics and noise; target at most 15 ms.
 //
 // Targets are reported (label and target_ms counter), not enforced.
 #include <benchmark/benchmark.h>
@@ -30,8 +30,8 @@ namespace {
 using bench::dsp::kPi;
 using bench::dsp::Signal;
 
-constexpr double kSweepTargetMs = 200;
-constexpr double kSineTargetMs = 20;
+constexpr double kSweepTargetMs = 150;
+constexpr double kSineTargetMs = 15;
 
 // --- sweep ------------------------------------------------------------------------------------------
 
@@ -143,7 +143,7 @@ void BM_SweepAnalysis_10s_192k_2ch(benchmark::State& state) {
   state.counters["peak_rss_growth_MiB"] = rss->growth_mib;
   state.counters["latency_sum"] = latency;  // 100 + 103 samples expected
   state.counters["frames"] = static_cast<double>(c.capture.rows());
-  state.SetLabel("target <= 200 ms; FFT plans warm; peak RSS of one cold analysis in a forked child");
+  state.SetLabel("target <= 150 ms; FFT plans warm; peak RSS of one cold analysis in a forked child");
 }
 BENCHMARK(BM_SweepAnalysis_10s_192k_2ch)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -181,7 +181,7 @@ void BM_SineThdN_1M(benchmark::State& state) {
   }
   state.counters["target_ms"] = kSineTargetMs;
   state.counters["thd_n_db"] = thd_n_db;
-  state.SetLabel("target <= 20 ms");
+  state.SetLabel("target <= 15 ms");
 }
 BENCHMARK(BM_SineThdN_1M)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "bench/core/error.hpp"
 #include "bench/dsp/fft.hpp"
@@ -57,28 +60,37 @@ struct Segment {
   [[nodiscard]] std::complex<double> at(double f) const { return dsp::interpolate_bins(bins, bin_hz, f); }
 };
 
-Segment take_segment(const dsp::Signal& h, double reference, Eigen::Index before, Eigen::Index after,
-                     double fs, double taper_fraction) {
+// The windowed samples of a segment, gathered from the circular response while it is at hand (into
+// samples, samples[0] being h[start], unwrapped); the transform comes later (transform_segment), once the
+// response's FFT workspace is released.
+dsp::Signal gather_segment(const Eigen::Ref<const dsp::Signal>& h, double reference, Eigen::Index before,
+                           Eigen::Index after, double taper_fraction, Eigen::Index& start) {
   const auto n = h.size();
   const auto centre = static_cast<Eigen::Index>(std::llround(reference));
   const Eigen::Index len = before + after;
   const dsp::Signal w = dsp::tukey(static_cast<std::size_t>(len),
                                    static_cast<std::size_t>(taper_fraction * static_cast<double>(before)),
                                    static_cast<std::size_t>(taper_fraction * static_cast<double>(after)));
-  dsp::Signal seg(len);
+  dsp::Signal samples(len);
+  start = centre - before;
   for (Eigen::Index m = 0; m < len; ++m) {
-    Eigen::Index idx = (centre - before + m) % n;
+    Eigen::Index idx = (start + m) % n;
     if (idx < 0) idx += n;
-    seg[m] = h[idx] * w[m];
+    samples[m] = h[idx] * w[m];
   }
+  return samples;
+}
+
+Segment transform_segment(const dsp::Signal& samples, Eigen::Index start, double reference, double fs) {
+  const auto len = samples.size();
   const std::size_t size =
       dsp::good_fft_size(static_cast<std::size_t>(kSegmentPadding * static_cast<double>(len)));
   Segment s;
-  s.bins = dsp::rfft(seg, size);
+  s.bins = dsp::rfft(samples, size);
   s.bin_hz = fs / static_cast<double>(size);
   // Move the time reference from seg[0] to `reference`: multiply bin k by exp(-j 2 pi k offset / size),
   // by a rotating phasor re-synchronised every 1024 bins (sincos per bin costs more than the FFT).
-  const double offset = static_cast<double>(centre - before) - reference;
+  const double offset = static_cast<double>(start) - reference;
   const double step = -2.0 * kPi * offset / static_cast<double>(size);
   const std::complex<double> rotate = std::polar(1.0, step);
   for (Eigen::Index b = 0; b < s.bins.size(); b += 1024) {
@@ -90,6 +102,16 @@ Segment take_segment(const dsp::Signal& h, double reference, Eigen::Index before
 }
 
 }  // namespace
+
+// A stretch of the impulse response to window: the linear response (order 1) or a harmonic's.
+struct SweepAnalyzer::Window {
+  int order = 1;
+  double centre = 0;
+  Eigen::Index before = 0, after = 0;
+  double taper = 0;
+  dsp::Signal samples;  // gathered from the response
+  Eigen::Index start = 0;
+};
 
 SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, double sample_rate_hz,
                              std::size_t capture_frames, SweepAnalysisOptions options)
@@ -125,40 +147,106 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
   // own in the circular result. Padding only to the capture's length was tried: content after the sweep
   // (a DC step, a long tail) then wraps onto the linear response and spoils it by tens of dB.
   n_ = dsp::good_fft_size(stimulus_frames_ + capture_frames_);
-  const dsp::Spectrum x = dsp::rfft(stimulus, n_);
+  const auto bins = static_cast<Eigen::Index>(n_ / 2 + 1);
+  const auto bin_of = [&](double f) { return f * static_cast<double>(n_) / fs_; };
+  // band_weight is 0 at and below f1 / 2 and, when its upper taper fits below Nyquist, from there on:
+  // the stretch kept reaches a bin beyond both.
+  const double top = std::min(options_.f2_hz * std::sqrt(2.0), nyquist);
+  band_begin_ = std::clamp<Eigen::Index>(
+      static_cast<Eigen::Index>(std::floor(bin_of(options_.f1_hz / 2))) - 1, 0, bins);
+  const Eigen::Index band_end =
+      top <= options_.f2_hz ? bins
+                            : std::clamp<Eigen::Index>(static_cast<Eigen::Index>(std::ceil(bin_of(top))) + 2,
+                                                       band_begin_, bins);
+  dsp::FftWorkspace ws(n_);
+  ws.load(stimulus);
+  ws.forward();
+  const std::complex<double>* x = ws.bins();
   double max_power = 0;
-  for (Eigen::Index k = 0; k < x.size(); ++k) {
+  for (Eigen::Index k = band_begin_; k < band_end; ++k) {
     const double f = static_cast<double>(k) * fs_ / static_cast<double>(n_);
     if (f >= options_.f1_hz && f <= options_.f2_hz) max_power = std::max(max_power, std::norm(x[k]));
   }
   if (max_power == 0)
     throw MeasurementError("the stimulus has no energy between --f1 and --f2: check the sweep band");
-  inverse_.resize(x.size());
-  detection_.resize(x.size());
+  inverse_.resize(band_end - band_begin_);
+  capture_band_.resize(inverse_.size());
+  std::vector<double> detection(static_cast<std::size_t>(inverse_.size()));
   const double floor = 1e-14 * max_power;  // guards only against exact zeros; in band |X|^2 is far above it
-  for (Eigen::Index k = 0; k < x.size(); ++k) {
+  for (Eigen::Index k = band_begin_; k < band_end; ++k) {
     const double f = static_cast<double>(k) * fs_ / static_cast<double>(n_);
     const double w = band_weight(f, options_.f1_hz, options_.f2_hz, nyquist);
-    inverse_[k] = w == 0 ? std::complex<double>(0) : w * std::conj(x[k]) / (std::norm(x[k]) + floor);
-    detection_[k] = detection_weight(f, options_.f1_hz, options_.f2_hz) * inverse_[k];
+    inverse_[k - band_begin_] =
+        w == 0 ? std::complex<double>(0) : w * std::conj(x[k]) / (std::norm(x[k]) + floor);
+    detection[static_cast<std::size_t>(k - band_begin_)] =
+        detection_weight(f, options_.f1_hz, options_.f2_hz);
   }
+  // The detection weight: non-zero on one stretch (f1..f2), exactly 1 in its middle.
+  const auto at = [&](Eigen::Index k) { return detection[static_cast<std::size_t>(k - band_begin_)]; };
+  detection_begin_ = band_begin_;
+  while (detection_begin_ < band_end && at(detection_begin_) == 0) ++detection_begin_;
+  detection_end_ = band_end;
+  while (detection_end_ > detection_begin_ && at(detection_end_ - 1) == 0) --detection_end_;
+  ones_begin_ = detection_begin_;
+  while (ones_begin_ < detection_end_ && at(ones_begin_) != 1.0) ++ones_begin_;
+  ones_end_ = ones_begin_;
+  while (ones_end_ < detection_end_ && at(ones_end_) == 1.0) ++ones_end_;
+  for (Eigen::Index k = detection_begin_; k < detection_end_; ++k)
+    if (k < ones_begin_ || k >= ones_end_) detection_taper_.push_back(at(k));
+}
+
+void SweepAnalyzer::load_capture(dsp::FftWorkspace& ws, const Eigen::Ref<const dsp::Signal>& capture) const {
+  if (static_cast<std::size_t>(capture.size()) != capture_frames_)
+    throw InputError("capture length changed between channels");
+  ws.load(capture);
+  ws.forward();
+  std::copy(ws.bins() + band_begin_, ws.bins() + band_begin_ + capture_band_.size(), capture_band_.data());
+}
+
+void SweepAnalyzer::deconvolve(dsp::FftWorkspace& ws, bool detection) const {
+  std::complex<double>* bins = ws.bins();
+  std::fill(bins, bins + n_ / 2 + 1, std::complex<double>(0));
+  const Eigen::Index b = band_begin_;
+  if (detection) {
+    // The same products as with a stored detection filter dw * inverse_ (1 * v == v exactly).
+    std::size_t taper = 0;
+    for (Eigen::Index k = detection_begin_; k < detection_end_; ++k) {
+      if (k >= ones_begin_ && k < ones_end_) {
+        bins[k] = capture_band_[k - b] * inverse_[k - b];
+      } else {
+        const std::complex<double> filter = detection_taper_[taper++] * inverse_[k - b];
+        bins[k] = capture_band_[k - b] * filter;
+      }
+    }
+  } else {
+    for (Eigen::Index i = 0; i < inverse_.size(); ++i) bins[b + i] = capture_band_[i] * inverse_[i];
+  }
+  ws.inverse();
+  double* real = ws.real();
+  const double scale = 1.0 / static_cast<double>(n_);
+  for (std::size_t i = 0; i < n_; ++i) real[i] = real[i] * scale;
 }
 
 dsp::Signal SweepAnalyzer::impulse_response(const Eigen::Ref<const dsp::Signal>& capture) const {
-  if (static_cast<std::size_t>(capture.size()) != capture_frames_)
-    throw InputError("capture length changed between channels");
-  return dsp::fft_filter(capture, inverse_, n_);
+  dsp::FftWorkspace ws(n_);
+  load_capture(ws, capture);
+  deconvolve(ws, false);
+  return Eigen::Map<const dsp::Signal>(ws.real(), static_cast<Eigen::Index>(n_));
 }
 
 SweepResult SweepAnalyzer::analyze(const Eigen::Ref<const dsp::Signal>& capture) const {
-  const dsp::Signal h = impulse_response(capture);
+  // Both responses are worked out in the cached FFT buffer of size n_, one after the other, from one
+  // transform of the capture: no multi-megabyte result arrays, no page faults for fresh ones.
+  std::optional<dsp::FftWorkspace> ws(std::in_place, n_);
+  load_capture(*ws, capture);
   const auto n = static_cast<Eigen::Index>(n_);
   const double l_samples = options_.rate_l_s * fs_;
   const int top = options_.max_harmonic;
 
   // The sweep is looked for, and judged, in its own band (see detection_weight): the same response
   // limited to f1..f2, where the capture's noise is weighed only where the stimulus has energy.
-  const dsp::Signal d = dsp::fft_filter(capture, detection_, n_);
+  deconvolve(*ws, true);
+  const Eigen::Map<const dsp::Signal> d(ws->real(), n);
   // The linear response lies at a delay between 0 and the capture's spare length; harmonics sit before it.
   Eigen::Index detected_index = 0;
   d.head(static_cast<Eigen::Index>(capture_frames_)).cwiseAbs().maxCoeff(&detected_index);
@@ -175,8 +263,11 @@ SweepResult SweepAnalyzer::analyze(const Eigen::Ref<const dsp::Signal>& capture)
     const double quarter = (empty_end - empty_start) / 4;
     const auto a = static_cast<Eigen::Index>(empty_start + quarter);
     const auto len = static_cast<Eigen::Index>(2 * quarter);
-    double sum = 0;
-    for (Eigen::Index i = 0; i < len; ++i) sum += d[(a + i) % n] * d[(a + i) % n];
+    double sum = 0;  // over (a + i) % n, i < len, in that order; in two runs without the modulo
+    const Eigen::Index first = a % n;
+    const Eigen::Index run = std::min(len, n - first);
+    for (Eigen::Index i = first; i < first + run; ++i) sum += d[i] * d[i];
+    for (Eigen::Index i = 0; i < len - run; ++i) sum += d[i] * d[i];
     const double rms = std::sqrt(sum / static_cast<double>(len));
     r.peak_to_noise_db = rms > 0 ? dsp::amplitude_db(std::abs(detected.value) / rms) : 400.0;
   } else {
@@ -187,26 +278,37 @@ SweepResult SweepAnalyzer::analyze(const Eigen::Ref<const dsp::Signal>& capture)
                            std::to_string(static_cast<int>(r.peak_to_noise_db)) +
                            " dB above the noise; check the cabling, the channel and the output level");
 
-  linear_and_harmonics(h, r.latency_samples, r, true);
+  deconvolve(*ws, false);
+  const Eigen::Map<const dsp::Signal> h(ws->real(), n);
+  std::vector<Window> stretches = windows(r.latency_samples, true);
+  for (Window& w : stretches) w.samples = gather_segment(h, w.centre, w.before, w.after, w.taper, w.start);
+  ws.reset();  // the segments' own FFTs may have size n_ too
+  linear_and_harmonics(std::move(stretches), r);
   return r;
 }
 
 SweepResult SweepAnalyzer::analyze_at(const Eigen::Ref<const dsp::Signal>& capture,
                                       double latency_samples) const {
-  const dsp::Signal h = impulse_response(capture);
+  std::optional<dsp::FftWorkspace> ws(std::in_place, n_);
+  load_capture(*ws, capture);
+  deconvolve(*ws, false);
+  const Eigen::Map<const dsp::Signal> h(ws->real(), static_cast<Eigen::Index>(n_));
   SweepResult r;
   r.latency_samples = latency_samples;
   r.inverted = dsp::sinc_interpolate(h, latency_samples) < 0;
-  linear_and_harmonics(h, latency_samples, r, false);
+  std::vector<Window> stretches = windows(latency_samples, false);
+  for (Window& w : stretches) w.samples = gather_segment(h, w.centre, w.before, w.after, w.taper, w.start);
+  ws.reset();
+  linear_and_harmonics(std::move(stretches), r);
   return r;
 }
 
-void SweepAnalyzer::linear_and_harmonics(const dsp::Signal& h, double latency, SweepResult& r,
-                                         bool harmonics) const {
+std::vector<SweepAnalyzer::Window> SweepAnalyzer::windows(double latency, bool harmonics) const {
   const auto n = static_cast<Eigen::Index>(n_);
   const double l_samples = options_.rate_l_s * fs_;
   const int top = options_.max_harmonic;
   const double harmonic_reach = l_samples * std::log(static_cast<double>(top) + 1.0);
+  std::vector<Window> out;
   // Linear response: up to half-way to the second harmonic before the peak; after it, at least 100 ms and
   // four periods of f1 (a shorter window cuts the low end: -0.24 dB at 20 Hz with 100 ms and f1 = 10 Hz).
   const double gap = l_samples * std::log(2.0);
@@ -215,8 +317,26 @@ void SweepAnalyzer::linear_and_harmonics(const dsp::Signal& h, double latency, S
   const auto after = std::max<Eigen::Index>(
       16, static_cast<Eigen::Index>(
               std::min(std::max({gap / 2, 0.1 * fs_, 4.0 / options_.f1_hz * fs_}), room_after)));
-  const Segment linear = take_segment(h, latency, before, after, fs_, 0.25);
+  out.push_back(Window{1, latency, before, after, 0.25, {}, 0});
+  if (!harmonics) return out;
+  // Harmonic n's response lies L*ln(n) before the linear one; its window reaches half-way to each neighbour.
+  // An order whose lowest frequency already lies beyond valid_top (see linear_and_harmonics) ends the list.
+  const double valid_top =
+      std::min(options_.f2_hz * std::exp(-options_.fade_s / options_.rate_l_s), 0.95 * fs_ / 2);
+  for (int order = 2; order <= top; ++order) {
+    const double centre = latency - l_samples * std::log(static_cast<double>(order));
+    const auto left = static_cast<Eigen::Index>(l_samples * std::log((order + 1.0) / order) / 2);
+    const auto right = static_cast<Eigen::Index>(l_samples * std::log(order / (order - 1.0)) / 2);
+    if (left < 8 || right < 8) break;  // sweep too short to separate this order
+    if (order * options_.f1_hz >= valid_top) break;
+    out.push_back(Window{order, centre, left, right, 0.5, {}, 0});
+  }
+  return out;
+}
 
+void SweepAnalyzer::linear_and_harmonics(std::vector<Window> stretches, SweepResult& r) const {
+  const Segment linear =
+      transform_segment(stretches.front().samples, stretches.front().start, stretches.front().centre, fs_);
   const auto grid = dsp::log_frequency_grid(options_.f1_hz, options_.f2_hz, options_.points_per_octave);
   std::vector<double> linear_magnitude(grid.size());
   r.response.frequency_hz = grid;
@@ -230,16 +350,14 @@ void SweepAnalyzer::linear_and_harmonics(const dsp::Signal& h, double latency, S
   }
   r.response.magnitude_db = dsp::smooth_octave_db(grid, r.response.magnitude_db, options_.smoothing_fraction);
 
-  if (!harmonics) return;
-  // Harmonic n's response lies L*ln(n) before the linear one; its window reaches half-way to each neighbour.
+  // Harmonics are listed only where order * f < valid_top: above, they fall outside the sweep or into its
+  // end fade.
   const double valid_top =
       std::min(options_.f2_hz * std::exp(-options_.fade_s / options_.rate_l_s), 0.95 * fs_ / 2);
-  for (int order = 2; order <= top; ++order) {
-    const double centre = latency - l_samples * std::log(static_cast<double>(order));
-    const auto left = static_cast<Eigen::Index>(l_samples * std::log((order + 1.0) / order) / 2);
-    const auto right = static_cast<Eigen::Index>(l_samples * std::log(order / (order - 1.0)) / 2);
-    if (left < 8 || right < 8) break;  // sweep too short to separate this order
-    const Segment seg = take_segment(h, centre, left, right, fs_, 0.5);
+  for (std::size_t s = 1; s < stretches.size(); ++s) {
+    const int order = stretches[s].order;
+    const Segment seg = transform_segment(stretches[s].samples, stretches[s].start, stretches[s].centre, fs_);
+    stretches[s].samples.resize(0);
     HarmonicResponse hr;
     hr.order = order;
     for (std::size_t i = 0; i < grid.size(); ++i) {

@@ -4,6 +4,10 @@
 
 #include "bench/dsp/types.hpp"
 
+namespace bench::dsp {
+class FftWorkspace;
+}
+
 namespace bench::analysis {
 
 /// Settings of a sweep analysis; recorded with every result.
@@ -69,15 +73,32 @@ class SweepAnalyzer {
   [[nodiscard]] std::size_t fft_size() const { return n_; }
 
  private:
-  void linear_and_harmonics(const dsp::Signal& h, double latency, SweepResult& r, bool harmonics) const;
+  struct Window;
+  // The capture's spectrum into ws, and its bins band_begin_.. into capture_band_.
+  void load_capture(dsp::FftWorkspace& ws, const Eigen::Ref<const dsp::Signal>& capture) const;
+  // From capture_band_: the regularised impulse response (detection: limited to f1..f2) in ws.real().
+  void deconvolve(dsp::FftWorkspace& ws, bool detection) const;
+  [[nodiscard]] std::vector<Window> windows(double latency, bool harmonics) const;
+  void linear_and_harmonics(std::vector<Window> windows, SweepResult& r) const;
 
   SweepAnalysisOptions options_;
   double fs_;
   std::size_t stimulus_frames_;
   std::size_t capture_frames_;
   std::size_t n_;
-  dsp::Spectrum inverse_;    ///< band-limited inverse of the stimulus spectrum
-  dsp::Spectrum detection_;  ///< inverse_ limited to f1..f2: finds and judges the sweep in its own band
+  // The band-limited inverse of the stimulus spectrum is zero outside bins [band_begin_, band_begin_ +
+  // inverse_.size()) (an octave below f1 to half an octave above f2): only that stretch is kept, a
+  // third of the spectrum for a 20 Hz - 20 kHz sweep at 192 kHz.
+  Eigen::Index band_begin_ = 0;
+  dsp::Spectrum inverse_;
+  // The detection filter (inverse_ limited to f1..f2) is inverse_ times a weight that is non-zero on
+  // bins [detection_begin_, detection_end_) and exactly 1 on [ones_begin_, ones_end_) inside it; the
+  // weights of the two tapers are kept, low then high.
+  Eigen::Index detection_begin_ = 0, ones_begin_ = 0, ones_end_ = 0, detection_end_ = 0;
+  std::vector<double> detection_taper_;
+  // Scratch of analyze(): the capture's bins over inverse_'s stretch. Used only while holding the
+  // FftWorkspace of size n_, which serialises callers.
+  mutable dsp::Spectrum capture_band_;
 };
 
 }  // namespace bench::analysis

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -13,36 +14,39 @@
 namespace bench::dsp {
 namespace {
 
-// One cached plan with its own aligned buffers. Callers copy into the buffer, execute and copy out,
+// One cached size with its own aligned buffer. Callers copy into the buffer, execute and copy out,
 // so a plan never sees foreign alignment and inputs can be zero-padded for free.
-// Forward and inverse plans of one size share one pair of buffers, so a filter runs r2c, multiply and
-// c2r without copying the spectrum out.
+// The transforms run in place: one buffer of n/2+1 bins holds the n real samples too, so a filter runs
+// r2c, multiply and c2r without copying the spectrum out, and a multi-million point size costs one
+// buffer instead of two (in-place plans also execute faster here: 70 ms against 100 ms at 3.95 M).
+// Each direction is planned on first use: most sizes are only ever transformed forward.
 struct Plan {
   std::size_t n = 0;
   double* real = nullptr;
-  fftw_complex* cplx = nullptr;
+  fftw_complex* cplx = nullptr;  // the same memory as real
   fftw_plan forward = nullptr;
   fftw_plan inverse = nullptr;
-  std::mutex use;  // one caller at a time per size: the buffers are shared
+  std::mutex use;  // one caller at a time per size: the buffer is shared
 
   explicit Plan(std::size_t size) : n(size) {
-    real = fftw_alloc_real(n);
-    cplx = fftw_alloc_complex(n / 2 + 1);
-    if (real == nullptr || cplx == nullptr) throw std::bad_alloc();
-    const int ni = static_cast<int>(n);
-    // ESTIMATE: planning a multi-million-point MEASURE plan costs seconds, more than it saves here.
-    forward = fftw_plan_dft_r2c_1d(ni, real, cplx, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
-    inverse = fftw_plan_dft_c2r_1d(ni, cplx, real, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
-    if (forward == nullptr || inverse == nullptr) throw std::runtime_error("FFTW could not plan an FFT");
+    if (n > static_cast<std::size_t>(std::numeric_limits<int>::max() - 2))
+      throw std::invalid_argument("FFT size too large");
+    real = fftw_alloc_real(2 * (n / 2 + 1));
+    if (real == nullptr) throw std::bad_alloc();
+    cplx = reinterpret_cast<fftw_complex*>(real);
   }
   Plan(const Plan&) = delete;
   Plan& operator=(const Plan&) = delete;
   ~Plan() {
-    fftw_destroy_plan(forward);
-    fftw_destroy_plan(inverse);
+    if (forward != nullptr) fftw_destroy_plan(forward);
+    if (inverse != nullptr) fftw_destroy_plan(inverse);
     fftw_free(real);
-    fftw_free(cplx);
   }
+
+  // [holding `use`] ESTIMATE: planning a multi-million-point MEASURE plan costs minutes, more than it
+  // saves here. ESTIMATE planning leaves the buffer's contents alone.
+  void run_forward();
+  void run_inverse();
 
   void load_real(const Eigen::Ref<const Signal>& x) {
     const std::size_t copy = std::min<std::size_t>(n, static_cast<std::size_t>(x.size()));
@@ -71,6 +75,24 @@ Plan& plan_for(std::size_t n) {
   return *slot;
 }
 
+void Plan::run_forward() {
+  if (forward == nullptr) {
+    const std::lock_guard lock(g_cache_mutex);
+    forward = fftw_plan_dft_r2c_1d(static_cast<int>(n), real, cplx, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+    if (forward == nullptr) throw std::runtime_error("FFTW could not plan an FFT");
+  }
+  fftw_execute(forward);
+}
+
+void Plan::run_inverse() {
+  if (inverse == nullptr) {
+    const std::lock_guard lock(g_cache_mutex);
+    inverse = fftw_plan_dft_c2r_1d(static_cast<int>(n), cplx, real, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+    if (inverse == nullptr) throw std::runtime_error("FFTW could not plan an FFT");
+  }
+  fftw_execute(inverse);
+}
+
 }  // namespace
 
 std::size_t good_fft_size(std::size_t n) {
@@ -88,7 +110,7 @@ Spectrum rfft(const Eigen::Ref<const Signal>& x, std::size_t n) {
   Plan& p = plan_for(n);
   const std::lock_guard lock(p.use);
   p.load_real(x);
-  fftw_execute(p.forward);
+  p.run_forward();
   Spectrum out(static_cast<Eigen::Index>(n / 2 + 1));
   std::memcpy(static_cast<void*>(out.data()), p.cplx, (n / 2 + 1) * sizeof(fftw_complex));
   return out;
@@ -100,7 +122,7 @@ Signal irfft(const Eigen::Ref<const Spectrum>& bins, std::size_t n) {
   Plan& p = plan_for(n);
   const std::lock_guard lock(p.use);
   std::memcpy(static_cast<void*>(p.cplx), bins.data(), (n / 2 + 1) * sizeof(fftw_complex));
-  fftw_execute(p.inverse);
+  p.run_inverse();
   return p.scaled_real();
 }
 
@@ -111,11 +133,46 @@ Signal fft_filter(const Eigen::Ref<const Signal>& x, const Eigen::Ref<const Spec
   Plan& p = plan_for(n);
   const std::lock_guard lock(p.use);
   p.load_real(x);
-  fftw_execute(p.forward);
+  p.run_forward();
   auto* bins = reinterpret_cast<std::complex<double>*>(p.cplx);  // fftw_complex is layout-compatible
   for (std::size_t k = 0; k < n / 2 + 1; ++k) bins[k] *= response[static_cast<Eigen::Index>(k)];
-  fftw_execute(p.inverse);
+  p.run_inverse();
   return p.scaled_real();
+}
+
+FftWorkspace::FftWorkspace(std::size_t n) {
+  if (n == 0) throw std::invalid_argument("FftWorkspace: size 0");
+  Plan& p = plan_for(n);
+  p.use.lock();
+  plan_ = &p;
+}
+
+FftWorkspace::~FftWorkspace() {
+  static_cast<Plan*>(plan_)->use.unlock();
+}
+
+std::size_t FftWorkspace::size() const noexcept {
+  return static_cast<const Plan*>(plan_)->n;
+}
+
+double* FftWorkspace::real() noexcept {
+  return static_cast<Plan*>(plan_)->real;
+}
+
+std::complex<double>* FftWorkspace::bins() noexcept {
+  return reinterpret_cast<std::complex<double>*>(static_cast<Plan*>(plan_)->cplx);
+}
+
+void FftWorkspace::load(const Eigen::Ref<const Signal>& x) {
+  static_cast<Plan*>(plan_)->load_real(x);
+}
+
+void FftWorkspace::forward() {
+  static_cast<Plan*>(plan_)->run_forward();
+}
+
+void FftWorkspace::inverse() {
+  static_cast<Plan*>(plan_)->run_inverse();
 }
 
 FixedFft::FixedFft(std::size_t n) : n_(n) {

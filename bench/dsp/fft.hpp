@@ -1,5 +1,6 @@
 #pragma once
 
+#include <complex>
 #include <cstddef>
 
 #include "bench/dsp/types.hpp"
@@ -22,6 +23,33 @@ namespace bench::dsp {
 /// point deconvolutions this saves two spectrum-sized copies and their page faults.
 [[nodiscard]] Signal fft_filter(const Eigen::Ref<const Signal>& x, const Eigen::Ref<const Spectrum>& response,
                                 std::size_t n);
+
+/// Exclusive use of the cached plans and buffer of one size, for long records transformed several times:
+/// the caller works on the buffer directly (no result copies, no fresh multi-megabyte allocations and
+/// their page faults). real() holds n samples and bins() the n/2+1 bins in the same memory (in place).
+/// Holds the size's lock for its lifetime: while it lives, this thread must not call rfft, irfft or
+/// fft_filter of the same size. [main thread or worker thread; never the audio thread]
+class FftWorkspace {
+ public:
+  explicit FftWorkspace(std::size_t n);  ///< n >= 1; waits for other users of size n
+  ~FftWorkspace();
+  FftWorkspace(const FftWorkspace&) = delete;
+  FftWorkspace& operator=(const FftWorkspace&) = delete;
+
+  [[nodiscard]] std::size_t size() const noexcept;
+  [[nodiscard]] double* real() noexcept;                ///< n samples
+  [[nodiscard]] std::complex<double>* bins() noexcept;  ///< n/2+1 bins, the same memory as real()
+  /// Copies x into real(), zero-padded (or truncated) to n samples.
+  void load(const Eigen::Ref<const Signal>& x);
+  /// real() to bins(), X[k] = sum x[i] exp(-2 pi j i k / n), unnormalised.
+  void forward();
+  /// bins() to real(), unnormalised: n times the inverse transform. The imaginary parts of bins 0 and
+  /// n/2 are ignored.
+  void inverse();
+
+ private:
+  void* plan_ = nullptr;
+};
 
 /// A fixed-size real FFT for the audio thread: the constructor plans (under the same lock as every other
 /// FFTW planner call) and allocates; forward() and inverse() only execute the plans on the object's own

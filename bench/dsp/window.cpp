@@ -21,28 +21,37 @@ Signal cosine_sum(std::size_t n, const std::array<double, K>& a) {
   return w;
 }
 
-}  // namespace
-
-Signal hann(std::size_t n) {
-  return cosine_sum<2>(n, {0.5, 0.5});
-}
-
-Signal blackman_harris7(std::size_t n) {
-  // Seven cosines per point cost more than the FFT that follows; analyses reuse a few sizes, so the
-  // windows are kept (a 2^20-point window is 8 MiB).
+// Cosines per point cost more than the FFT that follows; analyses reuse a few sizes, so the windows
+// are kept, the last eight sizes of each kind.
+template <std::size_t K>
+std::shared_ptr<const Signal> cached_cosine_sum(std::size_t n, const std::array<double, K>& a) {
   static std::mutex mutex;
-  static std::map<std::size_t, Signal> cache;
+  static std::map<std::size_t, std::shared_ptr<const Signal>> cache;
   const std::lock_guard lock(mutex);
   auto it = cache.find(n);
   if (it == cache.end()) {
     if (cache.size() >= 8) cache.erase(cache.begin());
-    it = cache
-             .emplace(
-                 n, cosine_sum<7>(n, {0.27105140069342, 0.43329793923448, 0.21812299954311, 0.06592544638803,
-                                      0.01081174209837, 0.00077658482522, 0.00001388721735}))
-             .first;
+    it = cache.emplace(n, std::make_shared<const Signal>(cosine_sum<K>(n, a))).first;
   }
   return it->second;
+}
+
+constexpr std::array<double, 7> kBlackmanHarris7 = {0.27105140069342, 0.43329793923448, 0.21812299954311,
+                                                    0.06592544638803, 0.01081174209837, 0.00077658482522,
+                                                    0.00001388721735};
+
+}  // namespace
+
+Signal hann(std::size_t n) {
+  return *cached_cosine_sum<2>(n, {0.5, 0.5});
+}
+
+Signal blackman_harris7(std::size_t n) {
+  return *shared_blackman_harris7(n);
+}
+
+std::shared_ptr<const Signal> shared_blackman_harris7(std::size_t n) {
+  return cached_cosine_sum<7>(n, kBlackmanHarris7);
 }
 
 Signal tukey(std::size_t n, std::size_t rise, std::size_t fall) {
