@@ -168,6 +168,15 @@ class LiveMatchesSim(OnPrivateServer):
         self.assertTrue(live["backend"].startswith("rtaudio/jack"), live["backend"])
         (lc,), (sc,) = live["configurations"], sim["configurations"]
         self.assertEqual(errors(lc), [], errors(lc))
+        # Test time is audio time: a configuration of live.toml plays at most 15 s of audio (stimulus, pre-
+        # and post-roll), takes played again after an xrun aside; Sim counts the same way.
+        audio_s = lambda c: sum(s["audio_s"] for s in c["steps"])  # noqa: E731
+        replayed = sum(t["attempts"] - 1 for t in lc["retried_takes"])
+        print(f"  {fixture}: {audio_s(lc):.2f} s of audio live ({replayed} takes played again), "
+              f"{audio_s(sc):.2f} s in Sim", file=sys.stderr)
+        self.assertLessEqual(audio_s(sc), 15.0, f"{fixture}: {audio_s(sc):.2f} s of audio in Sim")
+        if replayed == 0:
+            self.assertLessEqual(audio_s(lc), 15.0, f"{fixture}: {audio_s(lc):.2f} s of audio live")
         self.assertEqual(lc["outcome"], sc["outcome"], f"{fixture}: live {failed_checks(lc)}, sim {failed_checks(sc)}")
         self.assertEqual(failed_checks(lc), failed_checks(sc), "\n".join(
             f"{side}: {k['name']} {k.get('channel', '')} {k.get('level_dbfs', '')} = {k['value']} {k['outcome']}: "
