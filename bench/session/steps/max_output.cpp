@@ -82,8 +82,8 @@ StepOutput<record::MaxOutputResult> measure_max_output(const StepContext& cx) {
   const double threshold_db = 20 * std::log10(s.max_output_thd_n_percent / 100);
   const double step_s = std::max(0.35, s.tone_duration_s / 3);
   StepOutput<record::MaxOutputResult> out;
-  std::optional<double>
-      previous;  // the last load's lowest result, dBFS (bursts: where the next search starts)
+  // The lowest channel's result into the last load with one, dBFS: where the bursts into the next start.
+  std::optional<double> previous;
   for (const auto& l : cx.plan.loads) {
     cx.takes.use_load(l);
     cx.takes.progress("maximum output into " + l.id);
@@ -161,8 +161,10 @@ StepOutput<record::MaxOutputResult> measure_max_output(const StepContext& cx) {
         above_dbfs[i] = b.hi;
       }
     }
+    std::optional<double> lowest;
     for (std::size_t i = 0; i < 2; ++i)
-      if (below_dbfs[i]) previous = previous ? std::min(*previous, *below_dbfs[i]) : *below_dbfs[i];
+      if (below_dbfs[i]) lowest = lowest ? std::min(*lowest, *below_dbfs[i]) : *below_dbfs[i];
+    if (lowest) previous = lowest;
     for (std::size_t i = 0; i < 2; ++i) {
       const bool clean = below_dbv[i] > -300;
       const double vrms = std::pow(10.0, below_dbv[i] / 20);
