@@ -143,7 +143,27 @@ json to_json(const record::RunRecord& r) {
   return doc;
 }
 
-record::RunRecord record_from_json(const json& doc, const std::string& source) {
+namespace {
+
+// A bench.report/2 record written before settings.max_output_search existed: its maximum output was
+// searched stepped, the only search there was; it is read as saying so.
+json with_search_of_its_time(const json& doc) {
+  const auto settings = doc.find("settings");
+  if (settings == doc.end() || !settings->is_object() || settings->contains("max_output_search")) return doc;
+  json d = doc;
+  d["settings"]["max_output_search"] = "stepped";
+  if (d.contains("steps") && d["steps"].is_array())
+    for (auto& s : d["steps"])
+      if (s.is_object() && s.value("kind", "") == "max_output" && s.contains("settings") &&
+          s["settings"].is_object())
+        s["settings"]["max_output_search"] = "stepped";
+  return d;
+}
+
+}  // namespace
+
+record::RunRecord record_from_json(const json& original, const std::string& source) {
+  const json doc = with_search_of_its_time(original);
   const std::string schema = schema_of(doc);
   if (schema == kFirstLayout) refuse_first_layout(source);
   if (schema.rfind("bench.report/", 0) != 0)

@@ -38,6 +38,28 @@ TEST(RecordJson, TheFullRecordComesBackFieldByField) {
   EXPECT_EQ(differences(r, changed).size(), 2u) << joined(differences(r, changed));
 }
 
+// Before settings.max_output_search existed every maximum output was searched stepped: a record of that
+// time, without the key, reads as stepped (run and step), and one that gives it keeps its own.
+TEST(RecordJson, ARecordFromBeforeTheBurstSearchReadsAsStepped) {
+  record::RunRecord r = full_record();
+  r.settings.max_output_search = "bursts";
+  for (auto& s : r.steps) s.settings.max_output_search = "bursts";
+  json doc = document_of(r);
+  EXPECT_EQ(record_from_json(doc, "report.json").settings.max_output_search, "bursts");
+  doc["settings"].erase("max_output_search");
+  bool had_step = false;
+  for (auto& s : doc["steps"])
+    if (s["kind"] == "max_output") s["settings"].erase("max_output_search"), had_step = true;
+  ASSERT_TRUE(had_step) << "the full record has no max_output step to read";
+  const record::RunRecord old = record_from_json(doc, "report.json");
+  EXPECT_EQ(old.settings.max_output_search, "stepped");
+  for (const auto& s : old.steps) {
+    if (s.kind == "max_output") {
+      EXPECT_EQ(s.settings.max_output_search, "stepped");
+    }
+  }
+}
+
 TEST(RecordJson, TheSampleRecordComesBackAndAnEmptyOneToo) {
   for (const record::RunRecord& r : {sample_record(), record::RunRecord{}}) {
     const auto d = differences(r, through_report_json(r));
