@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -18,13 +19,37 @@ namespace {
 
 using dsp::kPi;
 
-// Weight of the inverse filter at f: 1 across the sweep's band, raised-cosine tapers (on a log
-// frequency scale) down to 0 one octave below f1 and half an octave above f2 (or at Nyquist). Smooth
-// edges keep the band-limited impulse response compact, so it does not ring into the harmonic windows.
+// The inverse filter's band limit is the product of two parts. Below f1 a causal high-pass
+// (low_edge_response): a zero-phase taper there rings as much before the impulse response's peak as after
+// it, and the window before the peak is short (half-way to H2, L*ln2/2: 91 ms for a 2 s sweep from
+// 10 Hz), so cutting that ringing bent 20..40 Hz by 0.06 dB (0.35 dB with a 1 s sweep). A causal edge
+// rings only after the peak, where the window is long, and is divided out of the response exactly.
+// Beside it a zero-phase weight (band_weight) that only ends the spectrum: 0 from f1 / 8 down, where the
+// high-pass has already cut the inverse of the (silent) stimulus by 48 dB, and the half-octave taper
+// above f2 (or Nyquist), whose ringing at the top of the band lasts a fraction of a millisecond.
+constexpr int kLowEdgeOrder = 4;
+constexpr double kLowEdgeCorner = 0.5;        // x f1
+constexpr double kLowEdgeStopFactor = 0.125;  // x f1: the zero-phase weight is 0 at and below it
+
+// Butterworth high-pass of order kLowEdgeOrder at kLowEdgeCorner * f1, analogue prototype evaluated at f:
+// s^N / prod(s - p_k), s = j f / fc, p_k its left-half-plane poles. 0.017 dB down at f1, 24 dB per
+// octave below the corner; its impulse response is causal and rings for about 0.1 s at f1 = 10 Hz.
+std::complex<double> low_edge_response(double f, double f1) {
+  const std::complex<double> s(0, f / (kLowEdgeCorner * f1));
+  std::complex<double> h = 1;
+  for (int k = 0; k < kLowEdgeOrder; ++k)
+    h *= s / (s - std::polar(1.0, kPi * (2 * k + kLowEdgeOrder + 1) / (2.0 * kLowEdgeOrder)));
+  return h;
+}
+
+// The zero-phase part of the inverse filter's weight at f: 1 from twice the stop frequency up to f2, raised
+// cosines (on a log frequency scale) down to 0 at kLowEdgeStopFactor * f1 and half an octave above f2 (or
+// at Nyquist). Smooth edges keep the band-limited impulse response compact, so it does not ring into the
+// harmonic windows.
 double band_weight(double f, double f1, double f2, double nyquist) {
-  if (f >= f1 && f <= f2) return 1.0;
-  if (f < f1) {
-    const double lo = f1 / 2;
+  const double lo = kLowEdgeStopFactor * f1;
+  if (f >= 2 * lo && f <= f2) return 1.0;
+  if (f < 2 * lo) {
     if (f <= lo) return 0.0;
     const double u = std::log2(f / lo);  // 0..1 across the octave
     return 0.5 - 0.5 * std::cos(kPi * u);
@@ -149,11 +174,11 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
   n_ = dsp::good_fft_size(stimulus_frames_ + capture_frames_);
   const auto bins = static_cast<Eigen::Index>(n_ / 2 + 1);
   const auto bin_of = [&](double f) { return f * static_cast<double>(n_) / fs_; };
-  // band_weight is 0 at and below f1 / 2 and, when its upper taper fits below Nyquist, from there on:
-  // the stretch kept reaches a bin beyond both.
+  // band_weight is 0 at and below kLowEdgeStopFactor * f1 and, when its upper taper fits below Nyquist, from
+  // there on: the stretch kept reaches a bin beyond both.
   const double top = std::min(options_.f2_hz * std::sqrt(2.0), nyquist);
   band_begin_ = std::clamp<Eigen::Index>(
-      static_cast<Eigen::Index>(std::floor(bin_of(options_.f1_hz / 2))) - 1, 0, bins);
+      static_cast<Eigen::Index>(std::floor(bin_of(kLowEdgeStopFactor * options_.f1_hz))) - 1, 0, bins);
   const Eigen::Index band_end =
       top <= options_.f2_hz ? bins
                             : std::clamp<Eigen::Index>(static_cast<Eigen::Index>(std::ceil(bin_of(top))) + 2,
@@ -170,6 +195,7 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
   if (max_power == 0)
     throw MeasurementError("the stimulus has no energy between --f1 and --f2: check the sweep band");
   inverse_.resize(band_end - band_begin_);
+  low_edge_.resize(inverse_.size());
   capture_band_.resize(inverse_.size());
   std::vector<double> detection(static_cast<std::size_t>(inverse_.size()));
   const double floor = 1e-14 * max_power;  // guards only against exact zeros; in band |X|^2 is far above it
@@ -178,6 +204,7 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
     const double w = band_weight(f, options_.f1_hz, options_.f2_hz, nyquist);
     inverse_[k - band_begin_] =
         w == 0 ? std::complex<double>(0) : w * std::conj(x[k]) / (std::norm(x[k]) + floor);
+    low_edge_[k - band_begin_] = low_edge_response(f, options_.f1_hz);
     detection[static_cast<std::size_t>(k - band_begin_)] =
         detection_weight(f, options_.f1_hz, options_.f2_hz);
   }
@@ -219,7 +246,8 @@ void SweepAnalyzer::deconvolve(dsp::FftWorkspace& ws, bool detection) const {
       }
     }
   } else {
-    for (Eigen::Index i = 0; i < inverse_.size(); ++i) bins[b + i] = capture_band_[i] * inverse_[i];
+    for (Eigen::Index i = 0; i < inverse_.size(); ++i)
+      bins[b + i] = capture_band_[i] * (inverse_[i] * low_edge_[i]);
   }
   ws.inverse();
   double* real = ws.real();
@@ -310,13 +338,14 @@ std::vector<SweepAnalyzer::Window> SweepAnalyzer::windows(double latency, bool h
   const double harmonic_reach = l_samples * std::log(static_cast<double>(top) + 1.0);
   std::vector<Window> out;
   // Linear response: up to half-way to the second harmonic before the peak; after it, at least 100 ms and
-  // four periods of f1 (a shorter window cuts the low end: -0.24 dB at 20 Hz with 100 ms and f1 = 10 Hz).
+  // eight periods of f1, which hold the causal low edge's ringing and the chain's own low end (a coupling
+  // high-pass at 3 Hz read 20..40 Hz 0.002 dB off its truth with four periods, 0.0002 dB with eight).
   const double gap = l_samples * std::log(2.0);
   const auto before = std::max<Eigen::Index>(16, static_cast<Eigen::Index>(gap / 2));
   const double room_after = static_cast<double>(n) - harmonic_reach - 2.0 * static_cast<double>(before);
   const auto after = std::max<Eigen::Index>(
       16, static_cast<Eigen::Index>(
-              std::min(std::max({gap / 2, 0.1 * fs_, 4.0 / options_.f1_hz * fs_}), room_after)));
+              std::min(std::max({gap / 2, 0.1 * fs_, 8.0 / options_.f1_hz * fs_}), room_after)));
   out.push_back(Window{1, latency, before, after, 0.25, {}, 0});
   if (!harmonics) return out;
   // Harmonic n's response lies L*ln(n) before the linear one; its window reaches half-way to each neighbour.
@@ -343,7 +372,7 @@ void SweepAnalyzer::linear_and_harmonics(std::vector<Window> stretches, SweepRes
   r.response.magnitude_db.resize(grid.size());
   r.response.phase_deg.resize(grid.size());
   for (std::size_t i = 0; i < grid.size(); ++i) {
-    const std::complex<double> v = linear.at(grid[i]);
+    const std::complex<double> v = linear.at(grid[i]) / low_edge_response(grid[i], options_.f1_hz);
     linear_magnitude[i] = std::abs(v);
     r.response.magnitude_db[i] = dsp::amplitude_db(std::abs(v));
     r.response.phase_deg[i] = std::arg(v) * 180.0 / kPi;
@@ -364,7 +393,8 @@ void SweepAnalyzer::linear_and_harmonics(std::vector<Window> stretches, SweepRes
       const double fh = order * grid[i];
       if (fh >= valid_top) break;
       hr.frequency_hz.push_back(grid[i]);
-      hr.level_db.push_back(dsp::amplitude_db(std::abs(seg.at(fh)) / linear_magnitude[i]));
+      hr.level_db.push_back(dsp::amplitude_db(std::abs(seg.at(fh) / low_edge_response(fh, options_.f1_hz)) /
+                                              linear_magnitude[i]));
     }
     if (hr.frequency_hz.empty()) break;
     hr.level_db = dsp::smooth_octave_db(hr.frequency_hz, hr.level_db, options_.smoothing_fraction);

@@ -66,7 +66,8 @@ class SweepAnalyzer {
                                        double latency_samples) const;
 
   /// The full regularised impulse response of a capture (length fft_size(); harmonic responses wrap
-  /// to the end). For plots and tests.
+  /// to the end), band-limited below f1 by a causal 4th-order Butterworth high-pass at f1 / 2 (the
+  /// responses in SweepResult have it divided out). For plots and tests.
   [[nodiscard]] dsp::Signal impulse_response(const Eigen::Ref<const dsp::Signal>& capture) const;
 
   [[nodiscard]] const SweepAnalysisOptions& options() const { return options_; }
@@ -87,10 +88,13 @@ class SweepAnalyzer {
   std::size_t capture_frames_;
   std::size_t n_;
   // The band-limited inverse of the stimulus spectrum is zero outside bins [band_begin_, band_begin_ +
-  // inverse_.size()) (an octave below f1 to half an octave above f2): only that stretch is kept, a
-  // third of the spectrum for a 20 Hz - 20 kHz sweep at 192 kHz.
+  // inverse_.size()) (three octaves below f1 to half an octave above f2): only that stretch is kept, a
+  // third of the spectrum for a 20 Hz - 20 kHz sweep at 192 kHz. The impulse response is its product with
+  // low_edge_, the causal high-pass below f1 (see sweep_analysis.cpp), which the detection filter leaves
+  // out: the peak it finds is the chain's, not moved by the high-pass's phase.
   Eigen::Index band_begin_ = 0;
   dsp::Spectrum inverse_;
+  dsp::Spectrum low_edge_;
   // The detection filter (inverse_ limited to f1..f2) is inverse_ times a weight that is non-zero on
   // bins [detection_begin_, detection_end_) and exactly 1 on [ones_begin_, ones_end_) inside it; the
   // weights of the two tapers are kept, low then high.
