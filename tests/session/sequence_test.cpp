@@ -105,6 +105,26 @@ TEST(PlanSequence, AStepThatNeedsAResultNoEarlierStepMadeIsAnErrorWithItsReason)
     EXPECT_NE(k->outcome, Outcome::kError) << describe(*k);
 }
 
+// A post-roll shorter than the chain's latency loses the end of the sweep: the sweeps step is ERROR naming
+// postroll_s, never a short response. The Sim chain delays by nothing, but an ADC clock off the
+// interface's slips it by kHalfTaps + clock_slip_samples (1056 frames, 22 ms) at the start; 10 ms is
+// less.
+TEST(PlanSequence, APostRollShorterThanTheLatencyIsAnErrorNamingPostroll) {
+  const BenchRun& run = cached_run("sequence.short_postroll", [] {
+    plan::Plan p = cut_plan(base_plan("demo"), {"line_trs_to_amp_trs"}, {"r300"});
+    p.settings.postroll_s = 0.01;
+    p.adc.clock_offset_ppm = 2;
+    return resequence(p, {"sweeps", "crosstalk"});
+  });
+  const auto& c = run.config("line_trs_to_amp_trs");
+  const record::StepRecord* sweeps = c.step("sweeps");
+  ASSERT_NE(sweeps, nullptr);
+  ASSERT_TRUE(sweeps->error.has_value()) << describe(c);
+  EXPECT_TRUE(contains(*sweeps->error, "postroll_s")) << *sweeps->error;
+  EXPECT_TRUE(contains(*sweeps->error, "latency")) << *sweeps->error;
+  EXPECT_EQ(c.outcome, Outcome::kError) << describe(c);
+}
+
 TEST(PlanSequence, AConfigurationErrorMakesThatConfigurationErrorAndTheOthersAreMeasured) {
   const BenchRun& run = cached_run("sequence.config_error", [] {
     plan::Plan p = cut_plan(base_plan("demo"), {"line_trs_to_amp_trs", "line_trs_to_amp_xlr"}, {"r300"});

@@ -106,6 +106,13 @@ StepOutput<record::SweepsResult> measure_sweeps(const StepContext& cx) {
     }
     if (arrived[s_ch] < 0) continue;
     const auto& r = *response[s_ch];
+    if (r.latency_samples > static_cast<double>(cx.takes.postroll_frames())) {
+      out.error = "the chain's latency (" + fixed(r.latency_samples / cx.fs() * 1000, 1) +
+                  " ms) is longer than the step's postroll_s (" +
+                  fixed(static_cast<double>(cx.takes.postroll_frames()) / cx.fs() * 1000, 1) +
+                  " ms): the end of the sweep was not recorded; raise postroll_s above the latency";
+      return out;
+    }
     const auto leak = analyzer->analyze_at(cap.col(1 - arrived[s_ch]), r.latency_samples);
     record::SweepChannel ch;
     ch.arrived_on = arrived[s_ch];

@@ -33,6 +33,12 @@ namespace {
 std::array<ToneChannel, 2> analyse_stretch(const StepContext& cx, const dsp::Frames& cap, Eigen::Index start,
                                            Eigen::Index len, double frequency_hz) {
   const double fs = cx.fs();
+  if (start + len > cap.rows())
+    throw MeasurementError("the tone's end came back after the capture ended: the chain's latency (" +
+                           fixed(cx.latency_samples() / fs * 1000, 1) +
+                           " ms) is longer than the step's postroll_s (" +
+                           fixed(static_cast<double>(cx.takes.postroll_frames()) / fs * 1000, 1) +
+                           " ms) allows; raise postroll_s above the latency");
   std::array<ToneChannel, 2> result;
   analysis::SineAnalysisOptions o;
   o.frequency_hz = frequency_hz;
