@@ -225,8 +225,10 @@ record::RunRecord record_from_json(const json& original, const std::string& sour
   }
 }
 
+// Without indentation, as ProgressWriter writes it: indenting put every number of the curves on a line of
+// its own and doubled the file (4.7 MB against 2.5 MB for the demo). `jq .` or `bench report` reads it.
 void write_record(const std::filesystem::path& run_dir, const record::RunRecord& record, bool durable) {
-  io::write_json(run_dir / "report.json", to_json(record), durable);
+  io::write_text_atomic(run_dir / "report.json", to_json(record).dump() + "\n", durable);
 }
 
 void ProgressWriter::write(const record::RunRecord& record) {

@@ -477,7 +477,7 @@ std::vector<Case> cases() {
        {"run/report.json", "outcome"},
        [](const fs::path& dir) {
          good_run(dir);
-         edit_text(dir / "run/report.json", "\"outcome\": \"pass\"", "\"outcome\": \"maybe\"");
+         edit_text(dir / "run/report.json", "\"outcome\":\"pass\"", "\"outcome\":\"maybe\"");
        }},
       {"re-analysis of a folder that does not exist", 2, {"reanalyze", "nowhere"}, {"nowhere"}},
       {"re-analysis of a run that kept no captures",
