@@ -51,7 +51,8 @@ TEST(PlanShippedPlans, DemoLoadsAndCrossValidates) {
   EXPECT_EQ(plan.settings.reference_load, "r300");
   // Settings the plan gives are read; those it leaves out keep the model's defaults.
   EXPECT_EQ(plan.settings.thd_levels_dbfs, (std::vector<double>{-6, -20}));
-  EXPECT_EQ(plan.settings.sweep_f2_hz, MeasurementSettings{}.sweep_f2_hz);
+  EXPECT_EQ(plan.settings.sweep_f2_hz, 23000);
+  EXPECT_EQ(plan.settings.sweep_level_dbfs, MeasurementSettings{}.sweep_level_dbfs);
   for (const auto& f : plan.fixtures) {
     EXPECT_EQ(f.wiring.size(), 2u) << f.id;
     EXPECT_FALSE(f.instruction.empty()) << f.id;
