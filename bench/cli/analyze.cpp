@@ -97,7 +97,8 @@ std::optional<double> fullscale(double v) {
 
 struct SweepArgs {
   std::string stimulus, capture, json;
-  double f1 = 0, f2 = 0, fade = 0, smoothing = 0;
+  double f1 = 0, f2 = 0, smoothing = 0;
+  double fade = -1;  // -1: not given (the range check accepts only 0 to 600 s from the command line)
   int ppo = 48, max_harmonic = 9, channel = -1;
 };
 
@@ -127,11 +128,16 @@ void run_sweep(const SweepArgs& a) {
                    a.stimulus);
       o.f1_hz = a.f1 > 0 ? a.f1 : o.f1_hz, o.f2_hz = a.f2 > 0 ? a.f2 : o.f2_hz, o.rate_l_s = 0;
     }
+    if (a.fade >= 0 && a.fade != o.fade_s) {
+      spdlog::warn("--fade {} s differs from the sidecar of {} ({} s): using the command line", a.fade,
+                   a.stimulus, o.fade_s);
+      o.fade_s = a.fade;
+    }
   } else {
     if (a.f1 <= 0 || a.f2 <= 0)
       throw InputError("no sidecar " + io::sidecar_path(a.stimulus).string() +
                        " beside the stimulus: give the sweep's band with --f1 and --f2");
-    o.f1_hz = a.f1, o.f2_hz = a.f2, o.fade_s = a.fade;
+    o.f1_hz = a.f1, o.f2_hz = a.f2, o.fade_s = std::max(a.fade, 0.0);
   }
   for (Eigen::Index c = 0; c < stim.frames.cols(); ++c)
     for (Eigen::Index i = 0; i < stim.frames.rows(); ++i)
@@ -289,7 +295,8 @@ void add_analyze(CLI::App& app) {
   s->add_option("--f2", sw->f2, "sweep end frequency in Hz (needed without a sidecar)")
       ->check(above(0, "Hz"));
   s->add_option("--fade", sw->fade,
-                "the stimulus's end fade in s, without a sidecar (harmonics inside it are not listed)")
+                "the stimulus's end fade in s (default: the sidecar's, else 0; harmonics inside it are not "
+                "listed)")
       ->check(in_range(0, 600, "s"));
   s->add_option("--points-per-octave", sw->ppo, "frequency axis density")
       ->capture_default_str()

@@ -689,6 +689,27 @@ TEST(CliAnalyzeSweepSidecar, WithoutSidecarTheBandFromF1F2IsUsed) {
   expect_log_axis(doc["channels"][0]["frequency_response"]["frequency_hz"], 20, 20000, 48);
 }
 
+// --fade beside a sidecar that says otherwise: the command line wins, with a warning naming both, as for
+// --f1/--f2 (it used to be ignored without a word). The record's settings show the fade used.
+TEST(CliAnalyzeSweepSidecar, AFadeThatDiffersFromTheSidecarIsUsedWithAWarning) {
+  const fs::path dir = scratch_dir();
+  const fs::path stim = generate_sweep(dir);  // its sidecar says fade_s 0.02 (bench generate's default)
+  const fs::path cap =
+      write_capture(dir, "cap.wav", 48000, {delayed(read_float_wav(stim).ch[0], 100, -0.5, 4800)});
+  const Outcome r = bench(
+      dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string(), "--fade", "0.1"});
+  ASSERT_EQ(r.code, 0) << r;
+  EXPECT_NE(r.err.find("--fade 0.1 s differs from the sidecar"), std::string::npos) << r;
+  EXPECT_NE(r.err.find("(0.02 s)"), std::string::npos) << r;
+  const json doc = json::parse(r.out);
+  EXPECT_EQ(doc.at("settings").at("fade_s").get<double>(), 0.1);
+  // The same fade as the sidecar's is no news.
+  const Outcome same = bench(
+      dir, {"analyze", "sweep", "--stimulus", stim.string(), "--capture", cap.string(), "--fade", "0.02"});
+  ASSERT_EQ(same.code, 0) << same;
+  EXPECT_EQ(same.err.find("--fade"), std::string::npos) << same;
+}
+
 TEST(CliAnalyzeSweepSidecar, WithoutSidecarOrBandExitsTwoNamingTheSidecarAndOptions) {
   const fs::path dir = scratch_dir();
   const fs::path stim = generate_sweep(dir);
