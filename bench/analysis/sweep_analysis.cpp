@@ -32,14 +32,19 @@ constexpr double kLowEdgeCorner = 0.5;        // x f1
 constexpr double kLowEdgeStopFactor = 0.125;  // x f1: the zero-phase weight is 0 at and below it
 
 // Butterworth high-pass of order kLowEdgeOrder at kLowEdgeCorner * f1, analogue prototype evaluated at f:
-// s^N / prod(s - p_k), s = j f / fc, p_k its left-half-plane poles. 0.017 dB down at f1, 24 dB per
-// octave below the corner; its impulse response is causal and rings for about 0.1 s at f1 = 10 Hz.
+// s^4 / (s^4 + a s^3 + b s^2 + a s + 1), s = j f / fc, a = 2.6131, b = 3.4142 (the 4th-order Butterworth
+// polynomial). 0.017 dB down at f1, 24 dB per octave below the corner; its impulse response is causal and
+// rings for about 0.1 s at f1 = 10 Hz. In real arithmetic, one division: it is evaluated for every bin of
+// every deconvolution instead of being stored (a 9 MB array for a 10 s sweep at 192 kHz).
+static_assert(kLowEdgeOrder == 4, "low_edge_response is written out for order 4");
 std::complex<double> low_edge_response(double f, double f1) {
-  const std::complex<double> s(0, f / (kLowEdgeCorner * f1));
-  std::complex<double> h = 1;
-  for (int k = 0; k < kLowEdgeOrder; ++k)
-    h *= s / (s - std::polar(1.0, kPi * (2 * k + kLowEdgeOrder + 1) / (2.0 * kLowEdgeOrder)));
-  return h;
+  constexpr double a = 2.6131259297527530557;  // 2 (cos(pi/8) + cos(3 pi/8))
+  constexpr double b = 3.4142135623730950488;  // 2 + sqrt(2)
+  const double u = f / (kLowEdgeCorner * f1), u2 = u * u, u4 = u2 * u2;
+  // D(j u) = u^4 - b u^2 + 1 + j (a u - a u^3); H = u^4 / D = u^4 conj(D) / |D|^2.
+  const double re = u4 - b * u2 + 1, im = a * u * (1 - u2);
+  const double scale = u4 / (re * re + im * im);
+  return {re * scale, -im * scale};
 }
 
 // The zero-phase part of the inverse filter's weight at f: 1 from twice the stop frequency up to f2, raised
@@ -68,6 +73,8 @@ double band_weight(double f, double f1, double f2, double nyquist) {
 double detection_weight(double f, double f1, double f2) {
   if (f <= f1 || f >= f2) return 0.0;
   const double edge = std::min(1.0 / 6, std::log2(f2 / f1) / 4);  // octaves
+  const double flat = std::exp2(edge);  // without a logarithm per bin across the flat middle
+  if (f >= f1 * flat && f <= f2 / flat) return 1.0;
   const double u = std::min(std::log2(f / f1), std::log2(f2 / f)) / edge;
   return u >= 1 ? 1.0 : 0.5 - 0.5 * std::cos(kPi * u);
 }
@@ -183,6 +190,13 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
       top <= options_.f2_hz ? bins
                             : std::clamp<Eigen::Index>(static_cast<Eigen::Index>(std::ceil(bin_of(top))) + 2,
                                                        band_begin_, bins);
+  band_end_ = band_end;
+  // The responses' size: bin band_end_ and all above it are zero, so any m with m / 2 >= band_end_
+  // samples the band-limited periodic response exactly; 3 f2 at least keeps the detection response's
+  // peak well inside the reach of the windowed-sinc interpolation that refines it.
+  const auto need = std::max<std::size_t>(2 * static_cast<std::size_t>(band_end_),
+                                          static_cast<std::size_t>(std::ceil(3.0 * bin_of(options_.f2_hz))));
+  m_ = need >= n_ ? n_ : std::min(n_, dsp::good_fft_size(need));
   dsp::FftWorkspace ws(n_);
   ws.load(stimulus);
   ws.forward();
@@ -195,8 +209,6 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
   if (max_power == 0)
     throw MeasurementError("the stimulus has no energy between --f1 and --f2: check the sweep band");
   inverse_.resize(band_end - band_begin_);
-  low_edge_.resize(inverse_.size());
-  capture_band_.resize(inverse_.size());
   std::vector<double> detection(static_cast<std::size_t>(inverse_.size()));
   const double floor = 1e-14 * max_power;  // guards only against exact zeros; in band |X|^2 is far above it
   for (Eigen::Index k = band_begin_; k < band_end; ++k) {
@@ -204,7 +216,6 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
     const double w = band_weight(f, options_.f1_hz, options_.f2_hz, nyquist);
     inverse_[k - band_begin_] =
         w == 0 ? std::complex<double>(0) : w * std::conj(x[k]) / (std::norm(x[k]) + floor);
-    low_edge_[k - band_begin_] = low_edge_response(f, options_.f1_hz);
     detection[static_cast<std::size_t>(k - band_begin_)] =
         detection_weight(f, options_.f1_hz, options_.f2_hz);
   }
@@ -227,113 +238,146 @@ void SweepAnalyzer::load_capture(dsp::FftWorkspace& ws, const Eigen::Ref<const d
     throw InputError("capture length changed between channels");
   ws.load(capture);
   ws.forward();
-  std::copy(ws.bins() + band_begin_, ws.bins() + band_begin_ + capture_band_.size(), capture_band_.data());
 }
 
-void SweepAnalyzer::deconvolve(dsp::FftWorkspace& ws, bool detection) const {
-  std::complex<double>* bins = ws.bins();
-  std::fill(bins, bins + n_ / 2 + 1, std::complex<double>(0));
+void SweepAnalyzer::deconvolve(const std::complex<double>* band, dsp::FftWorkspace& out,
+                               bool detection) const {
+  std::complex<double>* bins = out.bins();
+  const std::size_t size = out.size();
   const Eigen::Index b = band_begin_;
+  // Every bin outside the one written below is zero (band_end_ <= size / 2 + 1 by the choice of m_).
+  const Eigen::Index written_begin = detection ? detection_begin_ : b;
+  const Eigen::Index written_end = detection ? detection_end_ : band_end_;
+  std::fill(bins, bins + written_begin, std::complex<double>(0));
+  std::fill(bins + written_end, bins + size / 2 + 1, std::complex<double>(0));
   if (detection) {
     // The same products as with a stored detection filter dw * inverse_ (1 * v == v exactly).
     std::size_t taper = 0;
     for (Eigen::Index k = detection_begin_; k < detection_end_; ++k) {
       if (k >= ones_begin_ && k < ones_end_) {
-        bins[k] = capture_band_[k - b] * inverse_[k - b];
+        bins[k] = band[k - b] * inverse_[k - b];
       } else {
         const std::complex<double> filter = detection_taper_[taper++] * inverse_[k - b];
-        bins[k] = capture_band_[k - b] * filter;
+        bins[k] = band[k - b] * filter;
       }
     }
   } else {
+    const double bin_hz = fs_ / static_cast<double>(n_);
     for (Eigen::Index i = 0; i < inverse_.size(); ++i)
-      bins[b + i] = capture_band_[i] * (inverse_[i] * low_edge_[i]);
+      bins[b + i] =
+          band[i] * (inverse_[i] * low_edge_response(static_cast<double>(b + i) * bin_hz, options_.f1_hz));
   }
-  ws.inverse();
-  double* real = ws.real();
-  const double scale = 1.0 / static_cast<double>(n_);
-  for (std::size_t i = 0; i < n_; ++i) real[i] = real[i] * scale;
+  out.inverse();
+  double* real = out.real();
+  // 1 / size, not 1 / n_: at the lower rate each sample stands for n_ / size of the capture's, so the
+  // response keeps its gain (sum of h) and its spectrum reads the same at every frequency.
+  const double scale = 1.0 / static_cast<double>(size);
+  for (std::size_t i = 0; i < size; ++i) real[i] = real[i] * scale;
 }
 
 dsp::Signal SweepAnalyzer::impulse_response(const Eigen::Ref<const dsp::Signal>& capture) const {
   dsp::FftWorkspace ws(n_);
   load_capture(ws, capture);
-  deconvolve(ws, false);
+  const dsp::Spectrum band = Eigen::Map<const dsp::Spectrum>(ws.bins() + band_begin_, inverse_.size());
+  deconvolve(band.data(), ws, false);
   return Eigen::Map<const dsp::Signal>(ws.real(), static_cast<Eigen::Index>(n_));
 }
 
 SweepResult SweepAnalyzer::analyze(const Eigen::Ref<const dsp::Signal>& capture) const {
-  // Both responses are worked out in the cached FFT buffer of size n_, one after the other, from one
-  // transform of the capture: no multi-megabyte result arrays, no page faults for fresh ones.
   std::optional<dsp::FftWorkspace> ws(std::in_place, n_);
   load_capture(*ws, capture);
-  const auto n = static_cast<Eigen::Index>(n_);
-  const double l_samples = options_.rate_l_s * fs_;
-  const int top = options_.max_harmonic;
-
-  // The sweep is looked for, and judged, in its own band (see detection_weight): the same response
-  // limited to f1..f2, where the capture's noise is weighed only where the stimulus has energy.
-  deconvolve(*ws, true);
-  const Eigen::Map<const dsp::Signal> d(ws->real(), n);
-  // The linear response lies at a delay between 0 and the capture's spare length; harmonics sit before it.
-  Eigen::Index detected_index = 0;
-  d.head(static_cast<Eigen::Index>(capture_frames_)).cwiseAbs().maxCoeff(&detected_index);
-  const dsp::Peak detected = dsp::refine_peak(d, detected_index);
-  SweepResult r;
-  r.latency_samples = detected.position;
-  r.inverted = detected.value < 0;
-
-  // Noise floor: the middle of the stretch between the linear response's tail and the furthest harmonic.
-  const double harmonic_reach = l_samples * std::log(static_cast<double>(top) + 1.0);
-  const double empty_start = r.latency_samples + std::max(l_samples * std::log(2.0), 0.1 * fs_);
-  const double empty_end = r.latency_samples + static_cast<double>(n) - harmonic_reach;
-  if (empty_end - empty_start > 64) {
-    const double quarter = (empty_end - empty_start) / 4;
-    const auto a = static_cast<Eigen::Index>(empty_start + quarter);
-    const auto len = static_cast<Eigen::Index>(2 * quarter);
-    double sum = 0;  // over (a + i) % n, i < len, in that order; in two runs without the modulo
-    const Eigen::Index first = a % n;
-    const Eigen::Index run = std::min(len, n - first);
-    for (Eigen::Index i = first; i < first + run; ++i) sum += d[i] * d[i];
-    for (Eigen::Index i = 0; i < len - run; ++i) sum += d[i] * d[i];
-    const double rms = std::sqrt(sum / static_cast<double>(len));
-    r.peak_to_noise_db = rms > 0 ? dsp::amplitude_db(std::abs(detected.value) / rms) : 400.0;
-  } else {
-    r.peak_to_noise_db = 400.0;
-  }
-  if (r.peak_to_noise_db < 30.0)
-    throw MeasurementError("no sweep found in the capture: its impulse response peaks only " +
-                           std::to_string(static_cast<int>(r.peak_to_noise_db)) +
-                           " dB above the noise; check the cabling, the channel and the output level");
-
-  deconvolve(*ws, false);
-  const Eigen::Map<const dsp::Signal> h(ws->real(), n);
-  std::vector<Window> stretches = windows(r.latency_samples, true);
-  for (Window& w : stretches) w.samples = gather_segment(h, w.centre, w.before, w.after, w.taper, w.start);
-  ws.reset();  // the segments' own FFTs may have size n_ too
-  linear_and_harmonics(std::move(stretches), r);
-  return r;
+  return analyze_loaded(ws, nullptr);
 }
 
 SweepResult SweepAnalyzer::analyze_at(const Eigen::Ref<const dsp::Signal>& capture,
                                       double latency_samples) const {
   std::optional<dsp::FftWorkspace> ws(std::in_place, n_);
   load_capture(*ws, capture);
-  deconvolve(*ws, false);
-  const Eigen::Map<const dsp::Signal> h(ws->real(), static_cast<Eigen::Index>(n_));
+  const double latency = latency_samples * static_cast<double>(m_) / static_cast<double>(n_);
+  return analyze_loaded(ws, &latency);
+}
+
+SweepResult SweepAnalyzer::analyze_loaded(std::optional<dsp::FftWorkspace>& capture_ws,
+                                          const double* known_latency) const {
+  // The responses are worked out in the cached FFT buffer of size m_, one after the other, from the one
+  // transform of the capture in capture_ws: no multi-megabyte result arrays, no page faults for fresh ones.
+  // When m_ == n_ both are the same buffer, and the capture's band is copied out first.
+  dsp::Spectrum copy;
+  std::optional<dsp::FftWorkspace> own;
+  dsp::FftWorkspace* ws = &*capture_ws;
+  const std::complex<double>* band = capture_ws->bins() + band_begin_;
+  if (m_ == n_) {
+    copy = Eigen::Map<const dsp::Spectrum>(band, inverse_.size());
+    band = copy.data();
+  } else {
+    own.emplace(m_);  // always locked after the size-n_ workspace: no lock-order inversion
+    ws = &*own;
+  }
+  const auto m = static_cast<Eigen::Index>(m_);
+  const double rate = response_rate_hz();
+  const double to_capture_samples = static_cast<double>(n_) / static_cast<double>(m_);
+  const double l_samples = options_.rate_l_s * rate;
+  const int top = options_.max_harmonic;
   SweepResult r;
-  r.latency_samples = latency_samples;
-  r.inverted = dsp::sinc_interpolate(h, latency_samples) < 0;
-  std::vector<Window> stretches = windows(latency_samples, false);
+  double latency = 0;  // in samples of the response rate
+  if (known_latency != nullptr) {
+    latency = *known_latency;
+    deconvolve(band, *ws, false);
+    r.inverted = dsp::sinc_interpolate(Eigen::Map<const dsp::Signal>(ws->real(), m), latency) < 0;
+  } else {
+    // The sweep is looked for, and judged, in its own band (see detection_weight): the same response
+    // limited to f1..f2, where the capture's noise is weighed only where the stimulus has energy.
+    deconvolve(band, *ws, true);
+    const Eigen::Map<const dsp::Signal> d(ws->real(), m);
+    // The linear response lies at a delay between 0 and the capture's spare length; harmonics sit before it.
+    const auto reach = std::min<Eigen::Index>(
+        m, static_cast<Eigen::Index>(std::ceil(static_cast<double>(capture_frames_) / to_capture_samples)));
+    Eigen::Index detected_index = 0;
+    d.head(reach).cwiseAbs().maxCoeff(&detected_index);
+    const dsp::Peak detected = dsp::refine_peak(d, detected_index);
+    latency = detected.position;
+    r.inverted = detected.value < 0;
+
+    // Noise floor: the middle of the stretch between the linear response's tail and the furthest harmonic.
+    const double harmonic_reach = l_samples * std::log(static_cast<double>(top) + 1.0);
+    const double empty_start = latency + std::max(l_samples * std::log(2.0), 0.1 * rate);
+    const double empty_end = latency + static_cast<double>(m) - harmonic_reach;
+    if (empty_end - empty_start > 64) {
+      const double quarter = (empty_end - empty_start) / 4;
+      const auto a = static_cast<Eigen::Index>(empty_start + quarter);
+      const auto len = static_cast<Eigen::Index>(2 * quarter);
+      double sum = 0;  // over (a + i) % m, i < len, in that order; in two runs without the modulo
+      const Eigen::Index first = a % m;
+      const Eigen::Index run = std::min(len, m - first);
+      for (Eigen::Index i = first; i < first + run; ++i) sum += d[i] * d[i];
+      for (Eigen::Index i = 0; i < len - run; ++i) sum += d[i] * d[i];
+      const double rms = std::sqrt(sum / static_cast<double>(len));
+      r.peak_to_noise_db = rms > 0 ? dsp::amplitude_db(std::abs(detected.value) / rms) : 400.0;
+    } else {
+      r.peak_to_noise_db = 400.0;
+    }
+    if (r.peak_to_noise_db < 30.0)
+      throw MeasurementError("no sweep found in the capture: its impulse response peaks only " +
+                             std::to_string(static_cast<int>(r.peak_to_noise_db)) +
+                             " dB above the noise; check the cabling, the channel and the output level");
+    deconvolve(band, *ws, false);
+  }
+  r.latency_samples = latency * to_capture_samples;
+  const Eigen::Map<const dsp::Signal> h(ws->real(), m);
+  std::vector<Window> stretches = windows(latency, known_latency == nullptr);
   for (Window& w : stretches) w.samples = gather_segment(h, w.centre, w.before, w.after, w.taper, w.start);
-  ws.reset();
+  ws = nullptr;
+  own.reset();  // the segments' own FFTs may have size m_ or n_ too
+  capture_ws.reset();
+  copy.resize(0);
   linear_and_harmonics(std::move(stretches), r);
   return r;
 }
 
 std::vector<SweepAnalyzer::Window> SweepAnalyzer::windows(double latency, bool harmonics) const {
-  const auto n = static_cast<Eigen::Index>(n_);
-  const double l_samples = options_.rate_l_s * fs_;
+  const auto n = static_cast<Eigen::Index>(m_);  // period and rate of the response the windows cut
+  const double rate = response_rate_hz();
+  const double l_samples = options_.rate_l_s * rate;
   const int top = options_.max_harmonic;
   const double harmonic_reach = l_samples * std::log(static_cast<double>(top) + 1.0);
   std::vector<Window> out;
@@ -345,7 +389,7 @@ std::vector<SweepAnalyzer::Window> SweepAnalyzer::windows(double latency, bool h
   const double room_after = static_cast<double>(n) - harmonic_reach - 2.0 * static_cast<double>(before);
   const auto after = std::max<Eigen::Index>(
       16, static_cast<Eigen::Index>(
-              std::min(std::max({gap / 2, 0.1 * fs_, 8.0 / options_.f1_hz * fs_}), room_after)));
+              std::min(std::max({gap / 2, 0.1 * rate, 8.0 / options_.f1_hz * rate}), room_after)));
   out.push_back(Window{1, latency, before, after, 0.25, {}, 0});
   if (!harmonics) return out;
   // Harmonic n's response lies L*ln(n) before the linear one; its window reaches half-way to each neighbour.
@@ -364,8 +408,8 @@ std::vector<SweepAnalyzer::Window> SweepAnalyzer::windows(double latency, bool h
 }
 
 void SweepAnalyzer::linear_and_harmonics(std::vector<Window> stretches, SweepResult& r) const {
-  const Segment linear =
-      transform_segment(stretches.front().samples, stretches.front().start, stretches.front().centre, fs_);
+  const Segment linear = transform_segment(stretches.front().samples, stretches.front().start,
+                                           stretches.front().centre, response_rate_hz());
   const auto grid = dsp::log_frequency_grid(options_.f1_hz, options_.f2_hz, options_.points_per_octave);
   std::vector<double> linear_magnitude(grid.size());
   r.response.frequency_hz = grid;
@@ -385,7 +429,8 @@ void SweepAnalyzer::linear_and_harmonics(std::vector<Window> stretches, SweepRes
       std::min(options_.f2_hz * std::exp(-options_.fade_s / options_.rate_l_s), 0.95 * fs_ / 2);
   for (std::size_t s = 1; s < stretches.size(); ++s) {
     const int order = stretches[s].order;
-    const Segment seg = transform_segment(stretches[s].samples, stretches[s].start, stretches[s].centre, fs_);
+    const Segment seg =
+        transform_segment(stretches[s].samples, stretches[s].start, stretches[s].centre, response_rate_hz());
     stretches[s].samples.resize(0);
     HarmonicResponse hr;
     hr.order = order;

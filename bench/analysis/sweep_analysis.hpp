@@ -1,12 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <vector>
 
+#include "bench/dsp/fft.hpp"
 #include "bench/dsp/types.hpp"
-
-namespace bench::dsp {
-class FftWorkspace;
-}
 
 namespace bench::analysis {
 
@@ -65,44 +63,58 @@ class SweepAnalyzer {
   [[nodiscard]] SweepResult analyze_at(const Eigen::Ref<const dsp::Signal>& capture,
                                        double latency_samples) const;
 
-  /// The full regularised impulse response of a capture (length fft_size(); harmonic responses wrap
-  /// to the end), band-limited below f1 by a causal 4th-order Butterworth high-pass at f1 / 2 (the
-  /// responses in SweepResult have it divided out). For plots and tests.
+  /// The full regularised impulse response of a capture (length fft_size(), at the capture's rate;
+  /// harmonic responses wrap to the end), band-limited below f1 by a causal 4th-order Butterworth
+  /// high-pass at f1 / 2 (the responses in SweepResult have it divided out). For plots and tests.
   [[nodiscard]] dsp::Signal impulse_response(const Eigen::Ref<const dsp::Signal>& capture) const;
 
   [[nodiscard]] const SweepAnalysisOptions& options() const { return options_; }
   [[nodiscard]] std::size_t fft_size() const { return n_; }
+  /// Length of the impulse responses analyze() works on: fft_size() when the inverse filter reaches
+  /// Nyquist, fewer when its band ends lower (a 20 kHz sweep at 192 kHz: 0.31 of it), the same
+  /// band-limited periodic response sampled at response_rate_hz() instead of the capture's rate.
+  [[nodiscard]] std::size_t response_size() const { return m_; }
+  [[nodiscard]] double response_rate_hz() const {
+    return fs_ * static_cast<double>(m_) / static_cast<double>(n_);
+  }
 
  private:
   struct Window;
-  // The capture's spectrum into ws, and its bins band_begin_.. into capture_band_.
+  // The capture's spectrum into ws (size n_).
   void load_capture(dsp::FftWorkspace& ws, const Eigen::Ref<const dsp::Signal>& capture) const;
-  // From capture_band_: the regularised impulse response (detection: limited to f1..f2) in ws.real().
-  void deconvolve(dsp::FftWorkspace& ws, bool detection) const;
+  // From the capture's bins band_begin_..band_end_ (band[0] is bin band_begin_): the regularised impulse
+  // response (detection: limited to f1..f2) in out.real(), out.size() samples of the period n_ / fs_.
+  // band must not point into out.
+  void deconvolve(const std::complex<double>* band, dsp::FftWorkspace& out, bool detection) const;
   [[nodiscard]] std::vector<Window> windows(double latency, bool harmonics) const;
   void linear_and_harmonics(std::vector<Window> windows, SweepResult& r) const;
+  // analyze() and analyze_at() from the capture's transform: latency in samples of the response rate.
+  // Releases ws (size n_) before the segments are transformed.
+  [[nodiscard]] SweepResult analyze_loaded(std::optional<dsp::FftWorkspace>& ws,
+                                           const double* known_latency) const;
 
   SweepAnalysisOptions options_;
   double fs_;
   std::size_t stimulus_frames_;
   std::size_t capture_frames_;
   std::size_t n_;
-  // The band-limited inverse of the stimulus spectrum is zero outside bins [band_begin_, band_begin_ +
-  // inverse_.size()) (three octaves below f1 to half an octave above f2): only that stretch is kept, a
-  // third of the spectrum for a 20 Hz - 20 kHz sweep at 192 kHz. The impulse response is its product with
-  // low_edge_, the causal high-pass below f1 (see sweep_analysis.cpp), which the detection filter leaves
+  // The inverse filter is zero from bin band_end_ on; responses are transformed back at size m_ <= n_ with
+  // m_ / 2 >= band_end_, which samples the same band-limited response exactly (at fs_ * m_ / n_), and at
+  // least 3 f2 (the detection response is then oversampled at least as much as a 20 kHz sweep at 60 kHz,
+  // for its sub-sample peak).
+  std::size_t m_;
+  // The band-limited inverse of the stimulus spectrum is zero outside bins [band_begin_, band_end_) (three
+  // octaves below f1 to half an octave above f2): only that stretch is kept, a third of the spectrum for a
+  // 20 Hz - 20 kHz sweep at 192 kHz. The impulse response is its product with the causal high-pass below
+  // f1 (low_edge_response in sweep_analysis.cpp, evaluated per bin), which the detection filter leaves
   // out: the peak it finds is the chain's, not moved by the high-pass's phase.
-  Eigen::Index band_begin_ = 0;
+  Eigen::Index band_begin_ = 0, band_end_ = 0;
   dsp::Spectrum inverse_;
-  dsp::Spectrum low_edge_;
   // The detection filter (inverse_ limited to f1..f2) is inverse_ times a weight that is non-zero on
   // bins [detection_begin_, detection_end_) and exactly 1 on [ones_begin_, ones_end_) inside it; the
   // weights of the two tapers are kept, low then high.
   Eigen::Index detection_begin_ = 0, ones_begin_ = 0, ones_end_ = 0, detection_end_ = 0;
   std::vector<double> detection_taper_;
-  // Scratch of analyze(): the capture's bins over inverse_'s stretch. Used only while holding the
-  // FftWorkspace of size n_, which serialises callers.
-  mutable dsp::Spectrum capture_band_;
 };
 
 }  // namespace bench::analysis

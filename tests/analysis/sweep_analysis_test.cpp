@@ -78,6 +78,14 @@ INSTANTIATE_TEST_SUITE_P(
                       FilterCase{"bandpass_5k_q3_192k", 192000, 80000,
                                  [](double fs) { return dsp::Biquad::band_pass(fs, 5000, 3); }},
                       FilterCase{"peak_60_q2_p4_192k", 192000, 80000,
+                                 [](double fs) { return dsp::Biquad::peaking(fs, 60, 2, 4); }},
+                      // A 20 kHz sweep at 96 and 192 kHz: the inverse filter ends far below Nyquist and the
+                      // responses are worked out at a reduced rate (response_size() < fft_size()).
+                      FilterCase{"peak_8k_q1_p6_96k_to_20k", 96000, 20000,
+                                 [](double fs) { return dsp::Biquad::peaking(fs, 8000, 1, 6); }},
+                      FilterCase{"bandpass_1k_q2_192k_to_20k", 192000, 20000,
+                                 [](double fs) { return dsp::Biquad::band_pass(fs, 1000, 2); }},
+                      FilterCase{"peak_60_q2_p4_192k_to_20k", 192000, 20000,
                                  [](double fs) { return dsp::Biquad::peaking(fs, 60, 2, 4); }}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
@@ -172,6 +180,28 @@ TEST(SweepLatency, FractionalDelaysWithinATenthOfASampleAndPolarityDetected) {
           SweepAnalyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec)).analyze(y);
       EXPECT_NEAR(r.latency_samples, delay, 0.1) << "delay " << delay << " sign " << sign;
       EXPECT_EQ(r.inverted, sign < 0) << "delay " << delay;
+    }
+  }
+}
+
+// The same at 192 kHz with a 20 kHz sweep, whose responses are sampled at a third of the capture's rate:
+// the latency is still reported in capture samples, within a tenth of one.
+TEST(SweepLatency, AtAReducedResponseRateStillInCaptureSamplesWithinATenthOfOne) {
+  const double fs = 192000;
+  const auto spec = stimulus::make_sweep_spec(20, 20000, 2, fs, -6, 0.02);
+  const Signal x = stimulus::generate_sweep(spec);
+  for (double delay : {0.0, 0.4, 1.5, 17.3, 1000.75}) {
+    for (double sign : {1.0, -1.0}) {
+      Signal y(x.size() + 9600);
+      for (Eigen::Index n = 0; n < y.size(); ++n)
+        y[n] = sign * stimulus::sweep_value(spec, (static_cast<double>(n) - delay) / fs);
+      const SweepAnalyzer analyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec));
+      ASSERT_LT(analyzer.response_size() * 3, analyzer.fft_size() * 2) << "the reduced path is not taken";
+      const SweepResult r = analyzer.analyze(y);
+      EXPECT_NEAR(r.latency_samples, delay, 0.1) << "delay " << delay << " sign " << sign;
+      EXPECT_EQ(r.inverted, sign < 0) << "delay " << delay;
+      // analyze_at with the true latency reads the same polarity.
+      EXPECT_EQ(analyzer.analyze_at(y, delay).inverted, sign < 0) << "delay " << delay;
     }
   }
 }
