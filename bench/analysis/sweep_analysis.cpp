@@ -196,7 +196,7 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
   // peak well inside the reach of the windowed-sinc interpolation that refines it.
   const auto need = std::max<std::size_t>(2 * static_cast<std::size_t>(band_end_),
                                           static_cast<std::size_t>(std::ceil(3.0 * bin_of(options_.f2_hz))));
-  m_ = need >= n_ ? n_ : std::min(n_, dsp::good_fft_size(need));
+  m_ = std::min(n_, dsp::good_fft_size(need));
   dsp::FftWorkspace ws(n_);
   ws.load(stimulus);
   ws.forward();

@@ -3,8 +3,11 @@
 #include <optional>
 #include <vector>
 
-#include "bench/dsp/fft.hpp"
 #include "bench/dsp/types.hpp"
+
+namespace bench::dsp {
+class FftWorkspace;
+}
 
 namespace bench::analysis {
 
@@ -83,8 +86,8 @@ class SweepAnalyzer {
   // The capture's spectrum into ws (size n_).
   void load_capture(dsp::FftWorkspace& ws, const Eigen::Ref<const dsp::Signal>& capture) const;
   // From the capture's bins band_begin_..band_end_ (band[0] is bin band_begin_): the regularised impulse
-  // response (detection: limited to f1..f2) in out.real(), out.size() samples of the period n_ / fs_.
-  // band must not point into out.
+  // response (detection: limited to f1..f2) in out.real(), out.size() samples spanning the period n_ / fs_
+  // seconds. band must not point into out.
   void deconvolve(const std::complex<double>* band, dsp::FftWorkspace& out, bool detection) const;
   [[nodiscard]] std::vector<Window> windows(double latency, bool harmonics) const;
   void linear_and_harmonics(std::vector<Window> windows, SweepResult& r) const;

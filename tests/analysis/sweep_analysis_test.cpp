@@ -167,15 +167,20 @@ INSTANTIATE_TEST_SUITE_P(Levels, StaticPolynomial,
                                            PolyCase{4e-6, 8e-6}));  // about -120 and -120 dB
 
 // Fractional delays made by evaluating the continuous-time sweep at shifted instants.
+Signal delayed_sweep(const stimulus::SweepSpec& spec, Eigen::Index frames, double delay, double sign) {
+  Signal y(frames);
+  for (Eigen::Index n = 0; n < frames; ++n)
+    y[n] = sign * stimulus::sweep_value(spec, (static_cast<double>(n) - delay) / spec.sample_rate_hz);
+  return y;
+}
+
 TEST(SweepLatency, FractionalDelaysWithinATenthOfASampleAndPolarityDetected) {
   const double fs = 48000;
   const auto spec = stimulus::make_sweep_spec(20, 20000, 3, fs, -6, 0.02);
   const Signal x = stimulus::generate_sweep(spec);
   for (double delay : {0.0, 0.25, 0.5, 17.3, 1000.75}) {
     for (double sign : {1.0, -1.0}) {
-      Signal y(x.size() + 2400);
-      for (Eigen::Index n = 0; n < y.size(); ++n)
-        y[n] = sign * stimulus::sweep_value(spec, (static_cast<double>(n) - delay) / fs);
+      const Signal y = delayed_sweep(spec, x.size() + 2400, delay, sign);
       const SweepResult r =
           SweepAnalyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec)).analyze(y);
       EXPECT_NEAR(r.latency_samples, delay, 0.1) << "delay " << delay << " sign " << sign;
@@ -192,9 +197,7 @@ TEST(SweepLatency, AtAReducedResponseRateStillInCaptureSamplesWithinATenthOfOne)
   const Signal x = stimulus::generate_sweep(spec);
   for (double delay : {0.0, 0.4, 1.5, 17.3, 1000.75}) {
     for (double sign : {1.0, -1.0}) {
-      Signal y(x.size() + 9600);
-      for (Eigen::Index n = 0; n < y.size(); ++n)
-        y[n] = sign * stimulus::sweep_value(spec, (static_cast<double>(n) - delay) / fs);
+      const Signal y = delayed_sweep(spec, x.size() + 9600, delay, sign);
       const SweepAnalyzer analyzer(x, fs, static_cast<std::size_t>(y.size()), options_for(spec));
       ASSERT_LT(analyzer.response_size() * 3, analyzer.fft_size() * 2) << "the reduced path is not taken";
       const SweepResult r = analyzer.analyze(y);
