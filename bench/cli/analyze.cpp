@@ -67,25 +67,29 @@ std::string channel_name(const std::string& file, Eigen::Index c) {
 }
 
 // The capture channels to analyse: all of them, or the one --channel names (0-based).
-std::vector<Eigen::Index> channels_of(const io::Audio& cap, const std::string& file, int channel) {
+std::vector<Eigen::Index> channels_of(Eigen::Index count, const std::string& file, int channel) {
   std::vector<Eigen::Index> all;
   if (channel >= 0) {
-    if (channel >= cap.frames.cols())
+    if (channel >= count)
       throw InputError(std::string("--channel ")
                            .append(std::to_string(channel))
                            .append(": ")
                            .append(file)
                            .append(" has ")
-                           .append(std::to_string(cap.frames.cols()))
-                           .append(cap.frames.cols() == 1 ? " channel" : " channels")
+                           .append(std::to_string(count))
+                           .append(count == 1 ? " channel" : " channels")
                            .append(": give 0 to ")
-                           .append(std::to_string(cap.frames.cols() - 1))
+                           .append(std::to_string(count - 1))
                            .append(" (0-based)"));
     all.push_back(channel);
     return all;
   }
-  for (Eigen::Index c = 0; c < cap.frames.cols(); ++c) all.push_back(c);
+  for (Eigen::Index c = 0; c < count; ++c) all.push_back(c);
   return all;
+}
+
+std::vector<Eigen::Index> channels_of(const io::Audio& cap, const std::string& file, int channel) {
+  return channels_of(cap.frames.cols(), file, channel);
 }
 
 std::optional<double> fullscale(double v) {
@@ -103,15 +107,19 @@ struct SweepArgs {
 };
 
 void run_sweep(const SweepArgs& a) {
-  const io::Audio stim = io::read_audio(a.stimulus);
-  const io::Audio cap = io::read_audio(a.capture);
-  if (stim.sample_rate_hz != cap.sample_rate_hz)
-    throw InputError(a.capture + " is at " + std::to_string(static_cast<int>(cap.sample_rate_hz)) +
+  // The stimulus is read and its analysers built (one FFT of each distinct stimulus channel), then it is
+  // released before the capture is decoded: the two are never in memory together (a 10 s, 192 kHz,
+  // two-channel pair is 63 MB as doubles). The capture's header is checked first, so a capture that
+  // does not fit the stimulus is said before any work.
+  const io::AudioInfo capinfo = io::probe_audio(a.capture);
+  io::Audio stim = io::read_audio(a.stimulus);
+  if (stim.sample_rate_hz != capinfo.sample_rate_hz)
+    throw InputError(a.capture + " is at " + std::to_string(static_cast<int>(capinfo.sample_rate_hz)) +
                      " Hz but the stimulus " + a.stimulus + " is at " +
                      std::to_string(static_cast<int>(stim.sample_rate_hz)) +
                      " Hz: capture at the stimulus rate or resample one of them");
-  if (cap.frames.rows() < stim.frames.rows())
-    throw InputError(a.capture + " (" + std::to_string(cap.frames.rows()) +
+  if (capinfo.frames < static_cast<std::size_t>(stim.frames.rows()))
+    throw InputError(a.capture + " (" + std::to_string(capinfo.frames) +
                      " frames) is shorter than the stimulus " + a.stimulus + " (" +
                      std::to_string(stim.frames.rows()) +
                      " frames): record the whole sweep plus the latency");
@@ -144,32 +152,45 @@ void run_sweep(const SweepArgs& a) {
       if (!std::isfinite(stim.frames(i, c)))
         throw InputError(channel_name(a.stimulus, c) +
                          " has a NaN or infinite sample: regenerate the stimulus");
-  const std::vector<Eigen::Index> selected = channels_of(cap, a.capture, a.channel);
-  // A NaN or a clipped channel stops the analysis; a silent one is a channel without the sweep (below).
-  for (const Eigen::Index c : selected)
-    analysis::check_capture(cap.frames.col(c), channel_name(a.capture, c), /*silence_ok=*/true);
-
-  const bool paired = stim.frames.cols() == cap.frames.cols();
+  const std::vector<Eigen::Index> selected = channels_of(capinfo.channels, a.capture, a.channel);
+  const bool paired = stim.frames.cols() == capinfo.channels;
   if (!paired && stim.frames.cols() != 1)
     spdlog::warn(
         "the stimulus has {} channels and the capture {}: every capture channel is analysed against stimulus "
         "channel 0",
-        stim.frames.cols(), cap.frames.cols());
-  const auto frames = static_cast<std::size_t>(cap.frames.rows());
-  std::unique_ptr<analysis::SweepAnalyzer> analyzer;
-  Eigen::Index analyzer_channel = -1;
+        stim.frames.cols(), capinfo.channels);
+  const auto frames = capinfo.frames;
+  // Channels that carry the same stimulus share one analyser (one stimulus FFT).
+  std::vector<std::shared_ptr<const analysis::SweepAnalyzer>> analyzers(
+      static_cast<std::size_t>(stim.frames.cols()));
+  for (const Eigen::Index c : selected) {
+    const Eigen::Index sc = paired ? c : 0;
+    auto& slot = analyzers[static_cast<std::size_t>(sc)];
+    if (slot) continue;
+    for (Eigen::Index other = 0; other < stim.frames.cols() && !slot; ++other)
+      if (other != sc && analyzers[static_cast<std::size_t>(other)] &&
+          stim.frames.col(other) == stim.frames.col(sc))
+        slot = analyzers[static_cast<std::size_t>(other)];
+    if (!slot)
+      slot = std::make_shared<const analysis::SweepAnalyzer>(stim.frames.col(sc), stim.sample_rate_hz, frames,
+                                                             o);
+  }
+  stim = io::Audio{};
+  const io::Audio cap = io::read_audio(a.capture);
+  if (static_cast<std::size_t>(cap.frames.rows()) != capinfo.frames || cap.frames.cols() != capinfo.channels)
+    throw InputError(a.capture + " changed while it was read (" + std::to_string(capinfo.frames) +
+                     " frames, then " + std::to_string(cap.frames.rows()) +
+                     "): analyse it again once it is written");
+  // A NaN or a clipped channel stops the analysis; a silent one is a channel without the sweep (below).
+  for (const Eigen::Index c : selected)
+    analysis::check_capture(cap.frames.col(c), channel_name(a.capture, c), /*silence_ok=*/true);
   nlohmann::json doc;
   std::vector<std::string> missing;  // why each channel without a sweep has none
   for (const Eigen::Index c : selected) {
     const Eigen::Index sc = paired ? c : 0;
-    // Channels that carry the same stimulus share one analyser (one stimulus FFT).
-    if (!analyzer || (sc != analyzer_channel && stim.frames.col(sc) != stim.frames.col(analyzer_channel))) {
-      analyzer =
-          std::make_unique<analysis::SweepAnalyzer>(stim.frames.col(sc), stim.sample_rate_hz, frames, o);
-      analyzer_channel = sc;
-    }
+    const analysis::SweepAnalyzer* analyzer = analyzers[static_cast<std::size_t>(sc)].get();
     if (doc.is_null())
-      doc = analysis_document("sweep", stim.sample_rate_hz, sweep_settings_json(analyzer->options()));
+      doc = analysis_document("sweep", cap.sample_rate_hz, sweep_settings_json(analyzer->options()));
     analysis::SweepResult r;
     try {
       if (cap.frames.col(c).isZero(0.0))

@@ -118,60 +118,97 @@ std::uint64_t frames_that_fit(std::uint64_t bytes, int format, int channels) {
 
 }  // namespace
 
-Audio read_audio(const std::filesystem::path& path) {
+namespace {
+
+// An open file whose header is checked: the claimed frames fit in the file's bytes.
+struct OpenFile {
+  SNDFILE* file = nullptr;
+  SF_INFO info{};
+  bool bounded = false;  // uncompressed: the claimed frames were held to what the file's bytes hold
+  OpenFile() = default;
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  ~OpenFile() {
+    if (file != nullptr) sf_close(file);
+  }
+};
+
+void open_checked(const std::filesystem::path& path, OpenFile& f) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw InputError(path.string() + ": no such file: check the path");
   if (std::filesystem::is_directory(path, ec))
     throw InputError(path.string() + ": is a directory, not an audio file");
-  SF_INFO info{};
-  SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
-  if (f == nullptr)
+  f.file = sf_open(path.c_str(), SFM_READ, &f.info);
+  if (f.file == nullptr)
     throw InputError(path.string() + ": not a readable audio file (" + sf_strerror(nullptr) +
                      "): give a WAV file");
-  if (info.frames <= 0 || info.channels <= 0) {
-    sf_close(f);
+  if (f.info.frames <= 0 || f.info.channels <= 0)
     throw InputError(path.string() + ": holds no audio frames: record again");
-  }
   // A header is only a claim: memory is sized by what the file can hold and what is really decoded, so
   // a damaged or hostile header costs neither gigabytes nor a bad_alloc.
   const std::uint64_t bytes = std::filesystem::file_size(path, ec);
-  const auto claimed = static_cast<std::uint64_t>(info.frames);
-  const std::uint64_t fit = ec ? 0 : frames_that_fit(bytes, info.format, info.channels);
-  if (fit > 0 && claimed > fit) {
-    sf_close(f);
+  const auto claimed = static_cast<std::uint64_t>(f.info.frames);
+  const std::uint64_t fit = ec ? 0 : frames_that_fit(bytes, f.info.format, f.info.channels);
+  if (fit > 0 && claimed > fit)
     throw InputError(path.string() + ": the header claims " + std::to_string(claimed) +
                      " frames, more than its " + std::to_string(bytes) + " bytes can hold (at most " +
                      std::to_string(fit) + " frames): the file is damaged; copy or export it again");
-  }
+  f.bounded = fit > 0 && (f.info.format & SF_FORMAT_TYPEMASK) != SF_FORMAT_FLAC;
+}
+
+}  // namespace
+
+AudioInfo probe_audio(const std::filesystem::path& path) {
+  OpenFile f;
+  open_checked(path, f);
+  AudioInfo i;
+  i.frames = static_cast<std::size_t>(f.info.frames);
+  i.channels = f.info.channels;
+  i.sample_rate_hz = f.info.samplerate;
+  i.format = describe(f.info.format);
+  return i;
+}
+
+Audio read_audio(const std::filesystem::path& path) {
+  OpenFile f;
+  open_checked(path, f);
   // libsndfile reads float files as they are (no normalisation needed) and scales PCM to +-1.
-  sf_command(f, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
-  const auto channels = static_cast<std::size_t>(info.channels);
-  constexpr sf_count_t kBlockFrames = 65536;
-  std::vector<double> interleaved;
-  interleaved.reserve(std::min<std::uint64_t>(claimed, 1u << 20) * channels);
+  sf_command(f.file, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
+  const auto channels = static_cast<std::size_t>(f.info.channels);
+  const auto claimed = static_cast<std::uint64_t>(f.info.frames);
+  // Uncompressed, the header's frame count is held to the file's size: decoded block by block straight
+  // into the matrix (frames in rows), with no interleaved copy of the whole file. A compressed file's
+  // header bounds nothing useful (a FLAC byte can claim 8191 frames): the matrix then grows with what
+  // is really decoded.
+  Audio a;
+  a.sample_rate_hz = f.info.samplerate;
+  a.format = describe(f.info.format);
+  const auto capacity = [&](std::uint64_t need) {
+    if (static_cast<std::uint64_t>(a.frames.rows()) >= need) return;
+    const std::uint64_t rows =
+        f.bounded ? claimed
+                  : std::min(claimed,
+                             std::max<std::uint64_t>(need, 2 * static_cast<std::uint64_t>(a.frames.rows())));
+    a.frames.conservativeResize(static_cast<Eigen::Index>(rows), f.info.channels);
+  };
+  constexpr sf_count_t kBlockFrames = 16384;
   std::vector<double> block(static_cast<std::size_t>(kBlockFrames) * channels);
   std::uint64_t got = 0;
   while (got < claimed) {
     const sf_count_t want = std::min<sf_count_t>(kBlockFrames, static_cast<sf_count_t>(claimed - got));
-    const sf_count_t read = sf_readf_double(f, block.data(), want);
+    const sf_count_t read = sf_readf_double(f.file, block.data(), want);
     if (read <= 0) break;
-    interleaved.insert(
-        interleaved.end(), block.begin(),
-        block.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(read) * channels));
+    const auto rows = static_cast<std::size_t>(read);
+    capacity(got + rows);
+    for (std::size_t c = 0; c < channels; ++c) {
+      double* out = a.frames.col(static_cast<Eigen::Index>(c)).data() + got;
+      for (std::size_t i = 0; i < rows; ++i) out[i] = block[i * channels + c];
+    }
     got += static_cast<std::uint64_t>(read);
   }
-  sf_close(f);
   if (got != claimed)
     throw InputError(path.string() + ": truncated or damaged (the header claims " + std::to_string(claimed) +
                      " frames, the file holds " + std::to_string(got) + "): copy the file again");
-  const auto frames = static_cast<Eigen::Index>(got);
-  Audio a;
-  a.sample_rate_hz = info.samplerate;
-  a.format = describe(info.format);
-  a.frames.resize(frames, info.channels);
-  for (Eigen::Index i = 0; i < frames; ++i)
-    for (int c = 0; c < info.channels; ++c)
-      a.frames(i, c) = interleaved[static_cast<std::size_t>(i) * channels + static_cast<std::size_t>(c)];
   return a;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 
@@ -14,12 +15,24 @@ struct Audio {
   std::string format;  ///< e.g. "WAV float32", "WAV PCM24"
 };
 
+/// What a file's header says, checked as read_audio checks it (the claimed frames fit in its bytes).
+struct AudioInfo {
+  std::size_t frames = 0;
+  int channels = 0;
+  double sample_rate_hz = 0;
+  std::string format;
+};
+
 /// Sample formats the bench writes.
 enum class SampleFormat { kFloat32, kFloat64, kPcm24, kPcm16 };
 
 /// Reads any format libsndfile knows. Throws bench::InputError naming the file and the fix when it is
 /// missing, unreadable or not audio.
 [[nodiscard]] Audio read_audio(const std::filesystem::path& path);
+
+/// The header of an audio file, without decoding its samples; the same errors as read_audio for a file
+/// that is missing, unreadable, empty or claims more frames than it holds.
+[[nodiscard]] AudioInfo probe_audio(const std::filesystem::path& path);
 
 /// Writes a WAV file as write_text_atomic does (atomic_file.hpp: `.partial` beside it, then renamed; a
 /// device or FIFO written straight; a symbolic link followed). Samples beyond +-1 are an error for PCM

@@ -361,6 +361,32 @@ TEST(FlacRead, AHeaderClaimingMoreThanTheFileCanHoldIsRefusedNamingTheFile) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// The header alone
+
+// What was written (1234 frames of 3 channels at 44.1 kHz, as PCM24) is what the header gives back,
+// and the same bad files are refused with the same one-line errors as read_audio gives.
+TEST(WavProbe, GivesTheWrittenFramesChannelsRateAndFormat) {
+  const fs::path path = scratch_dir() / "probe.wav";
+  bench::io::write_wav(path, Frames::Constant(1234, 3, 0.25), 44100, SampleFormat::kPcm24);
+  const bench::io::AudioInfo i = bench::io::probe_audio(path);
+  EXPECT_EQ(i.frames, 1234u);
+  EXPECT_EQ(i.channels, 3);
+  EXPECT_EQ(i.sample_rate_hz, 44100.0);
+  EXPECT_EQ(i.format, "WAV PCM24");
+}
+
+TEST(WavProbe, MissingEmptyAndOversizedClaimsAreRefusedNamingTheFile) {
+  const fs::path missing = scratch_dir() / "probe-nope.wav";
+  expect_input_error([&] { (void)bench::io::probe_audio(missing); }, {missing.string(), "no such file"});
+  const fs::path zero = scratch_dir() / "probe-zero.wav";
+  write_zero_frame_wav(zero);
+  expect_input_error([&] { (void)bench::io::probe_audio(zero); }, {zero.string(), "no audio frames"});
+  const fs::path tiny = write_flac(scratch_dir() / "probe-tiny.flac", 16, 1);
+  patch_flac_total_samples(tiny, (std::uint64_t{1} << 36) - 1);
+  expect_input_error([&] { (void)bench::io::probe_audio(tiny); }, {tiny.string(), "68719476735", "damaged"});
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Atomic writes
 
 TEST(WavWrite, LeavesOnlyTheFinishedFileBehind) {
