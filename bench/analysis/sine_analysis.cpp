@@ -17,24 +17,47 @@ namespace {
 
 using dsp::kPi;
 
-// Calls f(i, cos(w*(i - centre)), sin(w*(i - centre))) for i in [begin, end). A rotating phasor is
-// re-synchronised with exact sin/cos every 512 samples, so rounding stays near 1e-14 at any length.
+constexpr int kLanes = 8;  // samples in flight: independent phasors and partial sums, one vector each
+
+// Calls f(i, t, cos(w*t), sin(w*t), lane) with t = i - centre for i in [begin, end), where lane =
+// (i - begin) % kLanes within each block. kLanes phasors, one per lane, each rotate by kLanes * w and
+// are re-synchronised with exact sin/cos every kBlock samples (512 rotations), so rounding stays near
+// 1e-14 at any length. A caller that sums into lane-indexed arrays keeps kLanes independent chains,
+// which the compiler runs as vectors; one phasor recurrence alone waits on its own latency.
 template <typename F>
 void for_each_phase(Eigen::Index begin, Eigen::Index end, double w, double centre, F&& f) {
-  constexpr Eigen::Index kBlock = 512;
-  const double cw = std::cos(w), sw = std::sin(w);
+  constexpr Eigen::Index kBlock = 512 * kLanes;
+  const double cw = std::cos(w * kLanes), sw = std::sin(w * kLanes);
+  double c[kLanes], s[kLanes], t[kLanes];  // t: i - centre, exact (centre is a multiple of 1/2)
   for (Eigen::Index b = begin; b < end; b += kBlock) {
-    const double theta = w * (static_cast<double>(b) - centre);
-    double c = std::cos(theta), s = std::sin(theta);
-    const Eigen::Index stop = std::min(end, b + kBlock);
-    for (Eigen::Index i = b; i < stop; ++i) {
-      f(i, c, s);
-      const double cn = c * cw - s * sw;
-      s = s * cw + c * sw;
-      c = cn;
+    for (int l = 0; l < kLanes; ++l) {
+      t[l] = static_cast<double>(b + l) - centre;
+      c[l] = std::cos(w * t[l]), s[l] = std::sin(w * t[l]);
     }
+    const Eigen::Index stop = std::min(end, b + kBlock);
+    Eigen::Index i = b;
+    for (; i + kLanes <= stop; i += kLanes) {
+      for (int l = 0; l < kLanes; ++l) f(i + l, t[l], c[l], s[l], l);
+      for (int l = 0; l < kLanes; ++l) {
+        const double cn = c[l] * cw - s[l] * sw;
+        s[l] = s[l] * cw + c[l] * sw;
+        c[l] = cn;
+        t[l] += kLanes;
+      }
+    }
+    for (int l = 0; i < stop; ++i, ++l) f(i, t[l], c[l], s[l], l);
   }
 }
+
+// kLanes partial sums, added up at the end.
+struct LaneSum {
+  double v[kLanes] = {};
+  [[nodiscard]] double total() const {
+    double t = 0;
+    for (const double x : v) t += x;
+    return t;
+  }
+};
 
 struct Params {
   double a = 0, b = 0, dc = 0, w = 0;  // x ~ a cos(w t) + b sin(w t) + dc, t = i - centre
@@ -43,14 +66,17 @@ struct Params {
 // Linear three-parameter fit at fixed w over [begin, end).
 Params fit3(const Eigen::Ref<const dsp::Signal>& x, Eigen::Index begin, Eigen::Index end, double w,
             double centre) {
-  double cc = 0, cs = 0, c1 = 0, ss = 0, s1 = 0, xc = 0, xs = 0, x1 = 0;
-  for_each_phase(begin, end, w, centre, [&](Eigen::Index i, double c, double s) {
-    cc += c * c, cs += c * s, c1 += c, ss += s * s, s1 += s;
-    xc += x[i] * c, xs += x[i] * s, x1 += x[i];
+  LaneSum cc, cs, c1, ss, s1, xc, xs, x1;
+  const double* const xd = x.data();
+  for_each_phase(begin, end, w, centre, [&](Eigen::Index i, double, double c, double s, int l) {
+    const double v = xd[i];
+    cc.v[l] += c * c, cs.v[l] += c * s, c1.v[l] += c, ss.v[l] += s * s, s1.v[l] += s;
+    xc.v[l] += v * c, xs.v[l] += v * s, x1.v[l] += v;
   });
   Eigen::Matrix3d m;
-  m << cc, cs, c1, cs, ss, s1, c1, s1, static_cast<double>(end - begin);
-  const Eigen::Vector3d sol = m.ldlt().solve(Eigen::Vector3d(xc, xs, x1));
+  m << cc.total(), cs.total(), c1.total(), cs.total(), ss.total(), s1.total(), c1.total(), s1.total(),
+      static_cast<double>(end - begin);
+  const Eigen::Vector3d sol = m.ldlt().solve(Eigen::Vector3d(xc.total(), xs.total(), x1.total()));
   return Params{sol[0], sol[1], sol[2], w};
 }
 
@@ -59,20 +85,22 @@ double gauss_newton_step(const Eigen::Ref<const dsp::Signal>& x, Eigen::Index be
                          double centre, Params& p) {
   Eigen::Matrix4d m = Eigen::Matrix4d::Zero();
   Eigen::Vector4d rhs = Eigen::Vector4d::Zero();
-  double cc = 0, cs = 0, c1 = 0, cd = 0, ss = 0, s1 = 0, sd = 0, d1 = 0, dd = 0, xc = 0, xs = 0, x1 = 0,
-         xd = 0;
-  for_each_phase(begin, end, p.w, centre, [&](Eigen::Index i, double c, double s) {
-    const double t = static_cast<double>(i) - centre;
-    const double d = t * (p.b * c - p.a * s);  // d(model)/dw
-    const double v = x[i];
-    cc += c * c, cs += c * s, c1 += c, cd += c * d;
-    ss += s * s, s1 += s, sd += s * d;
-    d1 += d, dd += d * d;
-    xc += v * c, xs += v * s, x1 += v, xd += v * d;
+  LaneSum cc, cs, c1, cd, ss, s1, sd, d1, dd, xc, xs, x1, xd;
+  const double* const data = x.data();
+  const double pa = p.a, pb = p.b;
+  for_each_phase(begin, end, p.w, centre, [&](Eigen::Index i, double t, double c, double s, int l) {
+    const double d = t * (pb * c - pa * s);  // d(model)/dw
+    const double v = data[i];
+    cc.v[l] += c * c, cs.v[l] += c * s, c1.v[l] += c, cd.v[l] += c * d;
+    ss.v[l] += s * s, s1.v[l] += s, sd.v[l] += s * d;
+    d1.v[l] += d, dd.v[l] += d * d;
+    xc.v[l] += v * c, xs.v[l] += v * s, x1.v[l] += v, xd.v[l] += v * d;
   });
-  m << cc, cs, c1, cd, cs, ss, s1, sd, c1, s1, static_cast<double>(end - begin), d1, cd, sd, d1, dd;
+  m << cc.total(), cs.total(), c1.total(), cd.total(), cs.total(), ss.total(), s1.total(), sd.total(),
+      c1.total(), s1.total(), static_cast<double>(end - begin), d1.total(), cd.total(), sd.total(),
+      d1.total(), dd.total();
   // Solve for [a, b, dc, delta_w] of the model linearised around the current w.
-  rhs << xc, xs, x1, xd;
+  rhs << xc.total(), xs.total(), x1.total(), xd.total();
   const Eigen::Vector4d sol = m.ldlt().solve(rhs);
   p.a = sol[0], p.b = sol[1], p.dc = sol[2];
   const double step = sol[3];
@@ -140,12 +168,12 @@ std::vector<double> steady_window_sums(const SteadyGrid& g, Eigen::Index n, F&& 
 double steady_local_residual_power(const dsp::Signal& r, Eigen::Index begin, Eigen::Index end, double w) {
   const auto centre = static_cast<double>(begin);
   const Params p = fit3(r, begin, end, w, centre);
-  double sum = 0;
-  for_each_phase(begin, end, w, centre, [&](Eigen::Index i, double c, double s) {
+  LaneSum sum;
+  for_each_phase(begin, end, w, centre, [&](Eigen::Index i, double, double c, double s, int l) {
     const double d = r[i] - p.a * c - p.b * s - p.dc;
-    sum += d * d;
+    sum.v[l] += d * d;
   });
-  return sum;
+  return sum.total();
 }
 
 double steady_median(std::vector<double> v) {
@@ -229,8 +257,11 @@ dsp::Signal subtract_fit(const Eigen::Ref<const dsp::Signal>& x, double fs, cons
   dsp::Signal r(x.size());
   // Evaluate sin(w i + phase) as the rotating phasor sin(w (i - c)) with c = -phase / w.
   const double centre = -fit.phase_rad / w;
+  const double* const in = x.data();
+  double* const out = r.data();
+  const double amplitude = fit.amplitude, dc = fit.dc;
   for_each_phase(0, x.size(), w, centre,
-                 [&](Eigen::Index i, double, double s) { r[i] = x[i] - fit.amplitude * s - fit.dc; });
+                 [&](Eigen::Index i, double, double, double s, int) { out[i] = in[i] - amplitude * s - dc; });
   return r;
 }
 
