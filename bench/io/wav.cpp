@@ -212,6 +212,16 @@ Audio read_audio(const std::filesystem::path& path) {
   return a;
 }
 
+SampleFormat lossless_format(const dsp::Frames& frames) {
+  constexpr double kCodes = 8388608.0;  // 2^23
+  const double* x = frames.data();
+  for (Eigen::Index i = 0; i < frames.size(); ++i) {
+    const double q = x[i] * kCodes;
+    if (!(q >= -kCodes && q <= kCodes - 1) || q != std::nearbyint(q)) return SampleFormat::kFloat32;
+  }
+  return SampleFormat::kPcm24;
+}
+
 void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, double sample_rate_hz,
                SampleFormat format) {
   const int sub = format == SampleFormat::kFloat32   ? SF_FORMAT_FLOAT

@@ -41,6 +41,11 @@ enum class SampleFormat { kFloat32, kFloat64, kPcm24, kPcm16 };
 void write_wav(const std::filesystem::path& path, const dsp::Frames& frames, double sample_rate_hz,
                SampleFormat format = SampleFormat::kFloat32);
 
+/// The smallest format that holds float32-valued samples exactly: kPcm24 when every sample is one of the
+/// codes -2^23 .. 2^23 - 1 over 2^23 (what a 24-bit converter delivers; read back bit for bit), else
+/// kFloat32.
+[[nodiscard]] SampleFormat lossless_format(const dsp::Frames& frames);
+
 /// Parses "float32", "float64", "pcm24" or "pcm16"; throws bench::InputError otherwise.
 [[nodiscard]] SampleFormat parse_sample_format(const std::string& text);
 

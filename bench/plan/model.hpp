@@ -97,6 +97,9 @@ struct AdcProfile {
   double noise_dbfs = -120;  ///< unweighted, 20 Hz to 20 kHz, AES17 dBFS
   Distortion distortion;
   double clock_offset_ppm = 0;  ///< its sample clock against the interface's (model only)
+  /// The converter's word length (model only): 0 leaves its output unquantised; 16 to 32 puts every
+  /// sample on that grid, as a real converter delivers it (codes -2^(b-1) .. 2^(b-1) - 1 over 2^(b-1)).
+  int resolution_bits = 0;
 };
 
 /// One point of an impedance curve (.zma: frequency, ohms, degrees).

@@ -190,11 +190,17 @@ AdcProfile load_adc(const fs::path& file) {
   p.fullscale_vrms = r.number("fullscale_vrms", kFullscaleVrms, "20");
   p.input_impedance_ohm = r.number("input_impedance_ohm", above(0, 1e9), "100000");
   p.match = read_match(r);
-  if (const auto sim =
-          r.optional_table("sim", {"noise_dbfs", "h2_db_at_fs", "h3_db_at_fs", "clock_offset_ppm"})) {
+  if (const auto sim = r.optional_table(
+          "sim", {"noise_dbfs", "h2_db_at_fs", "h3_db_at_fs", "clock_offset_ppm", "resolution_bits"})) {
     p.noise_dbfs = sim->number_or("noise_dbfs", p.noise_dbfs, kNoiseDb);
     p.distortion = read_distortion(*sim);
     p.clock_offset_ppm = sim->number_or("clock_offset_ppm", p.clock_offset_ppm, closed(-1000, 1000));
+    if (const auto bits = sim->optional_integer("resolution_bits", 0, 32)) {
+      if (*bits != 0 && *bits < 16)
+        sim->fail_at(sim->find("resolution_bits"), "resolution_bits", "must be 0 (not quantised) or 16 to 32",
+                     "give the converter's word length, e.g. resolution_bits = 24");
+      p.resolution_bits = static_cast<int>(*bits);
+    }
   }
   return p;
 }

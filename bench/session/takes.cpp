@@ -129,7 +129,9 @@ dsp::Frames Takes::record(const dsp::Frames& body, const std::string& take_name,
   if (!take.retried_because.empty()) out_.retried_takes.push_back({name, attempts, take.retried_because});
   if (options_.write_captures) {
     const std::filesystem::path wav = capture_dir_ / (name + ".wav");
-    io::write_wav(wav, cap, fs_);
+    // A 24-bit converter's samples as PCM24 (three quarters of float32's bytes, read back bit for bit);
+    // anything else as float32.
+    io::write_wav(wav, cap, fs_, io::lossless_format(cap));
     stimulus["schema"] = "bench.capture/1";
     stimulus["fixture"] = fx_.id;
     stimulus["load"] = capture_load_;

@@ -102,8 +102,12 @@ void ClockResampler::process(std::span<double* const> channels, std::size_t n) n
 Adc::Adc(const plan::AdcProfile& adc, std::size_t channels, double sample_rate_hz, std::uint64_t seed,
          std::size_t slip_samples)
     : fullscale_vpeak_(adc.fullscale_vrms * std::sqrt(2.0)),
+      codes_(adc.resolution_bits > 0 ? std::ldexp(1.0, adc.resolution_bits - 1) : 0.0),
       distortion_(Polynomial::from(adc.distortion)),
       clock_(adc.clock_offset_ppm, channels, slip_samples) {
+  if (adc.resolution_bits != 0 && (adc.resolution_bits < 16 || adc.resolution_bits > 32))
+    throw ConfigError("ADC '" + adc.id + "': resolution_bits must be 0 (not quantised) or 16 to 32, got " +
+                      std::to_string(adc.resolution_bits));
   if (!(adc.fullscale_vrms > 0) || !std::isfinite(adc.fullscale_vrms))
     throw ConfigError("ADC '" + adc.id + "': fullscale_vrms must be > 0, got " +
                       std::to_string(adc.fullscale_vrms));
@@ -130,6 +134,8 @@ void Adc::process(std::span<double* const> channels, std::size_t n) noexcept {
     if (noise.enabled())
       for (std::size_t i = 0; i < n; ++i) x[i] += noise.next();
     for (std::size_t i = 0; i < n; ++i) x[i] = std::clamp(x[i], -1.0, 1.0);
+    if (codes_ > 0)
+      for (std::size_t i = 0; i < n; ++i) x[i] = std::min(std::nearbyint(x[i] * codes_), codes_ - 1) / codes_;
   }
 }
 

@@ -58,8 +58,10 @@ class ClockResampler {
 
 /// The ADC for all its channels: x = v / (fullscale_vrms*sqrt(2)), sampled at the ADC's clock
 /// (ClockResampler), distortion polynomial, white noise of 10^(noise_dbfs/10)/2 FS^2 between 20 Hz and
-/// 20 kHz (AES17), then hard clipping to [-1, 1]. Resampling comes first because the clock samples the
-/// analogue input; noise and clipping belong to the converter.
+/// 20 kHz (AES17), then hard clipping to [-1, 1] and, with resolution_bits = b, rounding to the nearest
+/// of the codes -2^(b-1) .. 2^(b-1) - 1 over 2^(b-1) (+1 becomes the largest code). Resampling comes
+/// first because the clock samples the analogue input; noise, clipping and the word length belong to the
+/// converter.
 class Adc {
  public:
   /// seed: the chain's seed; channel c draws from stream_seed(seed, kAdcNoiseStage, c). [main thread]
@@ -80,6 +82,7 @@ class Adc {
 
  private:
   double fullscale_vpeak_ = 1;
+  double codes_ = 0;  // 2^(resolution_bits - 1), or 0 for an unquantised output
   Polynomial distortion_;
   std::vector<GaussianNoise> noise_;
   ClockResampler clock_;

@@ -115,35 +115,47 @@ void write_float_wav(const fs::path& p, int rate, int channels, const std::vecto
   write_text(p, s);
 }
 
-// The float samples of a float32 WAV the bench wrote (its chunks walked: fmt, fact, PEAK, data), edited
-// by `edit(frame, channel, value)` and written back in place.
-void edit_float_wav(const fs::path& p, const std::function<float(std::size_t, int, float)>& edit) {
-  std::string s = read_text(p);
+// The samples of a capture the bench wrote (float32, or PCM24 from a 24-bit converter; its chunks walked:
+// fmt, fact, PEAK, data), edited by `edit(frame, channel, value)` and written back in place as float32,
+// the format that can hold whatever the edit puts in (a NaN).
+void edit_capture(const fs::path& p, const std::function<float(std::size_t, int, float)>& edit) {
+  const std::string s = read_text(p);
   ASSERT_EQ(s.compare(0, 4, "RIFF"), 0) << p;
-  int channels = 0;
+  int channels = 0, rate = 0, bits = 0;
   std::size_t at = 12;
   while (at + 8 <= s.size()) {
     std::uint32_t size = 0;
     std::memcpy(&size, s.data() + at + 4, 4);
     const std::string id = s.substr(at, 4);
     if (id == "fmt ") {
-      std::uint16_t format = 0, ch = 0, bits = 0;
+      std::uint16_t format = 0, ch = 0, b = 0;
+      std::uint32_t r = 0;
       std::memcpy(&format, s.data() + at + 8, 2);
       std::memcpy(&ch, s.data() + at + 10, 2);
-      std::memcpy(&bits, s.data() + at + 22, 2);
-      ASSERT_EQ(bits, 32) << p << ": not float32";
-      channels = ch;
+      std::memcpy(&r, s.data() + at + 12, 4);
+      std::memcpy(&b, s.data() + at + 22, 2);
+      ASSERT_TRUE((format == 3 && b == 32) || (format == 1 && b == 24)) << p << ": neither float32 nor PCM24";
+      channels = ch, rate = static_cast<int>(r), bits = b;
     } else if (id == "data") {
       ASSERT_GT(channels, 0) << p;
-      const std::size_t n = size / 4;
+      const std::size_t width = static_cast<std::size_t>(bits) / 8;
+      const std::size_t n = size / width;
+      std::vector<float> samples(n);
       for (std::size_t i = 0; i < n; ++i) {
+        const char* at_sample = s.data() + at + 8 + width * i;
         float v = 0;
-        std::memcpy(&v, s.data() + at + 8 + 4 * i, 4);
-        v = edit(i / static_cast<std::size_t>(channels),
-                 static_cast<int>(i % static_cast<std::size_t>(channels)), v);
-        std::memcpy(s.data() + at + 8 + 4 * i, &v, 4);
+        if (bits == 32) {
+          std::memcpy(&v, at_sample, 4);
+        } else {  // 24-bit two's complement, little-endian: code / 2^23
+          std::uint32_t u = 0;
+          std::memcpy(&u, at_sample, 3);
+          const std::int32_t code = static_cast<std::int32_t>(u << 8) / 256;
+          v = static_cast<float>(code) / 8388608.0f;
+        }
+        samples[i] = edit(i / static_cast<std::size_t>(channels),
+                          static_cast<int>(i % static_cast<std::size_t>(channels)), v);
       }
-      write_text(p, s);
+      write_float_wav(p, rate, channels, samples);
       return;
     }
     at += 8 + size + (size & 1);
@@ -501,8 +513,8 @@ std::vector<Case> cases() {
        {"captures/line_trs_to_amp_trs/sweep_left.wav", "ADC channel 0 (left)", "digital silence"},
        [](const fs::path& dir) {
          good_run(dir);
-         edit_float_wav(dir / (kCaptures + "sweep_left.wav"),
-                        [](std::size_t, int ch, float v) { return ch == 0 ? 0.0f : v; });
+         edit_capture(dir / (kCaptures + "sweep_left.wav"),
+                      [](std::size_t, int ch, float v) { return ch == 0 ? 0.0f : v; });
        },
        true,
        true},
@@ -512,8 +524,8 @@ std::vector<Case> cases() {
        {"captures/line_trs_to_amp_trs/noise.wav", "NaN"},
        [](const fs::path& dir) {
          good_run(dir);
-         edit_float_wav(dir / (kCaptures + "noise.wav"),
-                        [](std::size_t i, int ch, float v) { return i == 100 && ch == 1 ? nan : v; });
+         edit_capture(dir / (kCaptures + "noise.wav"),
+                      [](std::size_t i, int ch, float v) { return i == 100 && ch == 1 ? nan : v; });
        },
        true,
        true},

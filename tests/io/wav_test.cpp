@@ -361,6 +361,37 @@ TEST(FlacRead, AHeaderClaimingMoreThanTheFileCanHoldIsRefusedNamingTheFile) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// The smallest lossless format
+
+// Samples that are 24-bit codes (k / 2^23, k in -2^23 .. 2^23 - 1) go to PCM24 and read back bit for bit;
+// one sample between codes, or +1 (2^23 is no code), keeps the file float32.
+TEST(LosslessFormat, TwentyFourBitCodesArePcm24AndReadBackBitForBit) {
+  Frames x(4096, 2);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    x(i, 0) = std::ldexp(static_cast<double>((i * 2053) % 16777216 - 8388608), -23);
+    x(i, 1) = std::ldexp(static_cast<double>(8388607 - i * 977), -23);
+  }
+  x(0, 0) = -1.0;
+  ASSERT_EQ(bench::io::lossless_format(x), SampleFormat::kPcm24);
+  const fs::path path = scratch_dir() / "codes.wav";
+  bench::io::write_wav(path, x, 48000, bench::io::lossless_format(x));
+  const bench::io::Audio back = bench::io::read_audio(path);
+  EXPECT_EQ(back.format, "WAV PCM24");
+  EXPECT_EQ(fs::file_size(path) - 44, static_cast<std::uintmax_t>(x.size()) * 3);
+  EXPECT_TRUE((back.frames.array() == x.array()).all());
+
+  Frames between = x;
+  between(17, 1) = static_cast<double>(0.1f);
+  EXPECT_EQ(bench::io::lossless_format(between), SampleFormat::kFloat32);
+  Frames full = x;
+  full(5, 0) = 1.0;
+  EXPECT_EQ(bench::io::lossless_format(full), SampleFormat::kFloat32);
+  Frames nan = x;
+  nan(9, 0) = std::nan("");
+  EXPECT_EQ(bench::io::lossless_format(nan), SampleFormat::kFloat32);
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The header alone
 
 // What was written (1234 frames of 3 channels at 44.1 kHz, as PCM24) is what the header gives back,

@@ -156,6 +156,7 @@ TEST(PlanShippedProfiles, AmpAdcAndLimitsHoldTheFilesNumbers) {
   EXPECT_EQ(adc.noise_dbfs, -125);
   EXPECT_EQ(adc.distortion.h2_db_at_fs, -125);
   EXPECT_EQ(adc.clock_offset_ppm, 0);
+  EXPECT_EQ(adc.resolution_bits, 24);
 
   const LimitSet limits = load_limits(repo_root() / "profiles/limits/qa_default.toml");
   std::vector<std::string> names;

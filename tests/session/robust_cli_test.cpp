@@ -324,18 +324,18 @@ TEST(JsonOutput, GoesIntoAFifoThroughASymlinkAndOntoDevFull) {
   fs::remove_all(dir);
 }
 
-// Rewrites the sample rate in the fmt chunk of a float32 WAV written by the bench (fmt at byte 12: rate at
-// 24, byte rate at 28), so that the file still reads, at another rate.
+// Rewrites the sample rate in the fmt chunk of a WAV written by the bench (fmt at byte 12: rate at 24,
+// byte rate at 28, block align at 32), so that the file still reads, at another rate.
 void rewrite_rate(const fs::path& wav, std::uint32_t rate) {
   std::fstream f(wav, std::ios::in | std::ios::out | std::ios::binary);
   char tag[4];
   f.seekg(12);
   f.read(tag, 4);
   ASSERT_EQ(std::string(tag, 4), "fmt ") << wav;
-  std::uint16_t channels = 0;
-  f.seekg(22);
-  f.read(reinterpret_cast<char*>(&channels), 2);
-  const std::uint32_t byte_rate = rate * channels * 4;
+  std::uint16_t block_align = 0;
+  f.seekg(32);
+  f.read(reinterpret_cast<char*>(&block_align), 2);
+  const std::uint32_t byte_rate = rate * block_align;
   f.seekp(24);
   f.write(reinterpret_cast<const char*>(&rate), 4);
   f.write(reinterpret_cast<const char*>(&byte_rate), 4);

@@ -178,6 +178,19 @@ TEST(BenchRunCli, DemoPlanExitsZero) {
   const record::RunRecord doc = read_valid(run);
   EXPECT_EQ(doc.outcome, record::Outcome::kPass);
   EXPECT_EQ(doc.counts()[0], 5u);
+  // The reference ADC is a 24-bit converter (resolution_bits = 24): every capture is kept as PCM24, and
+  // the whole run folder, every capture kept, stays within the 30 MB (10^6 bytes) of README's Test time.
+  std::uintmax_t bytes = 0;
+  for (const auto& e : fs::recursive_directory_iterator(run))
+    if (e.is_regular_file()) bytes += e.file_size();
+  EXPECT_LE(bytes, 30'000'000u);
+  std::size_t captures = 0;
+  for (const auto& c : doc.configurations)
+    for (const auto& cap : c.captures) {
+      ++captures;
+      EXPECT_EQ(io::probe_audio(run / cap).format, "WAV PCM24") << cap;
+    }
+  EXPECT_GT(captures, 100u);
   fs::remove_all(dir);
 }
 

@@ -67,6 +67,47 @@ TEST(Adc, NoiseLevelsMatchTheirConfiguration) {
   }
 }
 
+// A 24-bit converter: every sample is one of the codes -2^23 .. 2^23 - 1 over 2^23, the rounding error
+// against the same chain unquantised is at most half a step, and with the noise at -100 dBFS (about 60
+// steps rms) dithering it, its variance is the uniform step's step^2 / 12 (within 3 %, 2^18 samples).
+TEST(Adc, TwentyFourBitsPutsEverySampleOnTheGridWithAStepSquaredOverTwelveError) {
+  ChainConfig c = quiet_config();
+  c.adc.noise_dbfs = -100;
+  const dsp::Frames x = testing::sines(Eigen::Index{1} << 18, -6, 997, 1499);
+  const dsp::Frames ideal = testing::run(c, x);
+  c.adc.resolution_bits = 24;
+  const dsp::Frames y = testing::run(c, x);
+  const double step = std::ldexp(1.0, -23);
+  for (Eigen::Index i = 0; i < y.size(); ++i) {
+    const double code = y.data()[i] / step;
+    ASSERT_EQ(code, std::nearbyint(code)) << "sample " << i;
+    ASSERT_GE(code, -8388608.0);
+    ASSERT_LE(code, 8388607.0);
+  }
+  const dsp::Frames error = y - ideal;
+  EXPECT_LE(error.cwiseAbs().maxCoeff(), step / 2);
+  const double variance = error.array().square().mean();
+  EXPECT_NEAR(variance / (step * step / 12), 1.0, 0.03);
+}
+
+// Full scale itself is no code of a 24-bit word: +1 becomes the largest code, -1 stays -1.
+TEST(Adc, TwentyFourBitsClipsToTheLargestCode) {
+  ChainConfig c = quiet_config();
+  c.amp.gain_db = 40;
+  c.adc.resolution_bits = 24;
+  const dsp::Frames y = testing::run(c, testing::sines(4800, 0, 1000, 1000));
+  EXPECT_EQ(y.maxCoeff(), 8388607.0 / 8388608.0);
+  EXPECT_EQ(y.minCoeff(), -1.0);
+}
+
+TEST(Adc, AWordLengthOutsideSixteenToThirtyTwoIsAConfigError) {
+  for (const int bits : {1, 8, 15, 33, -24}) {
+    ChainConfig c = quiet_config();
+    c.adc.resolution_bits = bits;
+    EXPECT_THROW((void)testing::run(c, dsp::Frames::Zero(64, 2)), ConfigError) << bits;
+  }
+}
+
 TEST(ClockResampler, ZeroOffsetIsBitExactPassThrough) {
   ClockResampler clock(0, 2, 1024);
   EXPECT_FALSE(clock.active());
