@@ -178,7 +178,9 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
   // start, or anything the capture holds before the sweep arrives) to +capture then has a place of its
   // own in the circular result. Padding only to the capture's length was tried: content after the sweep
   // (a DC step, a long tail) then wraps onto the linear response and spoils it by tens of dB.
-  n_ = dsp::good_fft_size(stimulus_frames_ + capture_frames_);
+  // Above a million points the size is twice a smooth square (dsp::good_large_fft_size, a few percent
+  // larger): planned in milliseconds with small tables instead of FFTW's per-point twiddles.
+  n_ = dsp::good_large_fft_size(stimulus_frames_ + capture_frames_);
   const auto bins = static_cast<Eigen::Index>(n_ / 2 + 1);
   const auto bin_of = [&](double f) { return f * static_cast<double>(n_) / fs_; };
   // band_weight is 0 at and below kLowEdgeStopFactor * f1 and, when its upper taper fits below Nyquist, from
@@ -196,7 +198,7 @@ SweepAnalyzer::SweepAnalyzer(const Eigen::Ref<const dsp::Signal>& stimulus, doub
   // peak well inside the reach of the windowed-sinc interpolation that refines it.
   const auto need = std::max<std::size_t>(2 * static_cast<std::size_t>(band_end_),
                                           static_cast<std::size_t>(std::ceil(3.0 * bin_of(options_.f2_hz))));
-  m_ = std::min(n_, dsp::good_fft_size(need));
+  m_ = std::min(n_, dsp::good_large_fft_size(need));
   dsp::FftWorkspace ws(n_);
   ws.load(stimulus);
   ws.forward();
