@@ -4,9 +4,12 @@
 //   BM_DemoSession  Sequencer::run() of profiles/plans/demo.toml through the Sim endpoint, writing its
 //                   captures to a scratch directory. Counters: stimulus_s (audio time played, summed over
 //                   every take), cost_percent (wall time / stimulus time), target 5 %.
+//   BM_GaussianNoise  GaussianNoise::next() (the simulator's white noise, bench/sim/noise.hpp), 2^20
+//                   samples per iteration. Counter: per_sample (time per sample).
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -14,6 +17,7 @@
 #include "bench/plan/load.hpp"
 #include "bench/session/sequencer.hpp"
 #include "bench/session/sim_endpoint.hpp"
+#include "bench/sim/noise.hpp"
 
 namespace {
 
@@ -62,6 +66,22 @@ BENCHMARK(BM_DemoSession)
     ->Unit(benchmark::kSecond)
     ->UseRealTime()
     ->Iterations(1);  // one session is 6 s; use --benchmark_repetitions for spread
+
+void BM_GaussianNoise(benchmark::State& state) {
+  constexpr int kSamples = 1 << 20;
+  bench::sim::GaussianNoise noise(1.0, bench::sim::stream_seed(1, bench::sim::kAdcNoiseStage, 0));
+  for (auto _ : state) {
+    double sum = 0;
+    for (int i = 0; i < kSamples; ++i) sum += noise.next();
+    benchmark::DoNotOptimize(sum);
+  }
+  const double samples = static_cast<double>(state.iterations()) * kSamples;
+  state.SetItemsProcessed(static_cast<std::int64_t>(samples));
+  // Inverted rate: seconds per sample, printed with its SI prefix (e.g. 15.2ns).
+  state.counters["per_sample"] =
+      benchmark::Counter(samples, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_GaussianNoise)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
