@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <limits>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "bench/core/error.hpp"
 #include "bench/dsp/fft.hpp"
@@ -65,6 +68,27 @@ void validate(const plan::Load& load, double adc_input_impedance_ohm, double amp
                       std::to_string(amp_output_impedance_ohm));
 }
 
+// Designed FIRs by what determines them (the curve, both impedances and the rate): a session builds a
+// chain per take, and the same headphone into the same amplifier was designed again each time, a tenth
+// of a simulated demo run. The few most recent designs are kept; a hit returns the same taps bit for bit.
+struct FirDesign {
+  std::vector<plan::ImpedancePoint> curve;
+  double adc_ohm = 0, amp_ohm = 0, rate_hz = 0;
+  dsp::Signal taps;
+};
+constexpr std::size_t kFirDesignsKept = 8;
+std::mutex g_fir_designs_mutex;
+std::deque<FirDesign>& fir_designs() {
+  static std::deque<FirDesign> designs;
+  return designs;
+}
+bool same_curve(const std::vector<plan::ImpedancePoint>& a, const std::vector<plan::ImpedancePoint>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return x.frequency_hz == y.frequency_hz && x.magnitude_ohm == y.magnitude_ohm &&
+           x.phase_deg == y.phase_deg;
+  });
+}
+
 }  // namespace
 
 LoadModel::LoadModel(const plan::Load& load, double adc_input_impedance_ohm, double amp_output_impedance_ohm,
@@ -86,6 +110,24 @@ LoadModel::LoadModel(const plan::Load& load, double adc_input_impedance_ohm, dou
   // decaying (-1)^n/n tail at negative times whose truncation costs ~0.15 dB across the whole band. A
   // passive impedance and H = Zl/(Zl+Zout) are minimum-phase functions, so the minimum-phase filter with
   // the same magnitude is the causal response; its phase follows the curve's in band.
+  {
+    const std::lock_guard lock(g_fir_designs_mutex);
+    for (const FirDesign& d : fir_designs())
+      if (d.adc_ohm == adc_input_impedance_ohm && d.amp_ohm == amp_output_impedance_ohm &&
+          d.rate_hz == sample_rate_hz && same_curve(d.curve, load.impedance)) {
+        taps_ = d.taps;
+        return;
+      }
+  }
+  design_fir(sample_rate_hz);
+  const std::lock_guard lock(g_fir_designs_mutex);
+  auto& designs = fir_designs();
+  designs.push_back(
+      {load.impedance, adc_input_impedance_ohm, amp_output_impedance_ohm, sample_rate_hz, taps_});
+  if (designs.size() > kFirDesignsKept) designs.pop_front();
+}
+
+void LoadModel::design_fir(double sample_rate_hz) {
   const std::size_t n = load_fir_design_size(sample_rate_hz);
   const auto bins = static_cast<Eigen::Index>(n / 2 + 1);
   dsp::Spectrum log_magnitude(bins);

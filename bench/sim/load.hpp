@@ -65,6 +65,8 @@ class LoadModel {
   [[nodiscard]] const dsp::Signal& taps() const noexcept { return taps_; }
 
  private:
+  void design_fir(double sample_rate_hz);  // taps_ from |response| by the real cepstrum
+
   plan::Load load_;
   double adc_input_impedance_ohm_ = 0;
   double amp_output_impedance_ohm_ = 0;

@@ -103,6 +103,39 @@ TEST(Load, HeadphoneFirFollowsTheImpedanceCurve) {
   EXPECT_EQ(taps & (taps - 1), 0u);
 }
 
+// Designs are kept per curve, impedances and rate (a chain is built per take): the same inputs give the
+// same taps bit for bit, and a change of any input gets its own design, which follows its own divider
+// |Z / (Z + Z_out)| at 1 kHz (the taps' DFT there, within the design's 0.02 dB), not a kept one.
+TEST(Load, AKeptDesignIsReusedOnlyForTheSameCurveImpedancesAndRate) {
+  const plan::Load hp = headphone_load();
+  const double adc_ohm = 1e5;
+  const auto gain_db_at = [](const LoadModel& m, double f_hz, double fs) {
+    std::complex<double> sum = 0;
+    for (Eigen::Index i = 0; i < m.taps().size(); ++i)
+      sum += m.taps()[i] * std::polar(1.0, -2 * dsp::kPi * f_hz * static_cast<double>(i) / fs);
+    return 20 * std::log10(std::abs(sum));
+  };
+  const auto divider_db = [&](double zout, double f_hz) {
+    const std::complex<double> z = 1.0 / (1.0 / headphone_z(f_hz) + 1.0 / adc_ohm);
+    return 20 * std::log10(std::abs(z / (z + zout)));
+  };
+  const LoadModel first(hp, adc_ohm, 10, testing::kFs);
+  const LoadModel again(hp, adc_ohm, 10, testing::kFs);
+  ASSERT_EQ(first.taps().size(), again.taps().size());
+  EXPECT_TRUE((first.taps().array() == again.taps().array()).all());
+  for (const double zout : {1.0, 10.0, 47.0}) {
+    const LoadModel m(hp, adc_ohm, zout, testing::kFs);
+    EXPECT_NEAR(gain_db_at(m, 1000, testing::kFs), divider_db(zout, 1000), 0.02) << zout << " ohm";
+  }
+  const LoadModel at96k(hp, adc_ohm, 10, 96000);
+  EXPECT_NEAR(gain_db_at(at96k, 1000, 96000), divider_db(10, 1000), 0.02);
+  plan::Load louder = hp;
+  for (auto& p : louder.impedance) p.magnitude_ohm *= 2;
+  const LoadModel twice(louder, adc_ohm, 10, testing::kFs);
+  const std::complex<double> z2 = 1.0 / (1.0 / (2.0 * headphone_z(1000)) + 1.0 / adc_ohm);
+  EXPECT_NEAR(gain_db_at(twice, 1000, testing::kFs), 20 * std::log10(std::abs(z2 / (z2 + 10.0))), 0.02);
+}
+
 // Nothing on the output: the ADC's input alone loads it, a scalar divider 1e5 / (1e5 + Z_out).
 TEST(Load, OpenLoadIsTheAdcInputAlone) {
   plan::Load open;
