@@ -236,7 +236,12 @@ SineFit fit_sine(const Eigen::Ref<const dsp::Signal>& x, double fs, double initi
         step = gauss_newton_step(x, b, e, centre, p);
       break;
     }
-    for (int i = 0; i < 2; ++i) step = gauss_newton_step(x, b, e, centre, p);
+    // Two steps per stretch, the second only while the first still moved the phase across the stretch by
+    // a microradian: a stretch only hands its frequency on to a longer one, which converges on its own.
+    for (int i = 0; i < 2; ++i) {
+      step = gauss_newton_step(x, b, e, centre, p);
+      if (std::abs(step) * static_cast<double>(e - b) < 1e-6) break;
+    }
     len = std::min<Eigen::Index>(n, len * 8);
   }
   // The last step's amplitudes were solved at the frequency before it; a step that moved the phase
