@@ -107,22 +107,21 @@ struct SweepArgs {
 };
 
 void run_sweep(const SweepArgs& a) {
-  // The stimulus is read and its analysers built (one FFT of each distinct stimulus channel), then it is
-  // released before the capture is decoded: the two are never in memory together (a 10 s, 192 kHz,
-  // two-channel pair is 63 MB as doubles). The capture's header is checked first, so a capture that
-  // does not fit the stimulus is said before any work.
+  // The stimulus is read one channel at a time, for the analysers (one FFT of each distinct stimulus
+  // channel a selected capture channel uses), and released before the capture is decoded: a 10 s,
+  // 192 kHz pair is 63 MB as doubles and is never in memory together. One streaming pass over the
+  // stimulus finds its identical channels and any NaN first; the headers are checked before any work.
   const io::AudioInfo capinfo = io::probe_audio(a.capture);
-  io::Audio stim = io::read_audio(a.stimulus);
-  if (stim.sample_rate_hz != capinfo.sample_rate_hz)
+  const io::AudioInfo stiminfo = io::probe_audio(a.stimulus);
+  if (stiminfo.sample_rate_hz != capinfo.sample_rate_hz)
     throw InputError(a.capture + " is at " + std::to_string(static_cast<int>(capinfo.sample_rate_hz)) +
                      " Hz but the stimulus " + a.stimulus + " is at " +
-                     std::to_string(static_cast<int>(stim.sample_rate_hz)) +
+                     std::to_string(static_cast<int>(stiminfo.sample_rate_hz)) +
                      " Hz: capture at the stimulus rate or resample one of them");
-  if (capinfo.frames < static_cast<std::size_t>(stim.frames.rows()))
+  if (capinfo.frames < stiminfo.frames)
     throw InputError(a.capture + " (" + std::to_string(capinfo.frames) +
                      " frames) is shorter than the stimulus " + a.stimulus + " (" +
-                     std::to_string(stim.frames.rows()) +
-                     " frames): record the whole sweep plus the latency");
+                     std::to_string(stiminfo.frames) + " frames): record the whole sweep plus the latency");
   analysis::SweepAnalysisOptions o;
   o.points_per_octave = a.ppo;
   o.max_harmonic = a.max_harmonic;
@@ -147,35 +146,30 @@ void run_sweep(const SweepArgs& a) {
                        " beside the stimulus: give the sweep's band with --f1 and --f2");
     o.f1_hz = a.f1, o.f2_hz = a.f2, o.fade_s = std::max(a.fade, 0.0);
   }
-  for (Eigen::Index c = 0; c < stim.frames.cols(); ++c)
-    for (Eigen::Index i = 0; i < stim.frames.rows(); ++i)
-      if (!std::isfinite(stim.frames(i, c)))
-        throw InputError(channel_name(a.stimulus, c) +
-                         " has a NaN or infinite sample: regenerate the stimulus");
+  const io::ChannelSurvey survey = io::survey_channels(a.stimulus);
+  if (survey.non_finite_channel >= 0)
+    throw InputError(channel_name(a.stimulus, survey.non_finite_channel) +
+                     " has a NaN or infinite sample: regenerate the stimulus");
   const std::vector<Eigen::Index> selected = channels_of(capinfo.channels, a.capture, a.channel);
-  const bool paired = stim.frames.cols() == capinfo.channels;
-  if (!paired && stim.frames.cols() != 1)
+  const bool paired = stiminfo.channels == capinfo.channels;
+  if (!paired && stiminfo.channels != 1)
     spdlog::warn(
         "the stimulus has {} channels and the capture {}: every capture channel is analysed against stimulus "
         "channel 0",
-        stim.frames.cols(), capinfo.channels);
+        stiminfo.channels, capinfo.channels);
   const auto frames = capinfo.frames;
   // Channels that carry the same stimulus share one analyser (one stimulus FFT).
   std::vector<std::shared_ptr<const analysis::SweepAnalyzer>> analyzers(
-      static_cast<std::size_t>(stim.frames.cols()));
+      static_cast<std::size_t>(stiminfo.channels));
   for (const Eigen::Index c : selected) {
     const Eigen::Index sc = paired ? c : 0;
-    auto& slot = analyzers[static_cast<std::size_t>(sc)];
-    if (slot) continue;
-    for (Eigen::Index other = 0; other < stim.frames.cols() && !slot; ++other)
-      if (other != sc && analyzers[static_cast<std::size_t>(other)] &&
-          stim.frames.col(other) == stim.frames.col(sc))
-        slot = analyzers[static_cast<std::size_t>(other)];
-    if (!slot)
-      slot = std::make_shared<const analysis::SweepAnalyzer>(stim.frames.col(sc), stim.sample_rate_hz, frames,
-                                                             o);
+    const int first = survey.first_equal[static_cast<std::size_t>(sc)];
+    auto& shared = analyzers[static_cast<std::size_t>(first)];
+    if (!shared)
+      shared = std::make_shared<const analysis::SweepAnalyzer>(io::read_audio_channel(a.stimulus, first),
+                                                               stiminfo.sample_rate_hz, frames, o);
+    analyzers[static_cast<std::size_t>(sc)] = shared;
   }
-  stim = io::Audio{};
   const io::Audio cap = io::read_audio(a.capture);
   if (static_cast<std::size_t>(cap.frames.rows()) != capinfo.frames || cap.frames.cols() != capinfo.channels)
     throw InputError(a.capture + " changed while it was read (" + std::to_string(capinfo.frames) +

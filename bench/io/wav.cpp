@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -210,6 +211,77 @@ Audio read_audio(const std::filesystem::path& path) {
     throw InputError(path.string() + ": truncated or damaged (the header claims " + std::to_string(claimed) +
                      " frames, the file holds " + std::to_string(got) + "): copy the file again");
   return a;
+}
+
+namespace {
+
+// Calls f(block, rows) for every decoded block of interleaved frames; throws as read_audio does when
+// the file holds fewer frames than its header claims.
+template <typename F>
+void for_each_block(const std::filesystem::path& path, OpenFile& f, F&& each) {
+  sf_command(f.file, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
+  const auto channels = static_cast<std::size_t>(f.info.channels);
+  const auto claimed = static_cast<std::uint64_t>(f.info.frames);
+  constexpr sf_count_t kBlockFrames = 16384;
+  std::vector<double> block(static_cast<std::size_t>(kBlockFrames) * channels);
+  std::uint64_t got = 0;
+  while (got < claimed) {
+    const sf_count_t want = std::min<sf_count_t>(kBlockFrames, static_cast<sf_count_t>(claimed - got));
+    const sf_count_t read = sf_readf_double(f.file, block.data(), want);
+    if (read <= 0) break;
+    each(block.data(), got, static_cast<std::size_t>(read));
+    got += static_cast<std::uint64_t>(read);
+  }
+  if (got != claimed)
+    throw InputError(path.string() + ": truncated or damaged (the header claims " + std::to_string(claimed) +
+                     " frames, the file holds " + std::to_string(got) + "): copy the file again");
+}
+
+}  // namespace
+
+dsp::Signal read_audio_channel(const std::filesystem::path& path, int channel) {
+  OpenFile f;
+  open_checked(path, f);
+  if (channel < 0 || channel >= f.info.channels)
+    throw std::out_of_range(path.string() + ": no channel " + std::to_string(channel));
+  const auto channels = static_cast<std::size_t>(f.info.channels);
+  const auto c = static_cast<std::size_t>(channel);
+  // Sized by the header only when it is held to the file's size (uncompressed), as read_audio does.
+  std::vector<double> out;
+  if (f.bounded) out.reserve(static_cast<std::size_t>(f.info.frames));
+  for_each_block(path, f, [&](const double* block, std::uint64_t, std::size_t rows) {
+    for (std::size_t i = 0; i < rows; ++i) out.push_back(block[i * channels + c]);
+  });
+  return Eigen::Map<const dsp::Signal>(out.data(), static_cast<Eigen::Index>(out.size()));
+}
+
+ChannelSurvey survey_channels(const std::filesystem::path& path) {
+  OpenFile f;
+  open_checked(path, f);
+  const int channels = f.info.channels;
+  ChannelSurvey s;
+  // equal[c * channels + d]: channel c has matched channel d (d < c) so far.
+  std::vector<char> equal(static_cast<std::size_t>(channels * channels), 1);
+  for_each_block(path, f, [&](const double* block, std::uint64_t, std::size_t rows) {
+    for (std::size_t i = 0; i < rows; ++i) {
+      const double* frame = block + i * static_cast<std::size_t>(channels);
+      for (int c = 0; c < channels; ++c) {
+        if (s.non_finite_channel < 0 && !std::isfinite(frame[c])) s.non_finite_channel = c;
+        for (int d = 0; d < c; ++d)
+          if (frame[c] != frame[d]) equal[static_cast<std::size_t>(c * channels + d)] = 0;
+      }
+    }
+  });
+  s.first_equal.resize(static_cast<std::size_t>(channels));
+  for (int c = 0; c < channels; ++c) {
+    s.first_equal[static_cast<std::size_t>(c)] = c;
+    for (int d = 0; d < c; ++d)
+      if (equal[static_cast<std::size_t>(c * channels + d)] != 0) {
+        s.first_equal[static_cast<std::size_t>(c)] = d;
+        break;
+      }
+  }
+  return s;
 }
 
 SampleFormat lossless_format(const dsp::Frames& frames) {

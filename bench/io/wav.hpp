@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "bench/dsp/types.hpp"
 
@@ -29,6 +30,19 @@ enum class SampleFormat { kFloat32, kFloat64, kPcm24, kPcm16 };
 /// Reads any format libsndfile knows. Throws bench::InputError naming the file and the fix when it is
 /// missing, unreadable or not audio.
 [[nodiscard]] Audio read_audio(const std::filesystem::path& path);
+
+/// One channel (0-based) of an audio file, decoded block by block without keeping the others; the same
+/// errors as read_audio, and std::out_of_range for a channel the file does not have.
+[[nodiscard]] dsp::Signal read_audio_channel(const std::filesystem::path& path, int channel);
+
+/// What one streaming pass over a file finds: for each channel the lowest channel identical to it
+/// sample for sample (itself when none is), and the first channel holding a NaN or an infinity (-1 if
+/// none). The same errors as read_audio.
+struct ChannelSurvey {
+  std::vector<int> first_equal;
+  int non_finite_channel = -1;
+};
+[[nodiscard]] ChannelSurvey survey_channels(const std::filesystem::path& path);
 
 /// The header of an audio file, without decoding its samples; the same errors as read_audio for a file
 /// that is missing, unreadable, empty or claims more frames than it holds.

@@ -392,6 +392,40 @@ TEST(LosslessFormat, TwentyFourBitCodesArePcm24AndReadBackBitForBit) {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// One channel at a time
+
+// Four channels written: 0 a ramp, 1 equal to 0, 2 different in one sample only, 3 equal to 2. One
+// channel read alone is that column; the survey finds which equal an earlier one and where a NaN is.
+TEST(ChannelRead, OneChannelAloneAndTheSurveyOfEqualChannelsAndNaN) {
+  Frames x(50000, 4);
+  for (Eigen::Index i = 0; i < x.rows(); ++i)
+    x(i, 0) = x(i, 1) = static_cast<double>(i % 1000) / 1024.0 - 0.5;
+  x.col(2) = x.col(0);
+  x(31337, 2) = 0.125;
+  x.col(3) = x.col(2);
+  const fs::path path = scratch_dir() / "four.wav";
+  bench::io::write_wav(path, x, 48000, SampleFormat::kFloat32);
+  for (int c = 0; c < 4; ++c) {
+    const bench::dsp::Signal one = bench::io::read_audio_channel(path, c);
+    ASSERT_EQ(one.size(), x.rows());
+    EXPECT_TRUE((one.array() == x.col(c).array()).all()) << c;
+  }
+  EXPECT_THROW((void)bench::io::read_audio_channel(path, 4), std::out_of_range);
+  const bench::io::ChannelSurvey s = bench::io::survey_channels(path);
+  EXPECT_EQ(s.first_equal, (std::vector<int>{0, 0, 2, 2}));
+  EXPECT_EQ(s.non_finite_channel, -1);
+
+  x(40000, 3) = std::nan("");
+  bench::io::write_wav(path, x, 48000, SampleFormat::kFloat32);
+  const bench::io::ChannelSurvey with_nan = bench::io::survey_channels(path);
+  EXPECT_EQ(with_nan.non_finite_channel, 3);
+  EXPECT_EQ(with_nan.first_equal, (std::vector<int>{0, 0, 2, 3}));
+  const fs::path missing = scratch_dir() / "four-nope.wav";
+  expect_input_error([&] { (void)bench::io::survey_channels(missing); }, {missing.string(), "no such file"});
+  expect_input_error([&] { (void)bench::io::read_audio_channel(missing, 0); }, {missing.string()});
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The header alone
 
 // What was written (1234 frames of 3 channels at 44.1 kHz, as PCM24) is what the header gives back,
