@@ -1,6 +1,7 @@
 #include "bench/analysis/sweep_analysis.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <complex>
 #include <optional>
@@ -116,7 +117,7 @@ dsp::Signal gather_segment(const Eigen::Ref<const dsp::Signal>& h, double refere
 Segment transform_segment(const dsp::Signal& samples, Eigen::Index start, double reference, double fs) {
   const auto len = samples.size();
   const std::size_t size =
-      dsp::good_fft_size(static_cast<std::size_t>(kSegmentPadding * static_cast<double>(len)));
+      std::bit_ceil(static_cast<std::size_t>(kSegmentPadding * static_cast<double>(len)));
   Segment s;
   s.bins = dsp::rfft(samples, size);
   s.bin_hz = fs / static_cast<double>(size);
