@@ -22,7 +22,6 @@
 
 #include "bench/analysis/sine_analysis.hpp"
 #include "bench/analysis/sweep_analysis.hpp"
-#include "bench/core/heap.hpp"
 #include "bench/dsp/types.hpp"
 #include "bench/signal/sweep.hpp"
 
@@ -188,13 +187,4 @@ BENCHMARK(BM_SineThdN_1M)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
-// The bench's own main() tunes the heap first (bench/core/heap.hpp); the figures here are for the same
-// process setup.
-int main(int argc, char** argv) {
-  bench::tune_heap_for_large_buffers();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+#include "tuned_main.hpp"

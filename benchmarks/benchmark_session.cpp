@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <string>
 
-#include "bench/core/heap.hpp"
 #include "bench/plan/load.hpp"
 #include "bench/session/sequencer.hpp"
 #include "bench/session/sim_endpoint.hpp"
@@ -85,13 +84,4 @@ BENCHMARK(BM_GaussianNoise)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
-// The bench's own main() tunes the heap first (bench/core/heap.hpp); the figures here are for the same
-// process setup.
-int main(int argc, char** argv) {
-  bench::tune_heap_for_large_buffers();
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
+#include "tuned_main.hpp"

@@ -71,41 +71,44 @@ class SquareFft {
     complex_dft(v, 0);
     const std::size_t nn = s_ * s_;
     v[2 * nn] = v[0], v[2 * nn + 1] = v[1];  // Z[N] = Z[0]
-    std::size_t hi = 0, lo = 0;              // k = hi * 2s + lo
-    for (std::size_t k = 0; k <= nn / 2; ++k, ++lo) {
-      if (lo == 2 * s_) lo = 0, ++hi;
-      const std::size_t m = nn - k;
-      double wr = 0, wi = 0;
-      twiddle_n(hi, lo, wr, wi);
-      const double kr = v[2 * k], ki = v[2 * k + 1], mr = v[2 * m], mi = v[2 * m + 1];
+    for_each_pair(v, [](double* zk, double* zm, double wr, double wi, bool) {
+      const double kr = zk[0], ki = zk[1], mr = zm[0], mi = zm[1];
       const double er = 0.5 * (kr + mr), ei = 0.5 * (ki - mi);    // E[k]
       const double orr = 0.5 * (ki + mi), oi = -0.5 * (kr - mr);  // O[k]
       const double tr = wr * orr - wi * oi, ti = wr * oi + wi * orr;
-      v[2 * k] = er + tr, v[2 * k + 1] = ei + ti;
-      v[2 * m] = er - tr, v[2 * m + 1] = ti - ei;
-    }
+      zk[0] = er + tr, zk[1] = ei + ti;
+      zm[0] = er - tr, zm[1] = ti - ei;
+    });
   }
 
   void inverse(double* v) {
     const std::size_t nn = s_ * s_;
     v[1] = 0, v[2 * nn + 1] = 0;  // the imaginary parts of bins 0 and n/2 are ignored
-    std::size_t hi = 0, lo = 0;
-    for (std::size_t k = 0; k <= nn / 2; ++k, ++lo) {
-      if (lo == 2 * s_) lo = 0, ++hi;
-      const std::size_t m = nn - k;
-      double wr = 0, wi = 0;
-      twiddle_n(hi, lo, wr, wi);
-      const double kr = v[2 * k], ki = v[2 * k + 1], mr = v[2 * m], mi = v[2 * m + 1];
+    for_each_pair(v, [](double* xk, double* xm, double wr, double wi, bool m_below_n) {
+      const double kr = xk[0], ki = xk[1], mr = xm[0], mi = xm[1];
       const double pr = kr + mr, pi = ki - mi;                      // X[k] + conj X[N-k]
       const double qr = kr - mr, qi = ki + mi;                      // X[k] - conj X[N-k]
       const double ur = wi * qr - wr * qi, ui = wr * qr + wi * qi;  // i conj(W_n^k) (X[k] - conj X[N-k])
-      v[2 * k] = pr + ur, v[2 * k + 1] = pi + ui;
-      if (m < nn) v[2 * m] = pr - ur, v[2 * m + 1] = ui - pi;
-    }
+      xk[0] = pr + ur, xk[1] = pi + ui;
+      if (m_below_n) xm[0] = pr - ur, xm[1] = ui - pi;
+    });
     complex_dft(v, 1);
   }
 
  private:
+  // Calls f(&v[2k], &v[2m], Re W_n^k, Im W_n^k, m < N) for k = 0..N/2 and m = N - k.
+  template <typename F>
+  void for_each_pair(double* v, F&& f) const {
+    const std::size_t nn = s_ * s_;
+    std::size_t hi = 0, lo = 0;  // k = hi * 2s + lo
+    for (std::size_t k = 0; k <= nn / 2; ++k, ++lo) {
+      if (lo == 2 * s_) lo = 0, ++hi;
+      double wr = 0, wi = 0;
+      twiddle_n(hi, lo, wr, wi);
+      f(v + 2 * k, v + 2 * (nn - k), wr, wi, nn - k < nn);
+    }
+  }
+
   // W_n^k for k = hi * 2s + lo: W_s^hi * W_n^lo.
   void twiddle_n(std::size_t hi, std::size_t lo, double& wr, double& wi) const {
     const double ar = w_s_[2 * hi], ai = w_s_[2 * hi + 1], dr = w_n_[2 * lo], di = w_n_[2 * lo + 1];
@@ -187,6 +190,8 @@ struct Plan {
   // saves here. ESTIMATE planning leaves the buffer's contents alone.
   void run_forward();
   void run_inverse();
+  SquareFft*
+  square_fft();  // the matrix transform for n = 2 s^2 >= kSquareFftMin (made on first use), else null
 
   void load_real(const Eigen::Ref<const Signal>& x) {
     const std::size_t copy = std::min<std::size_t>(n, static_cast<std::size_t>(x.size()));
@@ -215,13 +220,19 @@ Plan& plan_for(std::size_t n) {
   return *slot;
 }
 
+SquareFft* Plan::square_fft() {
+  const std::size_t side = square_side(n);
+  if (side == 0) return nullptr;
+  if (!square) {
+    const std::lock_guard lock(g_cache_mutex);
+    square = std::make_unique<SquareFft>(side, real);
+  }
+  return square.get();
+}
+
 void Plan::run_forward() {
-  if (const std::size_t side = square_side(n)) {
-    if (!square) {
-      const std::lock_guard lock(g_cache_mutex);
-      square = std::make_unique<SquareFft>(side, real);
-    }
-    square->forward(real);
+  if (SquareFft* sq = square_fft()) {
+    sq->forward(real);
     return;
   }
   if (forward == nullptr) {
@@ -233,12 +244,8 @@ void Plan::run_forward() {
 }
 
 void Plan::run_inverse() {
-  if (const std::size_t side = square_side(n)) {
-    if (!square) {
-      const std::lock_guard lock(g_cache_mutex);
-      square = std::make_unique<SquareFft>(side, real);
-    }
-    square->inverse(real);
+  if (SquareFft* sq = square_fft()) {
+    sq->inverse(real);
     return;
   }
   if (inverse == nullptr) {

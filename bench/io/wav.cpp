@@ -170,53 +170,11 @@ AudioInfo probe_audio(const std::filesystem::path& path) {
   return i;
 }
 
-Audio read_audio(const std::filesystem::path& path) {
-  OpenFile f;
-  open_checked(path, f);
-  // libsndfile reads float files as they are (no normalisation needed) and scales PCM to +-1.
-  sf_command(f.file, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
-  const auto channels = static_cast<std::size_t>(f.info.channels);
-  const auto claimed = static_cast<std::uint64_t>(f.info.frames);
-  // Uncompressed, the header's frame count is held to the file's size: decoded block by block straight
-  // into the matrix (frames in rows), with no interleaved copy of the whole file. A compressed file's
-  // header bounds nothing useful (a FLAC byte can claim 8191 frames): the matrix then grows with what
-  // is really decoded.
-  Audio a;
-  a.sample_rate_hz = f.info.samplerate;
-  a.format = describe(f.info.format);
-  const auto capacity = [&](std::uint64_t need) {
-    if (static_cast<std::uint64_t>(a.frames.rows()) >= need) return;
-    const std::uint64_t rows =
-        f.bounded ? claimed
-                  : std::min(claimed,
-                             std::max<std::uint64_t>(need, 2 * static_cast<std::uint64_t>(a.frames.rows())));
-    a.frames.conservativeResize(static_cast<Eigen::Index>(rows), f.info.channels);
-  };
-  constexpr sf_count_t kBlockFrames = 16384;
-  std::vector<double> block(static_cast<std::size_t>(kBlockFrames) * channels);
-  std::uint64_t got = 0;
-  while (got < claimed) {
-    const sf_count_t want = std::min<sf_count_t>(kBlockFrames, static_cast<sf_count_t>(claimed - got));
-    const sf_count_t read = sf_readf_double(f.file, block.data(), want);
-    if (read <= 0) break;
-    const auto rows = static_cast<std::size_t>(read);
-    capacity(got + rows);
-    for (std::size_t c = 0; c < channels; ++c) {
-      double* out = a.frames.col(static_cast<Eigen::Index>(c)).data() + got;
-      for (std::size_t i = 0; i < rows; ++i) out[i] = block[i * channels + c];
-    }
-    got += static_cast<std::uint64_t>(read);
-  }
-  if (got != claimed)
-    throw InputError(path.string() + ": truncated or damaged (the header claims " + std::to_string(claimed) +
-                     " frames, the file holds " + std::to_string(got) + "): copy the file again");
-  return a;
-}
-
 namespace {
 
-// Calls f(block, rows) for every decoded block of interleaved frames; throws as read_audio does when
-// the file holds fewer frames than its header claims.
+// Calls each(block, first, rows) for every decoded block of interleaved frames (first: the index of
+// its first frame); throws as read_audio does when the file holds fewer frames than its header claims.
+// libsndfile reads float files as they are (no normalisation needed) and scales PCM to +-1.
 template <typename F>
 void for_each_block(const std::filesystem::path& path, OpenFile& f, F&& each) {
   sf_command(f.file, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
@@ -238,6 +196,36 @@ void for_each_block(const std::filesystem::path& path, OpenFile& f, F&& each) {
 }
 
 }  // namespace
+
+Audio read_audio(const std::filesystem::path& path) {
+  OpenFile f;
+  open_checked(path, f);
+  const auto channels = static_cast<std::size_t>(f.info.channels);
+  const auto claimed = static_cast<std::uint64_t>(f.info.frames);
+  // Uncompressed, the header's frame count is held to the file's size: decoded block by block straight
+  // into the matrix (frames in rows), with no interleaved copy of the whole file. A compressed file's
+  // header bounds nothing useful (a FLAC byte can claim 8191 frames): the matrix then grows with what
+  // is really decoded.
+  Audio a;
+  a.sample_rate_hz = f.info.samplerate;
+  a.format = describe(f.info.format);
+  const auto capacity = [&](std::uint64_t need) {
+    if (static_cast<std::uint64_t>(a.frames.rows()) >= need) return;
+    const std::uint64_t rows =
+        f.bounded ? claimed
+                  : std::min(claimed,
+                             std::max<std::uint64_t>(need, 2 * static_cast<std::uint64_t>(a.frames.rows())));
+    a.frames.conservativeResize(static_cast<Eigen::Index>(rows), f.info.channels);
+  };
+  for_each_block(path, f, [&](const double* block, std::uint64_t got, std::size_t rows) {
+    capacity(got + rows);
+    for (std::size_t c = 0; c < channels; ++c) {
+      double* out = a.frames.col(static_cast<Eigen::Index>(c)).data() + got;
+      for (std::size_t i = 0; i < rows; ++i) out[i] = block[i * channels + c];
+    }
+  });
+  return a;
+}
 
 dsp::Signal read_audio_channel(const std::filesystem::path& path, int channel) {
   OpenFile f;
