@@ -19,6 +19,8 @@ struct NoiseAnalysisOptions {
 struct NoiseResult {
   double noise_dbfs = 0;    ///< unweighted, in band, hum included
   double noise_dbfs_a = 0;  ///< A-weighted (IEC 61672-1), in band, hum included
+  double noise_dbfs_ccir_rms =
+      0;  ///< CCIR-RMS weighted (ITU-R BS.468-4, 0 dB at 2 kHz), in band, hum included
   double dc_offset_fs = 0;
   double mains_hz = 0;
   std::vector<HumLine> hum;

@@ -130,24 +130,29 @@ nlohmann::json to_json(const analysis::SineResult& r, std::optional<double> full
 
 nlohmann::json noise_settings_json(const analysis::NoiseAnalysisOptions& o,
                                    std::optional<double> fullscale_vrms) {
-  return {{"method", "residual RMS after removing DC"},
-          {"window", "7-term Blackman-Harris, noise bandwidth corrected"},
-          {"bandwidth_hz", {o.band_lo_hz, o.band_hi_hz}},
-          {"band_filter", "brick-wall in the frequency domain"},
-          {"weighting", "noise_dbfs unweighted, noise_dbfs_a A-weighted (IEC 61672-1)"},
-          {"mains_hz", o.mains_hz == 0 ? nlohmann::json("auto") : nlohmann::json(o.mains_hz)},
-          {"dbfs_convention", kDbfsConvention},
-          {"fullscale_vrms", fullscale_vrms ? nlohmann::json(*fullscale_vrms) : nlohmann::json(nullptr)}};
+  return {
+      {"method", "residual RMS after removing DC"},
+      {"window", "7-term Blackman-Harris, noise bandwidth corrected"},
+      {"bandwidth_hz", {o.band_lo_hz, o.band_hi_hz}},
+      {"band_filter", "brick-wall in the frequency domain"},
+      {"weighting",
+       "noise_dbfs unweighted, noise_dbfs_a A-weighted (IEC 61672-1), noise_dbfs_ccir_rms CCIR-RMS weighted "
+       "(ITU-R BS.468-4 normalised to 0 dB at 2 kHz, RMS detector)"},
+      {"mains_hz", o.mains_hz == 0 ? nlohmann::json("auto") : nlohmann::json(o.mains_hz)},
+      {"dbfs_convention", kDbfsConvention},
+      {"fullscale_vrms", fullscale_vrms ? nlohmann::json(*fullscale_vrms) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json to_json(const analysis::NoiseResult& r, std::optional<double> fullscale_vrms) {
   nlohmann::json j = {{"noise_dbfs", finite(r.noise_dbfs)},
                       {"noise_dbfs_a", finite(r.noise_dbfs_a)},
+                      {"noise_dbfs_ccir_rms", finite(r.noise_dbfs_ccir_rms)},
                       {"dc_offset_fs", r.dc_offset_fs},
                       {"mains_hz", r.mains_hz},
                       {"hum", hum_json(r.hum, fullscale_vrms)}};
   add_volts(j, "noise_dbfs", "noise", fullscale_vrms, true);
   add_volts(j, "noise_dbfs_a", "noise_a", fullscale_vrms, true);
+  add_volts(j, "noise_dbfs_ccir_rms", "noise_ccir_rms", fullscale_vrms, true);
   return j;
 }
 

@@ -337,7 +337,8 @@ void add_analyze(CLI::App& app) {
   t->add_option("--bandwidth", si->bandwidth,
                 "measurement band LOW:HIGH in Hz (AES17 20:20000; 20:22.4k, 20:80k)")
       ->capture_default_str();
-  t->add_option("--weighting", si->weighting, "A or none (applies to THD+N and noise)")
+  t->add_option("--weighting", si->weighting,
+                "A, ccir-rms (ITU-R BS.468-4 at 0 dB at 2 kHz, RMS) or none (applies to THD+N and noise)")
       ->capture_default_str();
   t->add_option("--fullscale-vrms", si->fullscale_vrms,
                 "Vrms of a 0 dBFS sine at the ADC input: adds dBV, dBu and volts")

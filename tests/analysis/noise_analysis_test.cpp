@@ -24,6 +24,26 @@ TEST(NoiseAnalysis, WhiteNoiseReadsItsInBandPowerUnweightedAndAWeighted) {
   EXPECT_NEAR(r.dc_offset_fs, 0.001, 1e-6);
 }
 
+// A tone alone, read through CCIR-RMS: its level plus the BS.468-4 table's weighting re 1 kHz minus
+// the 5.63 dB from 1 kHz to 2 kHz (within the table's 0.05 dB rounding and 0.02 dB of the spectrum's
+// reading of a tone); A-weighting beside it from IEC 61672-1's table.
+TEST(NoiseAnalysis, ATonesCcirRmsAndALevelsAreItsLevelPlusTheStandardsWeights) {
+  const double fs = 48000;
+  struct Row {
+    double f_hz, bs468_db, a_db;
+  };
+  for (const Row r :
+       {Row{100, -19.8, -19.1}, Row{1000, 0.0, 0.0}, Row{6300, 12.2, -0.1}, Row{10000, 8.1, -2.5}}) {
+    dsp::Signal x(1 << 18);
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+      x[i] = 0.01 * std::sin(2 * dsp::kPi * r.f_hz * static_cast<double>(i) / fs);
+    const NoiseResult n = analyze_noise(x, fs, {});
+    EXPECT_NEAR(n.noise_dbfs, -40.0, 0.02) << r.f_hz;
+    EXPECT_NEAR(n.noise_dbfs_ccir_rms, -40.0 + r.bs468_db - 5.63, 0.07) << r.f_hz;
+    EXPECT_NEAR(n.noise_dbfs_a, -40.0 + r.a_db, 0.07) << r.f_hz;
+  }
+}
+
 TEST(NoiseAnalysis, SixtyHertzHumIsFoundAndMeasured) {
   const double fs = 48000;
   dsp::Signal x(1 << 18);

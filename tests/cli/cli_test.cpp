@@ -766,6 +766,27 @@ TEST(CliAnalyzeSineVolts, FullscaleVrmsAddsDbvDbuAndVolts) {
   EXPECT_EQ(doc.at("settings").at("fullscale_vrms").get<double>(), 2.0);
 }
 
+// analyze noise reads a lone 6.3 kHz tone at -40 dBFS through CCIR-RMS as BS.468-4's table says: +12.2 dB
+// re 1 kHz, 5.63 dB less re 2 kHz; the volts follow --fullscale-vrms. analyze sine takes the weighting.
+TEST(CliAnalyzeNoiseCcirRms, ALoneToneReadsTheTablesWeightAndItsVolts) {
+  const fs::path dir = scratch_dir();
+  const fs::path wav = dir / "tone63.wav";
+  ASSERT_EQ(bench(dir, {"generate", "sine", "--frequency", "6300", "--level-dbfs", "-40", "--duration", "2",
+                        "--out", wav.string()})
+                .code,
+            0);
+  const json doc =
+      parse_stdout(bench(dir, {"analyze", "noise", "--capture", wav.string(), "--fullscale-vrms", "2"}));
+  const json& ch = doc.at("channels").at(0);
+  const double expected = -40 + 12.2 - 5.63;
+  EXPECT_NEAR(ch.at("noise_dbfs_ccir_rms").get<double>(), expected, 0.07);
+  EXPECT_NEAR(ch.at("noise_ccir_rms_dbv").get<double>(), expected + 20 * std::log10(2.0), 0.07);
+  const json sine =
+      parse_stdout(bench(dir, {"analyze", "sine", "--capture", wav.string(), "--weighting", "ccir-rms"}));
+  EXPECT_NE(sine.at("settings").at("weighting").get<std::string>().find("ccir-rms"), std::string::npos)
+      << sine.at("settings");
+}
+
 // A tone as a recorder leaves it: 0.1 s of silence, 1 s of a -6 dBFS 997 Hz tone, 0.25 s of silence.
 // Only the tone is measured (the whole record read THD+N 17 %); the span used is reported in seconds.
 TEST(CliAnalyzeSineSpan, SilenceAroundTheToneIsLeftOutAndTheSpanReported) {
