@@ -160,7 +160,7 @@ const std::vector<StepKindSpec>& kinds() {
       {"sweeps",
        "a synchronized exponential sweep on each channel alone: channel map and polarity, frequency "
        "response, harmonics "
-       "H2..H5 and a swept crosstalk curve (for plots)",
+       "H2..H9 and a swept crosstalk curve (for plots)",
        with_roll({"sweep_f1_hz", "sweep_f2_hz", "sweep_duration_s", "sweep_level_dbfs", "reference_load"}),
        {kClock},
        {"channel_map", "polarity", "frequency_response_deviation_db"}},

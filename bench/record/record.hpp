@@ -95,7 +95,7 @@ struct SweepChannel {
   bool inverted = false;                                      ///< polarity: the sign of the impulse peak
   std::vector<double> frequency_hz, magnitude_db, phase_deg;  ///< gain capture/stimulus, latency removed
   std::vector<double> crosstalk_db;  ///< the other ADC channel re this one, 1/3-octave smoothed (plots only)
-  std::vector<HarmonicCurve> harmonics;  ///< H2..H5 where inside the sweep
+  std::vector<HarmonicCurve> harmonics;  ///< H2..H9 where inside the sweep
 };
 
 /// sweeps: per output channel (left, right) its sweep, or nothing where it reached no ADC channel.

@@ -60,20 +60,24 @@ std::string response_csv(const std::vector<double>& f, const std::vector<double>
 }
 
 std::string harmonics_csv(const record::SweepChannel& side) {
-  // Each harmonic lists its own stretch of the excitation-frequency axis; the rows are their union.
-  std::map<double, std::array<double, 4>> rows;
+  // Each harmonic lists its own stretch of the excitation-frequency axis; the rows are their union, the
+  // columns H2..H9 (a harmonic not measured at a row's frequency is an empty cell).
+  constexpr int kFirst = 2, kLast = 9;
+  std::map<double, std::array<double, kLast - kFirst + 1>> rows;
   for (const auto& h : side.harmonics) {
-    if (h.order < 2 || h.order > 5) continue;
+    if (h.order < kFirst || h.order > kLast) continue;
     const auto& f = h.frequency_hz;
     const auto& level = h.level_db;
     for (std::size_t i = 0; i < f.size() && i < level.size(); ++i) {
       if (!std::isfinite(f[i])) continue;
       auto [it, inserted] = rows.try_emplace(f[i]);
       if (inserted) it->second.fill(std::nan(""));
-      it->second[static_cast<std::size_t>(h.order) - 2] = level[i];
+      it->second[static_cast<std::size_t>(h.order - kFirst)] = level[i];
     }
   }
-  std::string o = "frequency_hz,h2_db,h3_db,h4_db,h5_db\n";
+  std::string o = "frequency_hz";
+  for (int n = kFirst; n <= kLast; ++n) o += ",h" + std::to_string(n) + "_db";
+  o += '\n';
   for (const auto& [f, levels] : rows) {
     append_number(o, f);
     for (double v : levels) append_cell(o, v);

@@ -20,7 +20,7 @@ struct ExportFile {
 /// - `<channel>.frd`: header comment lines starting with `*`, then "frequency_Hz magnitude_dB phase_deg"
 ///   per line, six decimals (points with a missing value are left out);
 /// - `<channel>.csv`: header `frequency_hz,magnitude_db,phase_deg`, a missing value left empty;
-/// - `<channel>_harmonics.csv`: header `frequency_hz,h2_db,h3_db,h4_db,h5_db` on the excitation-frequency
+/// - `<channel>_harmonics.csv`: header `frequency_hz,h2_db,...,h9_db` on the excitation-frequency
 ///   axis, empty where a harmonic is not listed (above its valid band).
 /// - `<channel>_output_impedance.zma` where the configuration measured the amplifier's output impedance:
 ///   `*` comment lines, then "frequency_Hz impedance_ohm phase_deg" (LIMP and REW read it; so does

@@ -14,7 +14,9 @@ namespace {
 using record::kChannelNames;
 
 constexpr const char* kSideColor[] = {"#1f77b4", "#d97706"};
-constexpr const char* kOrderColor[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};  // H2..H5
+// H2..H9; the first four also tell a plan's headphones apart.
+constexpr const char* kOrderColor[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
+                                       "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
 
 svg::Axis frequency_axis() {
   svg::Axis a;
@@ -103,7 +105,7 @@ std::string harmonics(const record::ConfigurationRecord& c, const std::string& i
   for (std::size_t s = 0; s < 2; ++s) {
     if (!sweeps || !sweeps->channels[s]) continue;
     for (const auto& h : sweeps->channels[s]->harmonics) {
-      if (h.order < 2 || h.order > 5) continue;
+      if (h.order < 2 || h.order > 9) continue;
       svg::Series line;
       line.name = std::string(kChannelNames[s]) + " H" + std::to_string(h.order);
       line.x = h.frequency_hz, line.y = h.level_db;

@@ -156,7 +156,7 @@ inline record::LimitRecord limit_word(const std::string& word) {
 }
 
 /// A sweep for one driven channel: gain `gain_db` + 0.1*sin(index), phase -index - 0.1234567 degrees, a
-/// swept crosstalk curve, harmonics H2..H5 at -(80 + 10*(n-2)) dB listed up to 20 kHz / n.
+/// swept crosstalk curve, harmonics H2..H9 at -(80 + 10*(n-2)) dB listed up to 20 kHz / n.
 inline record::SweepChannel sweep_channel(int arrived_on, const std::vector<double>& f, double gain_db = -6) {
   record::SweepChannel c;
   c.arrived_on = arrived_on;
@@ -167,7 +167,7 @@ inline record::SweepChannel sweep_channel(int arrived_on, const std::vector<doub
     c.phase_deg.push_back(-static_cast<double>(i) - 0.1234567);
     c.crosstalk_db.push_back(-120 + 10 * std::log10(f[i] / 20));
   }
-  for (int n = 2; n <= 5; ++n) {
+  for (int n = 2; n <= 9; ++n) {
     record::HarmonicCurve h;
     h.order = n;
     for (double v : f)

@@ -121,6 +121,19 @@ TEST(TestTime, TheDemoSweepsReadTheSimChainsResponseWithinTenMillidecibels) {
     for (const auto& s : c.steps)
       if (s.kind == "sweeps") sweeps = s.get<record::SweepsResult>();
     ASSERT_NE(sweeps, nullptr) << describe(c);
+    // The record keeps every harmonic the analysis separates, H2..H9, each only where n f lies inside
+    // the sweep and below 0.95 of Nyquist.
+    const double f2 = run.plan.settings.sweep_f2_hz, nyquist = run.plan.settings.sample_rate_hz / 2;
+    for (const auto& side : sweeps->channels) {
+      ASSERT_TRUE(side);
+      ASSERT_EQ(side->harmonics.size(), 8u);
+      for (std::size_t i = 0; i < side->harmonics.size(); ++i) {
+        const auto& h = side->harmonics[i];
+        EXPECT_EQ(h.order, static_cast<int>(i) + 2);
+        ASSERT_FALSE(h.frequency_hz.empty()) << "H" << h.order;
+        EXPECT_LE(h.order * h.frequency_hz.back(), std::min(f2, 0.95 * nyquist)) << "H" << h.order;
+      }
+    }
     sim::ChainConfig cc;
     const plan::Fixture& fx = run.fixture(c.fixture.id);
     cc.source = run.plan.interface.ports.at(fx.source_port);

@@ -127,8 +127,8 @@ StepOutput<record::SweepsResult> measure_sweeps(const StepContext& cx) {
     for (std::size_t i = 0; i < xt.size(); ++i)
       xt[i] = leak.response.magnitude_db[i] - r.response.magnitude_db[i];
     ch.crosstalk_db = dsp::smooth_octave_db(r.response.frequency_hz, xt, 3);
-    for (const auto& h : r.harmonics)
-      if (h.order <= 5) ch.harmonics.push_back({h.order, h.frequency_hz, h.level_db});
+    // Every order the analysis separates (H2..H9), each listed where it lies inside the sweep.
+    for (const auto& h : r.harmonics) ch.harmonics.push_back({h.order, h.frequency_hz, h.level_db});
     out.result.channels[s_ch] = std::move(ch);
   }
   if (out.result.no_signal()) {
