@@ -193,22 +193,55 @@ LiveAudio::LiveAudio(const StreamSetup& setup) : shared_(std::make_unique<Shared
   reports_xruns_ = api_ != "pulse";
   const bool duplex = out_dev->info.name == in_dev->info.name && !setup.separate_streams;
 
+  // Each RtAudio object numbers the devices it probes itself, and JACK lists clients as devices: a client
+  // that comes or goes between two probes (a device under test starting, the last run's client leaving)
+  // shifts the numbers. So the stream's devices are found again by name in the object that opens them,
+  // and an open that fails because the list moved under it is tried again on a fresh probe (three times,
+  // 100 ms apart) before it is an error.
   auto open = [&](std::unique_ptr<RtAudio>& rt, RtAudio::StreamParameters* o, RtAudio::StreamParameters* i,
                   RtAudioCallback cb, const std::string& client) {
-    rt = std::make_unique<RtAudio>(api_by_name(api_));
-    rt->showWarnings(false);
-    RtAudio::StreamOptions options;
-    options.streamName = client;
-    unsigned frames = setup.period_frames;
-    try {
-      rt->openStream(o, i, RTAUDIO_FLOAT32, setup.sample_rate_hz, &frames, cb, shared_.get(), &options,
-                     &on_stream_error);
-      rt->startStream();
-    } catch (const RtAudioError& e) {
-      throw HardwareError("could not open audio device '" + (o ? out_dev->info.name : in_dev->info.name) +
-                          "' (" + api_ + ") at " + std::to_string(setup.sample_rate_hz) + " Hz: " + e.what());
+    const std::string& name = o ? out_dev->info.name : in_dev->info.name;
+    constexpr int kAttempts = 3;
+    for (int attempt = 1;; ++attempt) {
+      rt = std::make_unique<RtAudio>(api_by_name(api_));
+      rt->showWarnings(false);
+      RtAudio::StreamOptions options;
+      options.streamName = client;
+      unsigned frames = setup.period_frames;
+      try {
+        const auto now = probe_devices(*rt);
+        const auto by_name = [&](const std::string& n) -> std::optional<unsigned> {
+          for (const auto& d : now)
+            if (d.info.probed && d.info.name == n) return d.index;
+          return std::nullopt;
+        };
+        const auto out_index = o ? by_name(out_dev->info.name) : std::nullopt;
+        const auto in_index = i ? by_name(in_dev->info.name) : std::nullopt;
+        if ((o && !out_index) || (i && !in_index))
+          throw HardwareError("audio device '" + (o && !out_index ? out_dev->info.name : in_dev->info.name) +
+                              "' (" + api_ +
+                              ") disappeared while the streams were opened: check that it is "
+                              "still connected (or its JACK client still running)");
+        if (o) o->deviceId = *out_index;
+        if (i) i->deviceId = *in_index;
+        rt->openStream(o, i, RTAUDIO_FLOAT32, setup.sample_rate_hz, &frames, cb, shared_.get(), &options,
+                       &on_stream_error);
+        rt->startStream();
+        period_frames_ = frames;
+        return;
+      } catch (const RtAudioError& e) {
+        if (attempt >= kAttempts)
+          throw HardwareError("could not open audio device '" + name + "' (" + api_ + ") at " +
+                              std::to_string(setup.sample_rate_hz) + " Hz: " + e.what());
+        spdlog::debug("opening '{}' ({}) failed ({}); probing the devices again", name, api_, e.what());
+        try {
+          if (rt->isStreamOpen()) rt->closeStream();
+        } catch (...) {
+          // nothing was opened that needs closing
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
     }
-    period_frames_ = frames;
   };
   RtAudio::StreamParameters op{out_dev->index, out_channels_, 0}, ip{in_dev->index, in_channels_, 0};
   if (duplex) {
