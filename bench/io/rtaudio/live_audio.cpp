@@ -247,16 +247,9 @@ LiveAudio::LiveAudio(const StreamSetup& setup) : shared_(std::make_unique<Shared
   if (duplex) {
     open(out_rt_, &op, &ip, &duplex_callback, setup.client_name);
   } else {
-    // Open the recorder first: its client must not be mistaken for a device when the player is found
-    // again by index (JACK lists clients as devices).
+    // The recorder first, then the player: open() finds each by its name in the object that opens it, so
+    // the recorder's own JACK client (listed as a device) cannot shift the player's number.
     open(in_rt_, nullptr, &ip, &input_callback, setup.client_name + "_in");
-    RtAudio again(api_by_name(api_));
-    again.showWarnings(false);
-    const auto out_now = find_device(probe_devices(again), setup.output_pattern);
-    if (!out_now)
-      throw HardwareError("audio device matching '" + setup.output_pattern +
-                          "' disappeared while the streams were opened");
-    op.deviceId = out_now->index;
     open(out_rt_, &op, nullptr, &output_callback, setup.client_name + "_out");
   }
   describe_ = "rtaudio/" + api_ + ": '" + out_dev->info.name + "' plays " + std::to_string(out_channels_) +
