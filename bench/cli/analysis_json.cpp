@@ -156,4 +156,44 @@ nlohmann::json to_json(const analysis::NoiseResult& r, std::optional<double> ful
   return j;
 }
 
+nlohmann::json imd_settings_json(const analysis::ImdAnalysisOptions& o) {
+  const dsp::ImdTones d = dsp::imd_defaults(o.standard);
+  return {
+      {"standard", std::string(dsp::to_string(o.standard))},
+      {"f1_hz", o.f1_hz.value_or(d.f1_hz)},
+      {"f2_hz", o.f2_hz.value_or(d.f2_hz)},
+      {"method",
+       o.standard == dsp::ImdStandard::kSmpte
+           ? "SMPTE RP120 / DIN 45403: RSS of the sidebands f2 +- n*f1, n = 1..5, over the f2 tone"
+           : "CCIF twin tone, IEC 60268-3 14.12.8: dfd2 = a(f2-f1) / (a(f1) + a(f2)), dfd3 = (a(2f1-f2) + "
+             "a(2f2-f1)) / (a(f1) + a(f2)), imd = RSS of the two"},
+      {"window", "7-term Blackman-Harris over the steady stretch, each line summed over its main lobe"},
+      {"dbfs_convention", kDbfsConvention}};
+}
+
+nlohmann::json to_json(const analysis::ImdResult& r) {
+  nlohmann::json products = nlohmann::json::array();
+  for (const auto& p : r.products)
+    products.push_back({{"name", p.name},
+                        {"order", p.order},
+                        {"frequency_hz", p.frequency_hz},
+                        {"level_dbfs", finite(p.level_dbfs)},
+                        {"relative_db", finite(p.relative_db)}});
+  nlohmann::json j = {{"standard", std::string(dsp::to_string(r.standard))},
+                      {"f1_hz", r.f1_hz},
+                      {"f2_hz", r.f2_hz},
+                      {"f1_dbfs", finite(r.f1_dbfs)},
+                      {"f2_dbfs", finite(r.f2_dbfs)},
+                      {"ratio", r.ratio},
+                      {"reference", r.standard == dsp::ImdStandard::kSmpte ? "f2" : "a(f1) + a(f2)"},
+                      {"reference_dbfs", finite(r.reference_dbfs)},
+                      {"imd_db", finite(r.imd_db)},
+                      {"imd_percent", r.imd_percent},
+                      {"record_s", r.record_s},
+                      {"products", products}};
+  if (r.dfd2_db) j["dfd2_db"] = finite(*r.dfd2_db);
+  if (r.dfd3_db) j["dfd3_db"] = finite(*r.dfd3_db);
+  return j;
+}
+
 }  // namespace bench::cli

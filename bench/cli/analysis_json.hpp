@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "bench/analysis/imd_analysis.hpp"
 #include "bench/analysis/noise_analysis.hpp"
 #include "bench/analysis/sine_analysis.hpp"
 #include "bench/analysis/sweep_analysis.hpp"
@@ -19,6 +20,9 @@ namespace bench::cli {
 [[nodiscard]] nlohmann::json noise_settings_json(const analysis::NoiseAnalysisOptions& o,
                                                  std::optional<double> fullscale_vrms);
 [[nodiscard]] nlohmann::json to_json(const analysis::NoiseResult& r, std::optional<double> fullscale_vrms);
+
+[[nodiscard]] nlohmann::json imd_settings_json(const analysis::ImdAnalysisOptions& o);
+[[nodiscard]] nlohmann::json to_json(const analysis::ImdResult& r);
 
 /// The document head shared by every analysis: schema, kind, version, rate and settings.
 [[nodiscard]] nlohmann::json analysis_document(const char* kind, double sample_rate_hz,

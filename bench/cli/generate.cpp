@@ -115,6 +115,39 @@ void add_generate(CLI::App& app) {
                  spec.actual_frequency_hz, spec.level_dbfs);
   });
 
+  struct ImdArgs : Common {
+    std::string standard = "smpte";
+    double f1 = 0, f2 = 0, ratio = 0, level = -6;
+  };
+  auto imd = std::make_shared<ImdArgs>();
+  auto* m = gen->add_subcommand(
+      "imd", "twin tone for intermodulation: SMPTE (60 Hz + 7 kHz, 4:1) or CCIF (19 kHz + 20 kHz, 1:1)");
+  m->add_option("--standard", imd->standard, "smpte or ccif")->capture_default_str();
+  m->add_option("--f1", imd->f1, "lower tone in Hz (default: the standard's)")->check(above(0, "Hz"));
+  m->add_option("--f2", imd->f2, "upper tone in Hz (default: the standard's)")->check(above(0, "Hz"));
+  m->add_option("--ratio", imd->ratio, "amplitude of f1 over f2 (default: the standard's, SMPTE 4, CCIF 1)")
+      ->check(in_range(0.01, 100, ""));
+  m->add_option("--level-dbfs", imd->level, "peak level of the sum in dBFS (never exceeded)")
+      ->capture_default_str()
+      ->check(in_range(-200, 0, "dBFS"));
+  add_common(m, *imd, 1);
+  m->callback([imd] {
+    const auto format = io::parse_sample_format(imd->format);
+    const dsp::ImdStandard standard = dsp::parse_imd_standard(imd->standard);
+    dsp::ImdTones tones = dsp::imd_defaults(standard);
+    if (imd->f1 > 0) tones.f1_hz = imd->f1;
+    if (imd->f2 > 0) tones.f2_hz = imd->f2;
+    if (imd->ratio > 0) tones.ratio = imd->ratio;
+    const auto spec =
+        stimulus::make_twin_tone_spec(standard, tones, imd->level, imd->duration_s, imd->rate_hz);
+    io::write_wav(imd->out, replicate(stimulus::generate_twin_tone(spec), imd->channels), spec.sample_rate_hz,
+                  format);
+    write_sidecar_beside(imd->out, io::twin_tone_sidecar(spec, imd->channels));
+    spdlog::info("wrote {} ({} frames, {} twin tone {:.6f} Hz and {:.6f} Hz at {}:1, {} dBFS peak)", imd->out,
+                 spec.samples, dsp::to_string(standard), spec.actual_f1_hz, spec.actual_f2_hz, tones.ratio,
+                 spec.level_dbfs);
+  });
+
   auto silence = std::make_shared<Common>();
   auto* z = gen->add_subcommand("silence", "digital silence (for noise measurements)");
   add_common(z, *silence, 2);

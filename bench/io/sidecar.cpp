@@ -44,6 +44,26 @@ nlohmann::json tone_sidecar(const stimulus::ToneSpec& s, int channels) {
           {"channels", channels}};
 }
 
+nlohmann::json twin_tone_sidecar(const stimulus::TwinToneSpec& s, int channels) {
+  return {{"schema", "bench.stimulus/1"},
+          {"kind", "twin_tone"},
+          {"generator", std::string("bench ") + kVersion},
+          {"standard", std::string(dsp::to_string(s.standard))},
+          {"f1_hz", s.tones.f1_hz},
+          {"f2_hz", s.tones.f2_hz},
+          {"actual_f1_hz", s.actual_f1_hz},
+          {"actual_f2_hz", s.actual_f2_hz},
+          {"ratio", s.tones.ratio},
+          {"level_dbfs", s.level_dbfs},
+          {"level_is", "peak of the sum"},
+          {"f1_level_dbfs", dsp::amplitude_db(s.a1)},
+          {"f2_level_dbfs", dsp::amplitude_db(s.a2)},
+          {"duration_s", s.duration_s},
+          {"sample_rate_hz", s.sample_rate_hz},
+          {"samples", s.samples},
+          {"channels", channels}};
+}
+
 void write_json(const std::filesystem::path& path, const nlohmann::json& doc, bool durable) {
   write_text_atomic(path, doc.dump(2) + "\n", durable);
 }

@@ -15,6 +15,7 @@ namespace bench::io {
 /// Sidecar documents ("schema": "bench.stimulus/1") with every parameter needed to re-create the stimulus.
 [[nodiscard]] nlohmann::json sweep_sidecar(const stimulus::SweepSpec& spec, int channels);
 [[nodiscard]] nlohmann::json tone_sidecar(const stimulus::ToneSpec& spec, int channels);
+[[nodiscard]] nlohmann::json twin_tone_sidecar(const stimulus::TwinToneSpec& spec, int channels);
 
 /// Writes a JSON document as write_text_atomic does (atomic_file.hpp). Throws as io::throw_write_error
 /// says.

@@ -1,10 +1,12 @@
 #include "bench/signal/tone.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
 
 #include "bench/core/error.hpp"
+#include "bench/core/format.hpp"
 
 namespace bench::stimulus {
 
@@ -51,6 +53,53 @@ dsp::Signal quantize_tpdf(const Eigen::Ref<const dsp::Signal>& x, int bits, std:
     y[n] = std::clamp(q, -steps, steps - 1) / steps;
   }
   return y;
+}
+
+}  // namespace bench::stimulus
+
+namespace bench::stimulus {
+
+TwinToneSpec make_twin_tone_spec(dsp::ImdStandard standard, const dsp::ImdTones& tones, double level_dbfs,
+                                 double duration_s, double sample_rate_hz) {
+  if (!(sample_rate_hz >= 1000 && sample_rate_hz <= 1e6))
+    throw InputError("sample rate " + number_text(sample_rate_hz) +
+                     " Hz is out of range: use 1000 to 1000000 Hz");
+  dsp::validate_imd_tones(standard, tones, sample_rate_hz);
+  if (!(level_dbfs <= 0))
+    throw InputError("--level-dbfs " + number_text(level_dbfs) +
+                     " is above full scale: the twin tone's peak is the sum of both, use 0 or less");
+  if (!(level_dbfs >= -200))
+    throw InputError("--level-dbfs " + number_text(level_dbfs) + ": use -200 to 0 dBFS");
+  const double shortest = dsp::imd_min_record_s(standard, tones.f1_hz, tones.f2_hz);
+  if (!(duration_s >= shortest && duration_s <= 3600))
+    throw InputError("--duration " + number_text(duration_s) +
+                     " s: " + std::string(dsp::to_string(standard)) + " at " + number_text(tones.f1_hz) +
+                     " Hz and " + number_text(tones.f2_hz) + " Hz needs at least " + fixed(shortest, 3) +
+                     " s to resolve its products (and at most 3600 s)");
+  TwinToneSpec s;
+  s.standard = standard, s.tones = tones, s.level_dbfs = level_dbfs, s.duration_s = duration_s;
+  s.sample_rate_hz = sample_rate_hz;
+  s.samples = static_cast<std::size_t>(std::llround(duration_s * sample_rate_hz));
+  const double n = static_cast<double>(s.samples);
+  const auto coherent = [&](double f) {
+    return std::max(1.0, std::round(f * n / sample_rate_hz)) * sample_rate_hz / n;
+  };
+  s.actual_f1_hz = coherent(tones.f1_hz), s.actual_f2_hz = coherent(tones.f2_hz);
+  const double peak = dsp::db_to_amplitude(level_dbfs);
+  s.a2 = peak / (tones.ratio + 1);
+  s.a1 = tones.ratio * s.a2;
+  return s;
+}
+
+dsp::Signal generate_twin_tone(const TwinToneSpec& spec) {
+  const double w1 = 2 * dsp::kPi * spec.actual_f1_hz / spec.sample_rate_hz;
+  const double w2 = 2 * dsp::kPi * spec.actual_f2_hz / spec.sample_rate_hz;
+  dsp::Signal x(static_cast<Eigen::Index>(spec.samples));
+  for (Eigen::Index n = 0; n < x.size(); ++n) {
+    const auto t = static_cast<double>(n);
+    x[n] = spec.a1 * std::sin(w1 * t) + spec.a2 * std::sin(w2 * t);
+  }
+  return x;
 }
 
 }  // namespace bench::stimulus
