@@ -57,6 +57,14 @@ constexpr std::array kChecks = {
               "AES17 THD+N, 20 Hz to 20 kHz: RMS of the residual after a least-squares sine fit removes the "
               "fundamental, over "
               "the RMS of the band signal"},
+    CheckSpec{"imd_smpte_db", "dB", kMinMax, Better::kLower, "SMPTE IMD", "per channel",
+              "SMPTE RP120 / DIN 45403 intermodulation: 60 Hz and 7 kHz at 4:1, peak of the sum at "
+              "imd_level_dbfs; RSS of the sidebands 7 kHz +- n*60 Hz, n = 1..5, over the 7 kHz tone"},
+    CheckSpec{
+        "imd_ccif_db", "dB", kMinMax, Better::kLower, "CCIF IMD", "per channel",
+        "CCIF twin-tone intermodulation (IEC 60268-3 difference-frequency distortion): 19 kHz and 20 kHz "
+        "at 1:1; RSS of dfd2 = a(1 kHz) and dfd3 = a(18 kHz) + a(21 kHz), each over a(19 kHz) + "
+        "a(20 kHz)"},
     CheckSpec{"max_output_vrms", "Vrms", kMinMax, Better::kHigher, "maximum output", "per channel and load",
               "level across the load where THD+N reaches settings.max_output_thd_n_percent, or at the "
               "interface's full scale "
@@ -90,7 +98,7 @@ constexpr std::array kChecks = {
               "unbalanced input) into n amp inputs in parallel"},
 };
 
-const std::array<SettingSpec, 21> kSettings = {{
+const std::array<SettingSpec, 24> kSettings = {{
     {"sample_rate_hz", "Hz", &MS::sample_rate_hz, 8000, 768000, false, false, false,
      "the rate both devices run at; in the interface's and the ADC's sample_rates_hz"},
     {"test_level_dbfs", "dBFS", &MS::test_level_dbfs, -150, 0, false, false, true,
@@ -110,6 +118,14 @@ const std::array<SettingSpec, 21> kSettings = {{
      "length of each tone; at least 0.17 s (0.1 s settling, 10 ms fades, 0.05 s analysed)"},
     {"noise_duration_s", "s", &MS::noise_duration_s, 0, 600, true, false, true,
      "length of the silence; at least 0.2 s (0.1 s settling, 0.1 s analysed)"},
+    {"imd_standards", "", &MS::imd_standards, 0, 0, false, false, true,
+     "the intermodulation tests of the imd step, one take each: \"smpte\" (60 Hz and 7 kHz at 4:1) and "
+     "\"ccif\" (19 kHz and 20 kHz at 1:1)"},
+    {"imd_level_dbfs", "dBFS", &MS::imd_level_dbfs, -150, 0, false, false, true,
+     "peak level of each twin tone (the sum of its two tones' amplitudes)"},
+    {"imd_duration_s", "s", &MS::imd_duration_s, 0, 600, true, false, true,
+     "length of each twin tone; at least 0.1 s settling, two 10 ms fades and the record that resolves its "
+     "products (SMPTE 0.283 s, CCIF 0.017 s)"},
     {"max_output_thd_n_percent", "%", &MS::max_output_thd_n_percent, 0, 100, true, false, true,
      "maximum output: the THD+N that ends the clean range"},
     {"max_output_start_dbfs", "dBFS", &MS::max_output_start_dbfs, -150, 0, false, false, true,
@@ -182,6 +198,12 @@ const std::vector<StepKindSpec>& kinds() {
        with_roll({"tone_frequency_hz", "tone_duration_s", "thd_levels_dbfs", "reference_load"}),
        {kClock, {"sweeps", true, "the latency"}},
        {"thd_db", "thd_n_db"}},
+      {"imd",
+       "a twin tone on both channels for each of imd_standards: SMPTE (sidebands of 7 kHz at n*60 Hz) and "
+       "CCIF (difference frequencies of 19 kHz and 20 kHz) intermodulation, with every product listed",
+       with_roll({"imd_standards", "imd_level_dbfs", "imd_duration_s", "reference_load"}),
+       {kClock, {"sweeps", true, "the latency"}},
+       {"imd_smpte_db", "imd_ccif_db"}},
       {"max_output",
        "into every load of the plan: the highest level whose THD+N stays under max_output_thd_n_percent, "
        "from max_output_start_dbfs up to full scale; max_output_search = \"bursts\" reads 60 ms steps of "
@@ -322,6 +344,13 @@ const StepKindSpec& step_kind(std::string_view kind) {
 
 double DurationLimits::min_sweep_s(double f1_hz, double f2_hz) {
   return 0.5 * std::log(f2_hz / f1_hz) / f1_hz;
+}
+
+double DurationLimits::min_imd_s(const std::vector<std::string>& standards) {
+  double record_s = 0;
+  for (const auto& s : standards)
+    record_s = std::max(record_s, s == "smpte" ? kImdSmpteRecordS : s == "ccif" ? kImdCcifRecordS : 0.0);
+  return kToneSettleS + 2 * kToneRampS + record_s;
 }
 
 double DurationLimits::impedance_sweep_f2_hz(double sweep_f2_hz, double sample_rate_hz) {

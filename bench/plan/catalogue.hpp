@@ -132,6 +132,13 @@ struct DurationLimits {
   /// The shortest synchronized sweep from f1 to f2 (Novak: L = round(f1*T/ln(f2/f1))/f1 needs at least one
   /// cycle of f1 in L): 0.5*ln(f2/f1)/f1 s.
   static double min_sweep_s(double f1_hz, double f2_hz);
+  /// The record an IMD analysis needs to resolve its products (dsp::imd_min_record_s of the standard's
+  /// tones: 17 bins of 1/T between the closest lines; SMPTE's are 60 Hz apart, CCIF's 1 kHz).
+  static constexpr double kImdSmpteRecordS = 17.0 / 60;
+  static constexpr double kImdCcifRecordS = 17.0 / 1000;
+  /// The shortest twin tone (imd_duration_s) the imd step can analyse for these standards: settling, two
+  /// fades and the longest record they need (0.404 s with SMPTE).
+  static double min_imd_s(const std::vector<std::string>& standards);
   /// Where the impedance step's sweeps end: at least sweep_f2_hz, else 0.95 of Nyquist up to 40 kHz (the
   /// output impedance is shown above the audio band where the rate allows).
   static double impedance_sweep_f2_hz(double sweep_f2_hz, double sample_rate_hz);

@@ -191,6 +191,10 @@ struct MeasurementSettings {
   double tone_frequency_hz = 997;
   double tone_duration_s = 1;
   double noise_duration_s = 2;
+  /// The imd step's twin tones, one take each: "smpte", "ccif".
+  std::vector<std::string> imd_standards = {"smpte", "ccif"};
+  double imd_level_dbfs = -6;  ///< peak of each twin tone's sum
+  double imd_duration_s = 0.5;
   double max_output_thd_n_percent = 1;  ///< maximum output: level where THD+N reaches this
   double max_output_start_dbfs = -40;
   double max_output_step_db = 1;

@@ -25,6 +25,7 @@ using MS = MeasurementSettings;
 
 // Examples for the messages about the two lists of ids (their default, [], shows nothing).
 std::string_view id_list_example(const SettingSpec& spec) {
+  if (is_setting(spec, &MS::imd_standards)) return "[\"smpte\", \"ccif\"]";
   return is_setting(spec, &MS::impedance_ports) ? "[\"headphone_out\"]" : "[\"open\", \"r33\", \"r300\"]";
 }
 
@@ -93,6 +94,20 @@ void check_durations(const SettingsSource& src, const MeasurementSettings& s) {
                            .append(number_text(D::kMinNoiseAnalysisS))
                            .append(" s analysed)"),
                        {}});
+  check_duration(src, {"imd_duration_s",
+                       s.imd_duration_s,
+                       D::min_imd_s(s.imd_standards),
+                       "a twin tone of these standards can be analysed",
+                       std::string("(")
+                           .append(number_text(D::kToneSettleS))
+                           .append(" s settling, two ")
+                           .append(number_text(D::kToneRampS * 1000))
+                           .append(" ms fades, and the record that resolves the products: SMPTE ")
+                           .append(fixed(D::kImdSmpteRecordS, 3))
+                           .append(" s, CCIF ")
+                           .append(fixed(D::kImdCcifRecordS, 3))
+                           .append(" s)"),
+                       {"imd_standards"}});
   const auto sweep_what = [](std::string_view sweep, double f1_hz, double f2_hz) {
     return std::string(sweep) + " from " + number_text(f1_hz) + " Hz to " + number_text(f2_hz) + " Hz can be";
   };
@@ -264,6 +279,21 @@ void check_settings(const SettingsSource& src, const MeasurementSettings& s, con
     r.fail_at(r.find("max_output_search"), "max_output_search",
               in_quotes(s.max_output_search) + " is not a search of the maximum output",
               "use \"bursts\" (a few takes of stepped tones) or \"stepped\" (one take per level)");
+  if (involved({"imd_standards"})) {
+    for (std::size_t i = 0; i < s.imd_standards.size(); ++i)
+      if (s.imd_standards[i] != "smpte" && s.imd_standards[i] != "ccif")
+        r.fail_at(r.find("imd_standards"), "imd_standards",
+                  in_quotes(s.imd_standards[i]) + " is not an intermodulation test",
+                  "use \"smpte\" (60 Hz and 7 kHz at 4:1) or \"ccif\" (19 kHz and 20 kHz at 1:1)");
+  }
+  // CCIF reads 2f2 - f1 = 21 kHz, which must lie below 0.98 of Nyquist (dsp::validate_imd_tones).
+  if (std::find(s.imd_standards.begin(), s.imd_standards.end(), "ccif") != s.imd_standards.end() &&
+      21000 >= 0.98 * nyquist_hz && src.reads("imd_standards") &&
+      involved({"imd_standards", "sample_rate_hz"}))
+    r.fail_at(r.find("imd_standards"), "imd_standards",
+              "CCIF reads 2f2 - f1 = 21 kHz, above 0.98 of half the sample rate (" + number_text(nyquist_hz) +
+                  " Hz)",
+              "use sample_rate_hz = 44100 or more, or drop \"ccif\"");
   check_durations(src, s);
 }
 

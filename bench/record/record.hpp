@@ -175,6 +175,38 @@ struct NoiseResult {
   std::array<std::optional<NoiseChannel>, 2> channels;
 };
 
+/// One intermodulation product as read (analysis/imd_analysis.hpp).
+struct ImdLine {
+  std::string name;  ///< "f2-1f1", ..., "f2-f1", "2f1-f2", "2f2-f1"
+  int order = 2;
+  double frequency_hz = 0, level_dbfs = 0, relative_db = 0;
+};
+
+/// One ADC channel's reading of a twin tone.
+struct ImdChannel {
+  int channel = 0;                             ///< ADC channel (0 left, 1 right)
+  double f1_hz = 0, f2_hz = 0;                 ///< as found
+  double f1_dbfs = 0, f2_dbfs = 0, ratio = 0;  ///< as found
+  double output_dbv = 0;                       ///< peak of the sum across the load, dBV of a sine
+  double imd_db = 0, imd_percent = 0;          ///< the standard's IMD
+  std::optional<double> dfd2_db, dfd3_db;      ///< CCIF only
+  std::vector<ImdLine> products;
+};
+
+/// One twin-tone take of the imd step.
+struct ImdTake {
+  std::string standard;                    ///< "smpte" or "ccif"
+  double f1_hz = 0, f2_hz = 0, ratio = 0;  ///< as played (coherent with the take)
+  double level_dbfs = 0;                   ///< peak of the sum as played
+  double analysed_s = 0;                   ///< the stretch each channel was read over
+  std::vector<ImdChannel> channels;        ///< per ADC channel that carried the twin tone
+};
+
+/// imd: one take per standard of settings.imd_standards.
+struct ImdResult {
+  std::vector<ImdTake> takes;
+};
+
 /// An impedance against frequency with its uncertainty from the loads' tolerances.
 struct ImpedanceCurve {
   std::vector<double> frequency_hz, impedance_ohm, phase_deg, uncertainty_ohm;
@@ -235,7 +267,7 @@ struct ImpedanceResult {
 
 /// One step kind's result.
 using StepResult = std::variant<ClockResult, SweepsResult, CrosstalkResult, LevelResult, DistortionResult,
-                                MaxOutputResult, NoiseResult, ImpedanceResult>;
+                                MaxOutputResult, NoiseResult, ImpedanceResult, ImdResult>;
 
 /// The kind a result belongs to ("clock", "sweeps", ...; the catalogue's spelling).
 [[nodiscard]] const char* kind_of(const StepResult& result);

@@ -200,6 +200,41 @@ std::string hum(const record::ConfigurationRecord& c, const std::string& id) {
   return figure(p, "Mains and its harmonics, each as a sine level across the load.");
 }
 
+std::string imd(const record::ConfigurationRecord& c, const std::string& id) {
+  const record::ImdResult* imd = c.result<record::ImdResult>();
+  if (!imd || imd->takes.empty()) return "";
+  svg::Plot p;
+  p.id = "plot-" + id + "-imd", p.css_class = "plot-imd";
+  p.title = "Intermodulation products";
+  p.x = frequency_axis();
+  p.x.max = 24000;
+  p.y.label = "product (dB re the reference)";
+  p.y.min_span = 20;
+  p.empty_note = "no twin tone arrived";
+  for (const auto& take : imd->takes)
+    for (const auto& ch : take.channels) {
+      svg::Series stems;
+      const std::string upper = take.standard == "smpte" ? "SMPTE" : "CCIF";
+      stems.name = upper + " " + kChannelNames[static_cast<std::size_t>(ch.channel)] + " (" +
+                   fixed(ch.imd_db, 1) + " dB, " + fixed(ch.imd_percent, 4) + " %)";
+      stems.mark = svg::Mark::kStems;
+      stems.color = kSideColor[static_cast<std::size_t>(ch.channel) % 2];
+      stems.offset_px = ch.channel == 0 ? -3 : 3;
+      for (const auto& line : ch.products)
+        stems.x.push_back(line.frequency_hz), stems.y.push_back(line.relative_db);
+      p.series.push_back(std::move(stems));
+    }
+  for (const char* name : {"imd_smpte_db", "imd_ccif_db"}) {
+    const double limit = max_limit(c, name);
+    if (std::isfinite(limit)) p.lines.push_back({std::string(name) + " limit", limit, "#b91c1c"});
+  }
+  return figure(
+      p,
+      "SMPTE (60 Hz and 7 kHz at 4:1): the sidebands 7 kHz +- n*60 Hz re the 7 kHz tone. CCIF (19 and 20 "
+      "kHz at 1:1): 1 kHz, 18 kHz and 21 kHz re the sum of both tones. The limits apply to the RSS of "
+      "each standard's products.");
+}
+
 std::string crosstalk(const record::ConfigurationRecord& c, const std::string& id) {
   svg::Plot p;
   p.id = "plot-" + id + "-crosstalk", p.css_class = "plot-crosstalk", p.title = "Crosstalk";

@@ -35,6 +35,8 @@ template <class R>
                                 const std::string& id);
 [[nodiscard]] std::string hum(const record::ConfigurationRecord& c, const std::string& id);
 [[nodiscard]] std::string crosstalk(const record::ConfigurationRecord& c, const std::string& id);
+/// The products of every twin-tone take (plot-imd); "" without an imd result.
+[[nodiscard]] std::string imd(const record::ConfigurationRecord& c, const std::string& id);
 /// |Z_out| (plot-impedance) and the headphones' response change (plot-loading); "" without an impedance
 /// result.
 [[nodiscard]] std::string impedance(const record::ConfigurationRecord& c, const std::string& id);

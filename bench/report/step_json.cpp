@@ -15,6 +15,7 @@ using record::DistortionResult, record::MaxOutputLoad, record::MaxOutputResult, 
     record::NoiseResult;
 using record::ImpedanceCurve, record::HeadphoneChannel, record::ImpedanceResult, record::SourceLoading,
     record::HeadphoneLoading;
+using record::ImdChannel, record::ImdResult, record::ImdTake;
 using record::StepResult, record::kChannelNames, record::kind_of;
 
 template <class T, std::size_t N>
@@ -129,6 +130,46 @@ json to_object(const NoiseResult& r) {
                             {"hum", hum}};
   }
   return j;
+}
+
+json optional_number(const std::optional<double>& v) {
+  return v ? number(*v) : json(nullptr);
+}
+
+json to_object(const ImdResult& r) {
+  json takes = json::array();
+  for (const ImdTake& t : r.takes) {
+    json channels = json::array();
+    for (const ImdChannel& c : t.channels) {
+      json products = json::array();
+      for (const auto& p : c.products)
+        products.push_back({{"name", p.name},
+                            {"order", p.order},
+                            {"frequency_hz", number(p.frequency_hz)},
+                            {"level_dbfs", number(p.level_dbfs)},
+                            {"relative_db", number(p.relative_db)}});
+      channels.push_back({{"channel", channel_json(c.channel)},
+                          {"f1_hz", number(c.f1_hz)},
+                          {"f2_hz", number(c.f2_hz)},
+                          {"f1_dbfs", number(c.f1_dbfs)},
+                          {"f2_dbfs", number(c.f2_dbfs)},
+                          {"ratio", number(c.ratio)},
+                          {"output_dbv", number(c.output_dbv)},
+                          {"imd_db", number(c.imd_db)},
+                          {"imd_percent", number(c.imd_percent)},
+                          {"dfd2_db", optional_number(c.dfd2_db)},
+                          {"dfd3_db", optional_number(c.dfd3_db)},
+                          {"products", products}});
+    }
+    takes.push_back({{"standard", t.standard},
+                     {"f1_hz", number(t.f1_hz)},
+                     {"f2_hz", number(t.f2_hz)},
+                     {"ratio", number(t.ratio)},
+                     {"level_dbfs", number(t.level_dbfs)},
+                     {"analysed_s", number(t.analysed_s)},
+                     {"channels", channels}});
+  }
+  return {{"takes", takes}};
 }
 
 json curve_json(const ImpedanceCurve& c) {
@@ -301,6 +342,43 @@ void read_result(const json& j, NoiseResult& r) {
     for (const auto& h : c.at("hum"))
       n.hum.push_back({number_from(h.at("frequency_hz")), number_from(h.at("level_dbv"))});
     r.channels[ch] = std::move(n);
+  }
+}
+
+std::optional<double> optional_number_from(const json& j) {
+  if (j.is_null()) return std::nullopt;
+  return number_from(j);
+}
+
+void read_result(const json& j, ImdResult& r) {
+  for (const json& t : j.at("takes")) {
+    ImdTake take;
+    take.standard = t.at("standard").get<std::string>();
+    take.f1_hz = number_from(t.at("f1_hz"));
+    take.f2_hz = number_from(t.at("f2_hz"));
+    take.ratio = number_from(t.at("ratio"));
+    take.level_dbfs = number_from(t.at("level_dbfs"));
+    take.analysed_s = number_from(t.at("analysed_s"));
+    for (const json& c : t.at("channels")) {
+      ImdChannel ch;
+      ch.channel = channel_from(c.at("channel"));
+      ch.f1_hz = number_from(c.at("f1_hz"));
+      ch.f2_hz = number_from(c.at("f2_hz"));
+      ch.f1_dbfs = number_from(c.at("f1_dbfs"));
+      ch.f2_dbfs = number_from(c.at("f2_dbfs"));
+      ch.ratio = number_from(c.at("ratio"));
+      ch.output_dbv = number_from(c.at("output_dbv"));
+      ch.imd_db = number_from(c.at("imd_db"));
+      ch.imd_percent = number_from(c.at("imd_percent"));
+      ch.dfd2_db = optional_number_from(c.at("dfd2_db"));
+      ch.dfd3_db = optional_number_from(c.at("dfd3_db"));
+      for (const json& p : c.at("products"))
+        ch.products.push_back({p.at("name").get<std::string>(), p.at("order").get<int>(),
+                               number_from(p.at("frequency_hz")), number_from(p.at("level_dbfs")),
+                               number_from(p.at("relative_db"))});
+      take.channels.push_back(std::move(ch));
+    }
+    r.takes.push_back(std::move(take));
   }
 }
 

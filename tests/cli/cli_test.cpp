@@ -321,7 +321,7 @@ TEST(CliSteps, JsonListsEveryKindCheckAndSetting) {
   EXPECT_EQ(doc.at("schema"), "bench.steps/1");
   std::vector<std::string> kinds;
   for (const auto& k : doc.at("step_kinds")) kinds.push_back(k.at("kind"));
-  EXPECT_EQ(kinds, (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion",
+  EXPECT_EQ(kinds, (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion", "imd",
                                              "max_output", "noise", "impedance"}));
   bool crosstalk_needs_sweeps = false;
   for (const auto& k : doc.at("step_kinds"))
@@ -810,6 +810,63 @@ TEST(CliAnalyzeSineSpan, SilenceAroundTheToneIsLeftOutAndTheSpanReported) {
   const json one = parse_stdout(bench(dir, {"analyze", "sine", "--capture", cap.string(), "--channel", "1"}));
   ASSERT_EQ(one.at("channels").size(), 1u);
   EXPECT_EQ(one["channels"][0].at("channel"), 1);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// generate imd, analyze imd
+
+// A SMPTE twin tone through y = x + a2 x^2 (float32, 0.1 s of silence before and after, as a recorder
+// leaves it): the f2 +- f1 sidebands are a2*A1*A2 each, so imd = sqrt(2)*a2*A1; the tones are 4:1 with their
+// sum at -6 dBFS. The steady stretch is found and reported.
+TEST(CliAnalyzeImd, APolynomialsSidebandsAreReadFromAPaddedCapture) {
+  const fs::path dir = scratch_dir();
+  const double fs = 48000, a2 = 1e-3, peak = std::pow(10.0, -6.0 / 20);
+  const double A1 = 0.8 * peak, A2 = 0.2 * peak;
+  std::vector<float> y(4800, 0.0f);
+  for (int n = 0; n < 48000; ++n) {
+    const double t = n / fs;
+    const double x =
+        A1 * std::sin(2 * std::numbers::pi * 60 * t) + A2 * std::sin(2 * std::numbers::pi * 7000 * t);
+    y.push_back(static_cast<float>(x + a2 * x * x));
+  }
+  y.resize(y.size() + 4800, 0.0f);
+  const fs::path cap = write_capture(dir, "smpte.wav", 48000, {y});
+  const Outcome r = bench(dir, {"analyze", "imd", "--capture", cap.string(), "--standard", "smpte"});
+  const json doc = parse_stdout(r);
+  EXPECT_EQ(doc.at("kind"), "imd");
+  const json& ch = doc.at("channels").at(0);
+  EXPECT_NEAR(ch.at("imd_db").get<double>(), 20 * std::log10(std::sqrt(2.0) * a2 * A1), 0.05) << ch;
+  EXPECT_NEAR(ch.at("f1_dbfs").get<double>(), 20 * std::log10(A1), 0.01);
+  EXPECT_NEAR(ch.at("f2_dbfs").get<double>(), 20 * std::log10(A2), 0.01);
+  EXPECT_NEAR(ch.at("ratio").get<double>(), 4, 0.01);
+  EXPECT_EQ(ch.at("products").size(), 10u);
+  EXPECT_EQ(ch.at("products").at(0).at("name"), "f2-1f1");
+  EXPECT_NEAR(ch.at("products").at(0).at("relative_db").get<double>(), 20 * std::log10(a2 * A1), 0.05);
+  EXPECT_FALSE(ch.contains("dfd2_db")) << "SMPTE has no difference-frequency terms";
+  EXPECT_NEAR(ch.at("span_start_s").get<double>(), 0.1, 0.03);
+  EXPECT_NEAR(ch.at("span_end_s").get<double>(), 1.1, 0.03);
+}
+
+// bench generate imd writes the standard's tones at the asked peak with a sidecar saying so; analysed, a
+// clean float32 twin tone has products only at the word length's floor.
+TEST(CliGenerateImd, CcifTwinToneHasItsTonesAtHalfThePeakEach) {
+  const fs::path dir = scratch_dir();
+  const fs::path wav = dir / "ccif.wav";
+  ASSERT_EQ(bench(dir, {"generate", "imd", "--standard", "ccif", "--level-dbfs", "-3", "--duration", "0.5",
+                        "--out", wav.string()})
+                .code,
+            0);
+  const json side = read_json(dir / "ccif.wav.json");
+  EXPECT_EQ(side.at("kind"), "twin_tone");
+  EXPECT_EQ(side.at("standard"), "ccif");
+  EXPECT_NEAR(side.at("f1_level_dbfs").get<double>(), -3 + 20 * std::log10(0.5), 1e-9);
+  const json doc =
+      parse_stdout(bench(dir, {"analyze", "imd", "--capture", wav.string(), "--standard", "ccif"}));
+  const json& ch = doc.at("channels").at(0);
+  EXPECT_NEAR(ch.at("f1_dbfs").get<double>(), -3 + 20 * std::log10(0.5), 0.01);
+  EXPECT_NEAR(ch.at("f2_dbfs").get<double>(), -3 + 20 * std::log10(0.5), 0.01);
+  EXPECT_LT(ch.at("imd_db").get<double>(), -130);
+  EXPECT_LT(ch.at("dfd2_db").get<double>(), -130);
 }
 
 // White noise 50 dB below the sweep (rms 3e-3 under a 0.35 rms sweep at -6 dBFS): the response is

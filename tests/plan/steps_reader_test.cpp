@@ -174,7 +174,7 @@ std::string base_with_steps(const std::string& steps) {
 }
 
 const std::string kKinds =
-    "use one of clock, sweeps, crosstalk, level, distortion, max_output, noise, impedance";
+    "use one of clock, sweeps, crosstalk, level, distortion, imd, max_output, noise, impedance";
 
 std::vector<StepErrorCase> step_error_cases() {
   return {
@@ -330,6 +330,19 @@ std::vector<StepErrorCase> step_error_cases() {
         "plan's) is "
         "shorter than the impedance sweep from 2 Hz to 22800 Hz can be",
         "set impedance_sweep_duration_s to at least 2.34 s"}},
+      {"imd_unknown_standard",
+       base_with_steps(
+           "[[steps]]\nkind = \"sweeps\"\n\n[[steps]]\nkind = \"imd\"\nimd_standards = [\"din\"]\n"),
+       {"steps[1].imd_standards: \"din\" is not an intermodulation test",
+        "use \"smpte\" (60 Hz and 7 kHz at 4:1) or \"ccif\" (19 kHz and 20 kHz at 1:1)"}},
+      {"imd_no_standard",
+       base_with_steps("[[steps]]\nkind = \"sweeps\"\n\n[[steps]]\nkind = \"imd\"\nimd_standards = []\n"),
+       {"steps[1].imd_standards: is empty: give at least one element, e.g. [\"smpte\", \"ccif\"]"}},
+      // SMPTE needs 0.1 s settling, two 10 ms fades and 17 bins of 1/T between lines 60 Hz apart (0.283 s).
+      {"imd_too_short_for_smpte",
+       base_with_steps("[[steps]]\nkind = \"sweeps\"\n\n[[steps]]\nkind = \"imd\"\nimd_duration_s = 0.4\n"),
+       {"steps[1].imd_duration_s: 0.4 s is shorter than a twin tone of these standards can be analysed",
+        "use at least 0.404 s"}},
       {"steps_not_tables",
        "steps = [\"clock\"]\n" + std::string(t::kBasePlan),
        {".toml:1: steps: expected an array of tables, found an array: write one [[steps]] table per entry"}},

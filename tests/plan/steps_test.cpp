@@ -29,7 +29,7 @@ TEST(PlanDefaultSequence, APlanWithoutStepsRunsEveryKindInCatalogueOrder) {
   const Plan plan = load_plan(t::repo_root() / "profiles/plans/impedance.toml");
   EXPECT_TRUE(plan.default_steps);
   EXPECT_EQ(ids_of(plan), (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion",
-                                                    "max_output", "noise", "impedance"}));
+                                                    "imd", "max_output", "noise", "impedance"}));
   for (const Step& s : plan.steps) {
     SCOPED_TRACE(s.id);
     EXPECT_EQ(s.kind, s.id);
@@ -58,7 +58,7 @@ TEST(PlanDefaultSequence, WithoutImpedanceLoadsThereIsNoImpedanceStep) {
     const Plan plan = load_plan(file);
     EXPECT_TRUE(plan.default_steps);
     EXPECT_EQ(ids_of(plan), (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion",
-                                                      "max_output", "noise"}));
+                                                      "imd", "max_output", "noise"}));
   }
 }
 
@@ -66,10 +66,10 @@ TEST(PlanDefaultSequence, IsBuiltFromThePlanItself) {
   Plan plan;
   plan.file = "p.toml";
   plan.settings.tone_duration_s = 0.5;
-  EXPECT_EQ(default_sequence(plan).size(), 7u);
+  EXPECT_EQ(default_sequence(plan).size(), 8u);
   plan.impedance_loads.resize(2);
   const std::vector<Step> steps = default_sequence(plan);
-  ASSERT_EQ(steps.size(), 8u);
+  ASSERT_EQ(steps.size(), 9u);
   EXPECT_EQ(steps.back().kind, "impedance");
   EXPECT_EQ(steps.back().impedance_loads.size(), 2u);
   EXPECT_EQ(steps.front().settings.tone_duration_s, 0.5);
@@ -113,7 +113,7 @@ TEST(PlanSelectSteps, UnknownIdsAndMissingNeedsAreUsageErrors) {
   expect_selection_error(
       demo, {"sweeps", "nope"},
       "--step nope: the plan " + demo.file.string() +
-          " has no such step: use one of clock, sweeps, crosstalk, level, distortion, max_output, "
+          " has no such step: use one of clock, sweeps, crosstalk, level, distortion, imd, max_output, "
           "noise, impedance");
   expect_selection_error(
       demo, {"crosstalk"},

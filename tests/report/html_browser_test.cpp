@@ -113,10 +113,18 @@ TEST_F(BrowserReport, DomHoldsEveryConfigurationSectionAndPlot) {
   std::set<std::string> plots;
   for (auto it = std::sregex_iterator(dom.begin(), dom.end(), svg_re); it != std::sregex_iterator(); ++it)
     plots.insert((*it)[1]);
-  EXPECT_EQ(plots.size(), std::size(kPlotKinds) * ids.size());
-  for (const auto& s : sections)
+  // Every configuration has the five plots; those with an imd result (faults.toml runs the default
+  // sequence, so all of them) also the intermodulation products.
+  std::size_t with_imd = 0;
+  for (const auto& c : record_.configurations)
+    if (c.result<record::ImdResult>()) ++with_imd;
+  EXPECT_EQ(with_imd, ids.size());
+  EXPECT_EQ(plots.size(), std::size(kPlotKinds) * ids.size() + with_imd);
+  for (const auto& s : sections) {
     for (const char* kind : kPlotKinds)
       EXPECT_TRUE(plots.count("plot-" + s + "-" + kind)) << s << " " << kind;
+    EXPECT_TRUE(plots.count("plot-" + s + "-imd")) << s << " imd";
+  }
   // The summary and the section headings show each configuration's outcome badge.
   const std::size_t summary = dom.find("<table class=\"summary\">");
   ASSERT_NE(summary, std::string::npos);

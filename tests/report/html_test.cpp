@@ -132,11 +132,10 @@ TEST(HtmlReport, ShowsThePlansSequenceAndEachConfigurationsSteps) {
   const std::string html = html_of(r);
   double audio_s = 0;
   for (const auto& c : r.configurations) audio_s += c.audio_s();
-  EXPECT_NE(
-      html.find(
-          "Sequence (the default): clock → sweeps → crosstalk → level → distortion → max_output → noise; " +
-          fixed(audio_s, 1) + " s of audio in all."),
-      std::string::npos);
+  EXPECT_NE(html.find("Sequence (the default): clock → sweeps → crosstalk → level → distortion → imd → "
+                      "max_output → noise; " +
+                      fixed(audio_s, 1) + " s of audio in all."),
+            std::string::npos);
   EXPECT_EQ(count(html, "<table class=\"sequence\">"), r.configurations.size());
   // "good": every step, its audio seconds and takes, the outcome the worst of its checks.
   const std::string good = part(html, "<table class=\"sequence\">", "</table>");
@@ -187,6 +186,23 @@ TEST(HtmlReport, SurvivesARecordWithPiecesMissing) {
   EXPECT_NE(html.find("no frequency response"), std::string::npos);
   EXPECT_NE(html.find("No step ran."), std::string::npos);
   EXPECT_NE(html.find("<title>ERROR: bench run plan</title>"), std::string::npos);
+}
+
+TEST(HtmlReport, ImdProductsArePlottedOnlyWhereMeasured) {
+  record::RunRecord r = sample_record();
+  record::ImdResult imd;
+  record::ImdTake take;
+  take.standard = "smpte", take.f1_hz = 60, take.f2_hz = 7000, take.ratio = 4, take.level_dbfs = -6;
+  record::ImdChannel ch;
+  ch.channel = 1, ch.imd_db = -80, ch.imd_percent = 0.01;
+  ch.products = {{"f2-1f1", 2, 6940, -100, -83}, {"f2+1f1", 2, 7060, -101, -84}};
+  take.channels.push_back(ch);
+  imd.takes.push_back(take);
+  r.configurations[0].steps.push_back(step_record("imd", imd, 1.0, 3));
+  const std::string html = html_of(r);
+  EXPECT_EQ(count(html, "class=\"plot plot-imd\""), 1u);
+  EXPECT_EQ(count(html, "<svg id=\"plot-"), 5 * r.configurations.size() + 1);
+  EXPECT_NE(html.find("SMPTE right (-80.0 dB, 0.0100 %)"), std::string::npos);
 }
 
 TEST(HtmlReport, ImpedanceAndHeadphoneChangePlotsOnlyWhereMeasured) {

@@ -157,6 +157,30 @@ struct Same {
   void operator()(const record::NoiseResult& a, const record::NoiseResult& b) const {
     (*this)["channels"](a.channels, b.channels);
   }
+  void operator()(const record::ImdLine& a, const record::ImdLine& b) const {
+    (*this)["name"](a.name, b.name), (*this)["order"](a.order, b.order);
+    (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz),
+        (*this)["level_dbfs"](a.level_dbfs, b.level_dbfs),
+        (*this)["relative_db"](a.relative_db, b.relative_db);
+  }
+  void operator()(const record::ImdChannel& a, const record::ImdChannel& b) const {
+    (*this)["channel"](a.channel, b.channel), (*this)["f1_hz"](a.f1_hz, b.f1_hz),
+        (*this)["f2_hz"](a.f2_hz, b.f2_hz);
+    (*this)["f1_dbfs"](a.f1_dbfs, b.f1_dbfs), (*this)["f2_dbfs"](a.f2_dbfs, b.f2_dbfs),
+        (*this)["ratio"](a.ratio, b.ratio), (*this)["output_dbv"](a.output_dbv, b.output_dbv);
+    (*this)["imd_db"](a.imd_db, b.imd_db), (*this)["imd_percent"](a.imd_percent, b.imd_percent);
+    (*this)["dfd2_db"](a.dfd2_db, b.dfd2_db), (*this)["dfd3_db"](a.dfd3_db, b.dfd3_db);
+    (*this)["products"](a.products, b.products);
+  }
+  void operator()(const record::ImdTake& a, const record::ImdTake& b) const {
+    (*this)["standard"](a.standard, b.standard), (*this)["f1_hz"](a.f1_hz, b.f1_hz),
+        (*this)["f2_hz"](a.f2_hz, b.f2_hz), (*this)["ratio"](a.ratio, b.ratio);
+    (*this)["level_dbfs"](a.level_dbfs, b.level_dbfs), (*this)["analysed_s"](a.analysed_s, b.analysed_s);
+    (*this)["channels"](a.channels, b.channels);
+  }
+  void operator()(const record::ImdResult& a, const record::ImdResult& b) const {
+    (*this)["takes"](a.takes, b.takes);
+  }
   void operator()(const record::ImpedanceCurve& a, const record::ImpedanceCurve& b) const {
     (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz),
         (*this)["impedance_ohm"](a.impedance_ohm, b.impedance_ohm);

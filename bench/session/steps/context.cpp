@@ -40,6 +40,11 @@ std::vector<std::string> planned_checks(const StepContext& cx) {
   std::vector<std::string> names;
   for (const auto name : plan::step_kind(cx.step.kind).checks) {
     if (name == "snr_db" && cx.earlier("level") == nullptr) continue;
+    if (name.starts_with("imd_")) {
+      const auto& standards = cx.settings.imd_standards;
+      const std::string_view word = name.substr(4, name.size() - 7);  // imd_<standard>_db
+      if (std::find(standards.begin(), standards.end(), word) == standards.end()) continue;
+    }
     names.emplace_back(name);
   }
   return names;
@@ -63,6 +68,7 @@ StepRun run_step(const StepContext& cx) {
   if (k == "distortion") return erase(measure_distortion(cx));
   if (k == "max_output") return erase(measure_max_output(cx));
   if (k == "noise") return erase(measure_noise(cx));
+  if (k == "imd") return erase(measure_imd(cx));
   if (k == "impedance") return erase(measure_impedance(cx));
   throw std::logic_error("step kind '" + k + "' has no function (bench/session/steps/context.cpp)");
 }

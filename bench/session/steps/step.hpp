@@ -91,5 +91,6 @@ struct StepRun {
 [[nodiscard]] StepOutput<record::MaxOutputResult> measure_max_output(const StepContext& cx);
 [[nodiscard]] StepOutput<record::NoiseResult> measure_noise(const StepContext& cx);
 [[nodiscard]] StepOutput<record::ImpedanceResult> measure_impedance(const StepContext& cx);
+[[nodiscard]] StepOutput<record::ImdResult> measure_imd(const StepContext& cx);
 
 }  // namespace bench::session::steps

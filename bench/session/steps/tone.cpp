@@ -13,14 +13,18 @@ namespace bench::session::steps {
 
 using Limits = plan::DurationLimits;
 
-dsp::Frames faded_tone(const stimulus::ToneSpec& spec) {
-  dsp::Signal t = stimulus::generate_tone(spec);
-  const auto ramp = std::min<Eigen::Index>(
-      t.size() / 4, static_cast<Eigen::Index>(Limits::kToneRampS * spec.sample_rate_hz));
+void fade_ends(dsp::Signal& t, double sample_rate_hz) {
+  const auto ramp =
+      std::min<Eigen::Index>(t.size() / 4, static_cast<Eigen::Index>(Limits::kToneRampS * sample_rate_hz));
   for (Eigen::Index i = 0; i < ramp; ++i) {
     const double g = 0.5 - 0.5 * std::cos(dsp::kPi * static_cast<double>(i) / static_cast<double>(ramp));
     t[i] *= g, t[t.size() - 1 - i] *= g;
   }
+}
+
+dsp::Frames faded_tone(const stimulus::ToneSpec& spec) {
+  dsp::Signal t = stimulus::generate_tone(spec);
+  fade_ends(t, spec.sample_rate_hz);
   dsp::Frames body(t.size(), 2);
   body.col(0) = t, body.col(1) = t;
   return body;

@@ -15,6 +15,10 @@
 
 namespace bench::session::steps {
 
+/// Raised-cosine fades of DurationLimits::kToneRampS (at most a quarter of the signal) at both ends, in
+/// place.
+void fade_ends(dsp::Signal& x, double sample_rate_hz);
+
 /// A coherent tone with raised-cosine fades of DurationLimits::kToneRampS (at most a quarter of it) at
 /// both ends, the same on both source channels (frames x 2).
 [[nodiscard]] dsp::Frames faded_tone(const stimulus::ToneSpec& spec);
