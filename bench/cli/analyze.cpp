@@ -100,6 +100,40 @@ std::optional<double> fullscale(double v) {
   return v;
 }
 
+// Each selected channel over the stretch where its tone holds steady (recorders and other analysers leave
+// silence, fades and settling around it): `analyse(stretch)` gives the channel's JSON, to which the
+// channel and the span are added; the span is logged when edges were left out. A MeasurementError names
+// the channel.
+template <class Analyse>
+void each_steady_channel(const io::Audio& cap, const std::string& file, int channel,
+                         const analysis::SineAnalysisOptions& steady, double min_span_s, const char* what,
+                         nlohmann::json& doc, Analyse analyse) {
+  const double fs = cap.sample_rate_hz;
+  for (const Eigen::Index c : channels_of(cap, file, channel)) {
+    const std::string name = channel_name(file, c);
+    analysis::check_capture(cap.frames.col(c), name);
+    nlohmann::json ch;
+    analysis::SteadySpan span;
+    try {
+      span = analysis::find_steady_tone(cap.frames.col(c), fs, steady, min_span_s);
+      ch = analyse(cap.frames.col(c).segment(span.begin_frame, span.end_frame - span.begin_frame));
+    } catch (const MeasurementError& e) {
+      throw MeasurementError(name + ": " + e.what());
+    }
+    const double begin_s = static_cast<double>(span.begin_frame) / fs;
+    const double end_s = static_cast<double>(span.end_frame) / fs;
+    // The record always has the span; the console mentions it only when edges were left out.
+    if (span.begin_frame > 0 || span.end_frame < cap.frames.rows())
+      spdlog::info("{}: steady {} from {} s to {} s ({} s of {} s analysed)", name, what, fixed(begin_s, 3),
+                   fixed(end_s, 3), fixed(end_s - begin_s, 3),
+                   fixed(static_cast<double>(cap.frames.rows()) / fs, 3));
+    ch["channel"] = c;
+    ch["span_start_s"] = begin_s;
+    ch["span_end_s"] = end_s;
+    doc["channels"].push_back(ch);
+  }
+}
+
 struct SweepArgs {
   std::string stimulus, capture, json;
   double f1 = 0, f2 = 0, smoothing = 0;
@@ -237,33 +271,10 @@ void run_sine(const SineArgs& a) {
   nlohmann::json doc = analysis_document("sine", cap.sample_rate_hz, sine_settings_json(o, fs_vrms));
   doc["settings"]["channel"] = a.channel >= 0 ? nlohmann::json(a.channel) : nlohmann::json("all");
   const double fs = cap.sample_rate_hz;
-  for (const Eigen::Index c : channels_of(cap, a.capture, a.channel)) {
-    const std::string name = channel_name(a.capture, c);
-    analysis::check_capture(cap.frames.col(c), name);
-    analysis::SineResult r;
-    analysis::SteadySpan span;
-    try {
-      // Recorders and other analysers leave silence, fades and settling around the tone: measure only
-      // the stretch where it holds steady.
-      span = analysis::find_steady_tone(cap.frames.col(c), fs, o);
-      r = analysis::analyze_sine(
-          cap.frames.col(c).segment(span.begin_frame, span.end_frame - span.begin_frame), fs, o);
-    } catch (const MeasurementError& e) {
-      throw MeasurementError(name + ": " + e.what());
-    }
-    const double begin_s = static_cast<double>(span.begin_frame) / fs;
-    const double end_s = static_cast<double>(span.end_frame) / fs;
-    // The record always has the span; the console mentions it only when edges were left out.
-    if (span.begin_frame > 0 || span.end_frame < cap.frames.rows())
-      spdlog::info("{}: steady tone from {} s to {} s ({} s of {} s analysed)", name, fixed(begin_s, 3),
-                   fixed(end_s, 3), fixed(end_s - begin_s, 3),
-                   fixed(static_cast<double>(cap.frames.rows()) / fs, 3));
-    nlohmann::json ch = to_json(r, fs_vrms);
-    ch["channel"] = c;
-    ch["span_start_s"] = begin_s;
-    ch["span_end_s"] = end_s;
-    doc["channels"].push_back(ch);
-  }
+  each_steady_channel(cap, a.capture, a.channel, o, 0.05, "tone", doc,
+                      [&](const Eigen::Ref<const dsp::Signal>& x) {
+                        return to_json(analysis::analyze_sine(x, fs, o), fs_vrms);
+                      });
   doc["capture"] = a.capture;
   emit(doc, a.json);
 }
@@ -312,30 +323,9 @@ void run_imd(const ImdArgs& a) {
   // the residual, steady as well.
   analysis::SineAnalysisOptions steady;
   steady.frequency_hz = f1;
-  for (const Eigen::Index c : channels_of(cap, a.capture, a.channel)) {
-    const std::string name = channel_name(a.capture, c);
-    analysis::check_capture(cap.frames.col(c), name);
-    analysis::ImdResult r;
-    analysis::SteadySpan span;
-    try {
-      span = analysis::find_steady_tone(cap.frames.col(c), fs, steady,
-                                        dsp::imd_min_record_s(o.standard, f1, f2));
-      r = analysis::analyze_imd(
-          cap.frames.col(c).segment(span.begin_frame, span.end_frame - span.begin_frame), fs, o);
-    } catch (const MeasurementError& e) {
-      throw MeasurementError(name + ": " + e.what());
-    }
-    const double begin_s = static_cast<double>(span.begin_frame) / fs;
-    const double end_s = static_cast<double>(span.end_frame) / fs;
-    if (span.begin_frame > 0 || span.end_frame < cap.frames.rows())
-      spdlog::info("{}: steady twin tone from {} s to {} s ({} s analysed)", name, fixed(begin_s, 3),
-                   fixed(end_s, 3), fixed(end_s - begin_s, 3));
-    nlohmann::json ch = to_json(r);
-    ch["channel"] = c;
-    ch["span_start_s"] = begin_s;
-    ch["span_end_s"] = end_s;
-    doc["channels"].push_back(ch);
-  }
+  each_steady_channel(
+      cap, a.capture, a.channel, steady, dsp::imd_min_record_s(o.standard, f1, f2), "twin tone", doc,
+      [&](const Eigen::Ref<const dsp::Signal>& x) { return to_json(analysis::analyze_imd(x, fs, o)); });
   doc["capture"] = a.capture;
   emit(doc, a.json);
 }

@@ -13,7 +13,6 @@
 
 namespace bench::session::steps {
 
-using Limits = plan::DurationLimits;
 
 StepOutput<record::ImdResult> measure_imd(const StepContext& cx) {
   cx.require_signal();
@@ -32,13 +31,7 @@ StepOutput<record::ImdResult> measure_imd(const StepContext& cx) {
     dsp::Frames body(t.size(), 2);
     body.col(0) = t, body.col(1) = t;
     const dsp::Frames cap = cx.takes.record(body, "imd_" + word, io::twin_tone_sidecar(spec, 2));
-    // As a tone: skip the latency, the fade and the settling; stop before the fade-out.
-    const auto ramp =
-        std::min<Eigen::Index>(body.rows() / 4, static_cast<Eigen::Index>(Limits::kToneRampS * fs));
-    const auto settle = static_cast<Eigen::Index>(Limits::kToneSettleS * fs);
-    const auto start =
-        cx.takes.preroll_frames() + static_cast<Eigen::Index>(std::llround(cx.latency_samples())) + settle;
-    const auto len = body.rows() - settle - 2 * ramp;
+    const auto [start, len] = tone_window(cx, body.rows());
     if (start + len > cap.rows())
       throw MeasurementError("the twin tone's end came back after the capture ended: the chain's latency (" +
                              fixed(cx.latency_samples() / fs * 1000, 1) +

@@ -22,6 +22,14 @@ void fade_ends(dsp::Signal& t, double sample_rate_hz) {
   }
 }
 
+ToneWindow tone_window(const StepContext& cx, Eigen::Index rows) {
+  const double fs = cx.fs();
+  const auto ramp = std::min<Eigen::Index>(rows / 4, static_cast<Eigen::Index>(Limits::kToneRampS * fs));
+  const auto settle = static_cast<Eigen::Index>(Limits::kToneSettleS * fs);
+  return {cx.takes.preroll_frames() + static_cast<Eigen::Index>(std::llround(cx.latency_samples())) + settle,
+          rows - settle - 2 * ramp};
+}
+
 dsp::Frames faded_tone(const stimulus::ToneSpec& spec) {
   dsp::Signal t = stimulus::generate_tone(spec);
   fade_ends(t, spec.sample_rate_hz);
@@ -68,13 +76,7 @@ std::array<ToneChannel, 2> play_tone(const StepContext& cx, double level_dbfs, d
   const auto spec = stimulus::make_tone_spec(cx.settings.tone_frequency_hz, level_dbfs, duration_s, fs, true);
   const dsp::Frames body = faded_tone(spec);
   const dsp::Frames cap = cx.takes.record(body, name, io::tone_sidecar(spec, 2));
-  // Skip the latency, the fade and the settling of the chain's high-pass; stop before the fade-out.
-  const auto ramp =
-      std::min<Eigen::Index>(body.rows() / 4, static_cast<Eigen::Index>(Limits::kToneRampS * fs));
-  const auto settle = static_cast<Eigen::Index>(Limits::kToneSettleS * fs);
-  const auto start =
-      cx.takes.preroll_frames() + static_cast<Eigen::Index>(std::llround(cx.latency_samples())) + settle;
-  const auto len = body.rows() - settle - 2 * ramp;
+  const auto [start, len] = tone_window(cx, body.rows());
   if (len < static_cast<Eigen::Index>(Limits::kMinToneAnalysisS * fs))
     throw ConfigError(cx.step.file.string() + ": step '" + cx.step.id + "': a tone of " +
                       fixed(duration_s, 3) + " s is too short to analyse: tones must last at least " +

@@ -19,6 +19,14 @@ namespace bench::session::steps {
 /// place.
 void fade_ends(dsp::Signal& x, double sample_rate_hz);
 
+/// Where a faded stimulus of `rows` frames is analysed in its take: from the preroll, the latency and
+/// DurationLimits::kToneSettleS (the fade-in and the settling of the chain's high-pass) to before the
+/// fade-out.
+struct ToneWindow {
+  Eigen::Index start = 0, len = 0;
+};
+[[nodiscard]] ToneWindow tone_window(const StepContext& cx, Eigen::Index rows);
+
 /// A coherent tone with raised-cosine fades of DurationLimits::kToneRampS (at most a quarter of it) at
 /// both ends, the same on both source channels (frames x 2).
 [[nodiscard]] dsp::Frames faded_tone(const stimulus::ToneSpec& spec);
