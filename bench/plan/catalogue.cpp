@@ -49,14 +49,15 @@ constexpr std::array kChecks = {
               "expected from the profiles as level_dbv"},
     CheckSpec{"channel_balance_db", "dB", kMinMax, Better::kLower, "channel balance", "per configuration",
               "|left level - right level| at the test tone"},
+    CheckSpec{"thd_db", "dB", kMinMax, Better::kLower, "THD", "per channel and level",
+              "sqrt(sum of V_n^2, n = 2..10 inside 20 Hz..settings.bandwidth_hz) / V_1 of the test tone, "
+              "fundamental "
+              "removed by a least-squares sine fit"},
     CheckSpec{
-        "thd_db", "dB", kMinMax, Better::kLower, "THD", "per channel and level",
-        "sqrt(sum of V_n^2, n = 2..10 inside 20 Hz..20 kHz) / V_1 of the test tone, fundamental removed by a "
-        "least-squares sine fit"},
-    CheckSpec{"thd_n_db", "dB", kMinMax, Better::kLower, "THD+N", "per channel and level",
-              "AES17 THD+N, 20 Hz to 20 kHz: RMS of the residual after a least-squares sine fit removes the "
-              "fundamental, over "
-              "the RMS of the band signal"},
+        "thd_n_db", "dB", kMinMax, Better::kLower, "THD+N", "per channel and level",
+        "AES17 THD+N, 20 Hz to settings.bandwidth_hz (20 kHz), weighted as settings.thd_n_weighting: RMS "
+        "of the residual after a least-squares sine fit removes the fundamental, over the RMS of the band "
+        "signal"},
     CheckSpec{"imd_smpte_db", "dB", kMinMax, Better::kLower, "SMPTE IMD", "per channel",
               "SMPTE RP120 / DIN 45403 intermodulation: 60 Hz and 7 kHz at 4:1, peak of the sum at "
               "imd_level_dbfs; RSS of the sidebands 7 kHz +- n*60 Hz, n = 1..5, over the 7 kHz tone"},
@@ -69,9 +70,12 @@ constexpr std::array kChecks = {
               "level across the load where THD+N reaches settings.max_output_thd_n_percent, or at the "
               "interface's full scale "
               "if that comes first (then an \"at least\" value)"},
-    CheckSpec{
-        "noise_dbv_a", "dBV(A)", kMinMax, Better::kLower, "A-weighted noise", "per channel",
-        "silence at the interface: residual RMS across the load, A-weighted (IEC 61672-1), 20 Hz to 20 kHz"},
+    CheckSpec{"noise_dbv_a", "dBV(A)", kMinMax, Better::kLower, "A-weighted noise", "per channel",
+              "silence at the interface: residual RMS across the load, A-weighted (IEC 61672-1), 20 Hz to "
+              "settings.bandwidth_hz (20 kHz)"},
+    CheckSpec{"noise_dbv_ccir_rms", "dBV(CCIR-RMS)", kMinMax, Better::kLower, "CCIR-RMS noise", "per channel",
+              "silence at the interface: residual RMS across the load, CCIR-RMS weighted (ITU-R BS.468-4 "
+              "normalised to 0 dB at 2 kHz, RMS detector, as AES17 uses it), 20 Hz to settings.bandwidth_hz"},
     CheckSpec{"hum_dbv", "dBV", kMinMax, Better::kLower, "hum", "per channel",
               "strongest mains line (50 or 60 Hz and its harmonics 2..5, each a sine level) with silence at "
               "the interface"},
@@ -98,7 +102,7 @@ constexpr std::array kChecks = {
               "unbalanced input) into n amp inputs in parallel"},
 };
 
-const std::array<SettingSpec, 24> kSettings = {{
+const std::array<SettingSpec, 26> kSettings = {{
     {"sample_rate_hz", "Hz", &MS::sample_rate_hz, 8000, 768000, false, false, false,
      "the rate both devices run at; in the interface's and the ADC's sample_rates_hz"},
     {"test_level_dbfs", "dBFS", &MS::test_level_dbfs, -150, 0, false, false, true,
@@ -118,6 +122,13 @@ const std::array<SettingSpec, 24> kSettings = {{
      "length of each tone; at least 0.17 s (0.1 s settling, 10 ms fades, 0.05 s analysed)"},
     {"noise_duration_s", "s", &MS::noise_duration_s, 0, 600, true, false, true,
      "length of the silence; at least 0.2 s (0.1 s settling, 0.1 s analysed)"},
+    {"bandwidth_hz", "Hz", &MS::bandwidth_hz, 1000, 384000, false, false, true,
+     "upper edge of the band THD, THD+N and noise are read in (from 20 Hz): AES17's 20000, or 22400 or "
+     "80000; at "
+     "most half the sample rate"},
+    {"thd_n_weighting", "", &MS::thd_n_weighting, 0, 0, false, false, true,
+     "weighting of THD+N in the distortion step: \"none\", \"A\" (IEC 61672-1) or \"ccir-rms\" (ITU-R "
+     "BS.468-4, 0 dB at 2 kHz, RMS)"},
     {"imd_standards", "", &MS::imd_standards, 0, 0, false, false, true,
      "the intermodulation tests of the imd step, one take each: \"smpte\" (60 Hz and 7 kHz at 4:1) and "
      "\"ccif\" (19 kHz and 20 kHz at 1:1)"},
@@ -195,7 +206,8 @@ const std::vector<StepKindSpec>& kinds() {
        {"level_dbv", "gain_db", "channel_balance_db"}},
       {"distortion",
        "THD and THD+N of a tone at each of thd_levels_dbfs",
-       with_roll({"tone_frequency_hz", "tone_duration_s", "thd_levels_dbfs", "reference_load"}),
+       with_roll({"tone_frequency_hz", "tone_duration_s", "thd_levels_dbfs", "bandwidth_hz",
+                  "thd_n_weighting", "reference_load"}),
        {kClock, {"sweeps", true, "the latency"}},
        {"thd_db", "thd_n_db"}},
       {"imd",
@@ -217,11 +229,11 @@ const std::vector<StepKindSpec>& kinds() {
        "silence at the interface: A-weighted noise, the strongest mains line, and SNR from the largest clean "
        "output to the "
        "noise",
-       with_roll({"noise_duration_s", "reference_load"}),
+       with_roll({"noise_duration_s", "bandwidth_hz", "reference_load"}),
        {kClock,
         {"level", false, "the output level at the test tone (snr_db is made only with it)"},
         {"max_output", false, "the maximum output into the reference load, which caps the SNR's reference"}},
-       {"noise_dbv_a", "hum_dbv", "snr_db"}},
+       {"noise_dbv_a", "noise_dbv_ccir_rms", "hum_dbv", "snr_db"}},
       {"impedance",
        "sweeps (both channels) into each impedance load: the amplifier's output impedance against frequency, "
        "what it does "

@@ -191,6 +191,12 @@ struct MeasurementSettings {
   double tone_frequency_hz = 997;
   double tone_duration_s = 1;
   double noise_duration_s = 2;
+  /// Upper edge of the band THD, THD+N (distortion step) and noise (noise step) are read in: AES17's 20 kHz
+  /// standard low-pass, or 22400 or 80000 Hz (20 Hz is the lower edge).
+  double bandwidth_hz = 20000;
+  /// Weighting of THD+N in the distortion step: "none", "A" (IEC 61672-1) or "ccir-rms" (ITU-R BS.468-4 at
+  /// 0 dB at 2 kHz, RMS detector).
+  std::string thd_n_weighting = "none";
   /// The imd step's twin tones, one take each: "smpte", "ccif".
   std::vector<std::string> imd_standards = {"smpte", "ccif"};
   double imd_level_dbfs = -6;  ///< peak of each twin tone's sum

@@ -279,6 +279,16 @@ void check_settings(const SettingsSource& src, const MeasurementSettings& s, con
     r.fail_at(r.find("max_output_search"), "max_output_search",
               in_quotes(s.max_output_search) + " is not a search of the maximum output",
               "use \"bursts\" (a few takes of stepped tones) or \"stepped\" (one take per level)");
+  if (s.bandwidth_hz > nyquist_hz && involved({"bandwidth_hz"}))
+    r.fail_at(r.find("bandwidth_hz"), "bandwidth_hz",
+              number_text(s.bandwidth_hz) + " Hz is above half the sample rate (" + number_text(nyquist_hz) +
+                  " Hz)",
+              "use 20000 (AES17), 22400 or 80000 at most half of sample_rate_hz");
+  if (s.thd_n_weighting != "none" && s.thd_n_weighting != "A" && s.thd_n_weighting != "ccir-rms" &&
+      involved({"thd_n_weighting"}))
+    r.fail_at(r.find("thd_n_weighting"), "thd_n_weighting",
+              in_quotes(s.thd_n_weighting) + " is not a weighting",
+              "use \"none\", \"A\" (IEC 61672-1) or \"ccir-rms\" (ITU-R BS.468-4)");
   if (involved({"imd_standards"})) {
     for (std::size_t i = 0; i < s.imd_standards.size(); ++i)
       if (s.imd_standards[i] != "smpte" && s.imd_standards[i] != "ccif")

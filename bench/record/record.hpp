@@ -136,6 +136,8 @@ struct ThdPoint {
 /// distortion: THD and THD+N at each level, per channel that carried the tone.
 struct DistortionResult {
   std::vector<ThdPoint> points;
+  double bandwidth_hz = 20000;     ///< the band's upper edge (from 20 Hz)
+  std::string weighting = "none";  ///< of THD+N: "none", "A", "ccir-rms"
 };
 
 struct MaxOutputStep {
@@ -168,11 +170,13 @@ struct HumLine {
 struct NoiseChannel {
   double noise_dbv = 0, noise_dbv_a = 0, mains_hz = 50;
   std::vector<HumLine> hum;
+  double noise_dbv_ccir_rms = kNaN;  ///< CCIR-RMS weighted (ITU-R BS.468-4, 0 dB at 2 kHz)
 };
 
 /// noise: per ADC channel.
 struct NoiseResult {
   std::array<std::optional<NoiseChannel>, 2> channels;
+  double bandwidth_hz = 20000;  ///< the band's upper edge (from 20 Hz)
 };
 
 /// One intermodulation product as read (analysis/imd_analysis.hpp).

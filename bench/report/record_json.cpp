@@ -146,24 +146,59 @@ json to_json(const record::RunRecord& r) {
 namespace {
 
 // A bench.report/2 record written before settings.max_output_search existed: its maximum output was
-// searched stepped, the only search there was; it is read as saying so.
-json with_search_of_its_time(const json& doc) {
+// searched stepped, the only search there was; it is read as saying so. One written before the imd step
+// existed has no imd settings (it ran no imd step): it is read with their defaults.
+json with_settings_of_its_time(const json& doc) {
   const auto settings = doc.find("settings");
-  if (settings == doc.end() || !settings->is_object() || settings->contains("max_output_search")) return doc;
+  if (settings == doc.end() || !settings->is_object()) return doc;
   json d = doc;
-  d["settings"]["max_output_search"] = "stepped";
-  if (d.contains("steps") && d["steps"].is_array())
-    for (auto& s : d["steps"])
-      if (s.is_object() && s.value("kind", "") == "max_output" && s.contains("settings") &&
-          s["settings"].is_object())
-        s["settings"]["max_output_search"] = "stepped";
+  if (!settings->contains("max_output_search")) {
+    d["settings"]["max_output_search"] = "stepped";
+    if (d.contains("steps") && d["steps"].is_array())
+      for (auto& s : d["steps"])
+        if (s.is_object() && s.value("kind", "") == "max_output" && s.contains("settings") &&
+            s["settings"].is_object())
+          s["settings"]["max_output_search"] = "stepped";
+  }
+  static const plan::MeasurementSettings defaults;
+  // Before bandwidth_hz and thd_n_weighting, THD+N and noise were read in 20 Hz to 20 kHz, unweighted, and
+  // noise had no CCIR-RMS reading (null: not measured).
+  if (!settings->contains("bandwidth_hz")) {
+    d["settings"]["bandwidth_hz"] = 20000;
+    d["settings"]["thd_n_weighting"] = "none";
+    const auto patch = [](json& step) {
+      if (!step.is_object()) return;
+      const std::string kind = step.value("kind", "");
+      if (kind != "distortion" && kind != "noise") return;
+      if (step.contains("settings") && step["settings"].is_object()) {
+        step["settings"]["bandwidth_hz"] = 20000;
+        if (kind == "distortion") step["settings"]["thd_n_weighting"] = "none";
+      }
+      if (!step.contains("result") || !step["result"].is_object()) return;
+      json& r = step["result"];
+      r["bandwidth_hz"] = 20000;
+      if (kind == "distortion") r["weighting"] = "none";
+      for (const char* side : {"left", "right"})
+        if (kind == "noise" && r.contains(side) && r[side].is_object())
+          r[side]["noise_dbv_ccir_rms"] = nullptr;
+    };
+    if (d.contains("steps") && d["steps"].is_array())
+      for (auto& s : d["steps"]) patch(s);
+    if (d.contains("configurations") && d["configurations"].is_array())
+      for (auto& c : d["configurations"])
+        if (c.is_object() && c.contains("steps") && c["steps"].is_array())
+          for (auto& s : c["steps"]) patch(s);
+  }
+  if (!settings->contains("imd_standards")) d["settings"]["imd_standards"] = defaults.imd_standards;
+  if (!settings->contains("imd_level_dbfs")) d["settings"]["imd_level_dbfs"] = defaults.imd_level_dbfs;
+  if (!settings->contains("imd_duration_s")) d["settings"]["imd_duration_s"] = defaults.imd_duration_s;
   return d;
 }
 
 }  // namespace
 
 record::RunRecord record_from_json(const json& original, const std::string& source) {
-  const json doc = with_search_of_its_time(original);
+  const json doc = with_settings_of_its_time(original);
   const std::string schema = schema_of(doc);
   if (schema == kFirstLayout) refuse_first_layout(source);
   if (schema.rfind("bench.report/", 0) != 0)

@@ -13,9 +13,9 @@ using record::ClockResult, record::SweepChannel, record::SweepsResult, record::C
     record::LevelResult;
 using record::DistortionResult, record::MaxOutputLoad, record::MaxOutputResult, record::NoiseChannel,
     record::NoiseResult;
+using record::ImdChannel, record::ImdResult, record::ImdTake;
 using record::ImpedanceCurve, record::HeadphoneChannel, record::ImpedanceResult, record::SourceLoading,
     record::HeadphoneLoading;
-using record::ImdChannel, record::ImdResult, record::ImdTake;
 using record::StepResult, record::kChannelNames, record::kind_of;
 
 template <class T, std::size_t N>
@@ -95,7 +95,7 @@ json to_object(const DistortionResult& r) {
                       {"output_dbv", number(p.output_dbv)},
                       {"thd_db", number(p.thd_db)},
                       {"thd_n_db", number(p.thd_n_db)}});
-  return {{"points", points}};
+  return {{"points", points}, {"bandwidth_hz", number(r.bandwidth_hz)}, {"weighting", r.weighting}};
 }
 
 json to_object(const MaxOutputResult& r) {
@@ -126,9 +126,11 @@ json to_object(const NoiseResult& r) {
       hum.push_back({{"frequency_hz", number(h.frequency_hz)}, {"level_dbv", number(h.level_dbv)}});
     j[kChannelNames[ch]] = {{"noise_dbv", number(n.noise_dbv)},
                             {"noise_dbv_a", number(n.noise_dbv_a)},
+                            {"noise_dbv_ccir_rms", number(n.noise_dbv_ccir_rms)},
                             {"mains_hz", number(n.mains_hz)},
                             {"hum", hum}};
   }
+  j["bandwidth_hz"] = number(r.bandwidth_hz);
   return j;
 }
 
@@ -315,6 +317,8 @@ void read_result(const json& j, DistortionResult& r) {
     r.points.push_back({channel_from(p.at("channel")), number_from(p.at("stimulus_dbfs")),
                         number_from(p.at("output_dbv")), number_from(p.at("thd_db")),
                         number_from(p.at("thd_n_db"))});
+  r.bandwidth_hz = number_from(j.at("bandwidth_hz"));
+  r.weighting = j.at("weighting").get<std::string>();
 }
 
 void read_result(const json& j, MaxOutputResult& r) {
@@ -338,11 +342,13 @@ void read_result(const json& j, NoiseResult& r) {
     NoiseChannel n;
     n.noise_dbv = number_from(c.at("noise_dbv"));
     n.noise_dbv_a = number_from(c.at("noise_dbv_a"));
+    n.noise_dbv_ccir_rms = number_from(c.at("noise_dbv_ccir_rms"));
     n.mains_hz = number_from(c.at("mains_hz"));
     for (const auto& h : c.at("hum"))
       n.hum.push_back({number_from(h.at("frequency_hz")), number_from(h.at("level_dbv"))});
     r.channels[ch] = std::move(n);
   }
+  r.bandwidth_hz = number_from(j.at("bandwidth_hz"));
 }
 
 std::optional<double> optional_number_from(const json& j) {

@@ -162,12 +162,26 @@ TEST(PlanShippedProfiles, AmpAdcAndLimitsHoldTheFilesNumbers) {
   std::vector<std::string> names;
   for (const auto& [name, limit] : limits.limits) names.push_back(name);
   // Every check that takes a limit is made (clock_drift_ppm is recorded only).
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"channel_balance_db", "channel_map", "crosstalk_db", "damping_factor",
-                                      "frequency_response_deviation_db", "gain_db", "hum_dbv", "imd_ccif_db",
-                                      "imd_smpte_db", "level_dbv", "loading_deviation_db", "max_output_vrms",
-                                      "noise_dbv_a", "output_impedance_ohm", "polarity", "snr_db",
-                                      "source_loading_db", "thd_db", "thd_n_db"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"channel_balance_db",
+                                             "channel_map",
+                                             "crosstalk_db",
+                                             "damping_factor",
+                                             "frequency_response_deviation_db",
+                                             "gain_db",
+                                             "hum_dbv",
+                                             "imd_ccif_db",
+                                             "imd_smpte_db",
+                                             "level_dbv",
+                                             "loading_deviation_db",
+                                             "max_output_vrms",
+                                             "noise_dbv_a",
+                                             "noise_dbv_ccir_rms",
+                                             "output_impedance_ohm",
+                                             "polarity",
+                                             "snr_db",
+                                             "source_loading_db",
+                                             "thd_db",
+                                             "thd_n_db"}));
   for (const CheckSpec& c : checks())
     EXPECT_EQ(limits.limits.contains(std::string(c.name)), c.limit_forms != 0) << c.name;
   EXPECT_EQ(limits.limits.at("level_dbv").tolerance, 1.0);

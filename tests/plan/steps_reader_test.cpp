@@ -343,6 +343,16 @@ std::vector<StepErrorCase> step_error_cases() {
        base_with_steps("[[steps]]\nkind = \"sweeps\"\n\n[[steps]]\nkind = \"imd\"\nimd_duration_s = 0.4\n"),
        {"steps[1].imd_duration_s: 0.4 s is shorter than a twin tone of these standards can be analysed",
         "use at least 0.404 s"}},
+      {"bandwidth_above_nyquist",
+       base_with_steps(
+           "[[steps]]\nkind = \"sweeps\"\n\n[[steps]]\nkind = \"distortion\"\nbandwidth_hz = 80000\n"),
+       {"steps[1].bandwidth_hz: 80000 Hz is above half the sample rate (24000 Hz)",
+        "use 20000 (AES17), 22400 or 80000 at most half of sample_rate_hz"}},
+      {"unknown_weighting",
+       base_with_steps(
+           "[[steps]]\nkind = \"sweeps\"\n\n[[steps]]\nkind = \"distortion\"\nthd_n_weighting = \"B\"\n"),
+       {"steps[1].thd_n_weighting: \"B\" is not a weighting",
+        "use \"none\", \"A\" (IEC 61672-1) or \"ccir-rms\""}},
       {"steps_not_tables",
        "steps = [\"clock\"]\n" + std::string(t::kBasePlan),
        {".toml:1: steps: expected an array of tables, found an array: write one [[steps]] table per entry"}},

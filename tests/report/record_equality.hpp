@@ -132,6 +132,7 @@ struct Same {
   }
   void operator()(const record::DistortionResult& a, const record::DistortionResult& b) const {
     (*this)["points"](a.points, b.points);
+    (*this)["bandwidth_hz"](a.bandwidth_hz, b.bandwidth_hz), (*this)["weighting"](a.weighting, b.weighting);
   }
   void operator()(const record::MaxOutputStep& a, const record::MaxOutputStep& b) const {
     (*this)["channel"](a.channel, b.channel), (*this)["stimulus_dbfs"](a.stimulus_dbfs, b.stimulus_dbfs);
@@ -152,10 +153,10 @@ struct Same {
   void operator()(const record::NoiseChannel& a, const record::NoiseChannel& b) const {
     (*this)["noise_dbv"](a.noise_dbv, b.noise_dbv), (*this)["noise_dbv_a"](a.noise_dbv_a, b.noise_dbv_a),
         (*this)["mains_hz"](a.mains_hz, b.mains_hz);
-    (*this)["hum"](a.hum, b.hum);
+    (*this)["hum"](a.hum, b.hum), (*this)["noise_dbv_ccir_rms"](a.noise_dbv_ccir_rms, b.noise_dbv_ccir_rms);
   }
   void operator()(const record::NoiseResult& a, const record::NoiseResult& b) const {
-    (*this)["channels"](a.channels, b.channels);
+    (*this)["channels"](a.channels, b.channels), (*this)["bandwidth_hz"](a.bandwidth_hz, b.bandwidth_hz);
   }
   void operator()(const record::ImdLine& a, const record::ImdLine& b) const {
     (*this)["name"](a.name, b.name), (*this)["order"](a.order, b.order);

@@ -38,6 +38,41 @@ TEST(RecordJson, TheFullRecordComesBackFieldByField) {
   EXPECT_EQ(differences(r, changed).size(), 2u) << joined(differences(r, changed));
 }
 
+// A record from before the imd step and the band settings: it validates and reads with the imd defaults,
+// THD+N and noise in 20 Hz to 20 kHz unweighted (all there was) and no CCIR-RMS noise (not measured).
+TEST(RecordJson, ARecordFromBeforeTheImdStepAndTheBandSettingsReadsAsOfItsTime) {
+  record::RunRecord r = full_record();
+  r.settings.bandwidth_hz = 80000;
+  json doc = document_of(r);
+  for (const char* key :
+       {"imd_standards", "imd_level_dbfs", "imd_duration_s", "bandwidth_hz", "thd_n_weighting"}) {
+    ASSERT_TRUE(doc["settings"].contains(key)) << key;
+    doc["settings"].erase(key);
+  }
+  bool had_noise = false;
+  for (auto& c : doc["configurations"])
+    for (auto& s : c["steps"]) {
+      // A configuration's steps carry no settings (the plan's steps do, below); only results are patched.
+      if (!s.contains("result") || !s["result"].is_object()) continue;
+      s["result"].erase("bandwidth_hz"), s["result"].erase("weighting");
+      if (s["kind"] == "noise" && s["result"].contains("left"))
+        s["result"]["left"].erase("noise_dbv_ccir_rms"), had_noise = true;
+    }
+  for (auto& s : doc["steps"]) s["settings"].erase("bandwidth_hz"), s["settings"].erase("thd_n_weighting");
+  ASSERT_TRUE(had_noise) << "the full record has no noise result to read";
+  const record::RunRecord old = record_from_json(doc, "report.json");
+  EXPECT_EQ(old.settings.imd_standards, (std::vector<std::string>{"smpte", "ccif"}));
+  EXPECT_EQ(old.settings.imd_level_dbfs, -6);
+  EXPECT_EQ(old.settings.imd_duration_s, 0.5);
+  EXPECT_EQ(old.settings.bandwidth_hz, 20000);
+  EXPECT_EQ(old.settings.thd_n_weighting, "none");
+  for (const auto& c : old.configurations)
+    if (const auto* n = c.result<record::NoiseResult>(); n && n->channels[0]) {
+      EXPECT_TRUE(std::isnan(n->channels[0]->noise_dbv_ccir_rms));
+      EXPECT_EQ(n->bandwidth_hz, 20000);
+    }
+}
+
 // Before settings.max_output_search existed every maximum output was searched stepped: a record of that
 // time, without the key, reads as stepped (run and step), and one that gives it keeps its own.
 TEST(RecordJson, ARecordFromBeforeTheBurstSearchReadsAsStepped) {

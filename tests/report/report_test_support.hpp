@@ -272,7 +272,7 @@ inline std::vector<record::StepRecord> measured_steps(const std::vector<double>&
   record::NoiseResult noise;
   for (std::size_t ch = 0; ch < 2; ++ch) {
     record::NoiseChannel n;
-    n.noise_dbv = -95, n.noise_dbv_a = ch == 0 ? -97 : -97.5, n.mains_hz = 50;
+    n.noise_dbv = -95, n.noise_dbv_a = ch == 0 ? -97 : -97.5, n.noise_dbv_ccir_rms = -93.5, n.mains_hz = 50;
     for (int k = 1; k <= 5; ++k) n.hum.push_back({50.0 * k, -120.0 - k});
     noise.channels[ch] = n;
   }

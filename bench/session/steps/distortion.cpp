@@ -15,9 +15,14 @@ StepOutput<record::DistortionResult> measure_distortion(const StepContext& cx) {
   cx.takes.use_load(cx.reference_load());
   const double rail_dbv = 20 * std::log10(cx.plan.amp.rail_vpeak / std::sqrt(2.0));
   StepOutput<record::DistortionResult> out;
+  const ToneBand band{s.bandwidth_hz, dsp::parse_weighting(s.thd_n_weighting)};
+  out.result.bandwidth_hz = s.bandwidth_hz;
+  out.result.weighting = s.thd_n_weighting;
+  const std::string band_text = "in 20 Hz to " + number_text(s.bandwidth_hz / 1000) + " kHz" +
+                                (s.thd_n_weighting == "none" ? "" : ", " + s.thd_n_weighting + "-weighted");
   for (double level : s.thd_levels_dbfs) {
     cx.takes.progress("THD+N at " + fixed(level, 1) + " dBFS");
-    const auto t = play_tone(cx, level, s.tone_duration_s, "thd_" + fixed(-level, 0) + "dbfs");
+    const auto t = play_tone(cx, level, s.tone_duration_s, "thd_" + fixed(-level, 0) + "dbfs", band);
     for (std::size_t c = 0; c < 2; ++c) {
       const auto& ch = t[c];
       for (const char* name : {"thd_db", "thd_n_db"}) {
@@ -28,7 +33,7 @@ StepOutput<record::DistortionResult> measure_distortion(const StepContext& cx) {
           k.explanation =
               thd ? "THD " + fixed(ch.sine->thd_percent, 4) + " % (H2 " +
                         fixed(ch.sine->harmonics.empty() ? -400 : ch.sine->harmonics[0].level_db, 1) + " dB)"
-                  : "THD+N " + fixed(ch.sine->thd_n_percent, 4) + " % in 20 Hz to 20 kHz";
+                  : "THD+N " + fixed(ch.sine->thd_n_percent, 4) + " % " + band_text;
           double hum_power = 0;
           for (const auto& h : ch.sine->hum) hum_power += std::pow(10.0, h.level_dbfs / 10) / 2;
           const double residual_power =

@@ -13,7 +13,6 @@
 
 namespace bench::session::steps {
 
-
 StepOutput<record::ImdResult> measure_imd(const StepContext& cx) {
   cx.require_signal();
   const auto& s = cx.settings;

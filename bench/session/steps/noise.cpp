@@ -22,6 +22,7 @@ StepOutput<record::NoiseResult> measure_noise(const StepContext& cx) {
                                           {{"kind", "silence"}, {"duration_s", s.noise_duration_s}});
   analysis::NoiseAnalysisOptions o;
   o.mains_hz = cx.fixture.mains_hz;
+  o.band_hi_hz = s.bandwidth_hz;
   // SNR re the largest clean output: the tone's level scaled to 0 dBFS, capped at the maximum output into
   // this step's reference load. Only with a level step before this one.
   const record::StepRecord* level_step = cx.earlier("level");
@@ -30,6 +31,7 @@ StepOutput<record::NoiseResult> measure_noise(const StepContext& cx) {
   const record::MaxOutputLoad* reference_max = max_output ? max_output->load(load.id) : nullptr;
   const Expectation e = expect(cx.plan, cx.fixture, load);
   StepOutput<record::NoiseResult> out;
+  out.result.bandwidth_hz = s.bandwidth_hz;
   const auto settle = static_cast<Eigen::Index>(plan::DurationLimits::kNoiseSettleS * fs);
   for (std::size_t c = 0; c < 2; ++c) {
     const std::string side = record::kChannelNames[c];
@@ -48,6 +50,13 @@ StepOutput<record::NoiseResult> measure_noise(const StepContext& cx) {
         fixed(r.noise_dbfs + cx.volts_db(), 1) + " dBV" +
         (n.outcome == Outcome::kFail && hum > noise_a - 10 ? ": dominated by hum, see hum_dbv" : "");
     out.checks.push_back(std::move(n));
+    const double noise_ccir = r.noise_dbfs_ccir_rms + cx.volts_db();
+    Check w = judge(cx.limits, "noise_dbv_ccir_rms", noise_ccir);
+    w.channel = side;
+    w.explanation = "CCIR-RMS weighted noise " + fixed(noise_ccir, 1) +
+                    " dBV (ITU-R BS.468-4, 0 dB at 2 kHz), " + fixed(noise_ccir - noise_a, 1) +
+                    " dB from the A-weighted reading";
+    out.checks.push_back(std::move(w));
     Check h = judge(cx.limits, "hum_dbv", hum);
     h.channel = side;
     h.explanation =
@@ -75,7 +84,7 @@ StepOutput<record::NoiseResult> measure_noise(const StepContext& cx) {
       }
       out.checks.push_back(std::move(snr));
     }
-    record::NoiseChannel nc{r.noise_dbfs + cx.volts_db(), noise_a, r.mains_hz, {}};
+    record::NoiseChannel nc{r.noise_dbfs + cx.volts_db(), noise_a, r.mains_hz, {}, noise_ccir};
     for (const auto& l : r.hum) nc.hum.push_back({l.frequency_hz, l.level_dbfs + cx.volts_db()});
     out.result.channels[c] = std::move(nc);
   }

@@ -43,7 +43,7 @@ namespace {
 // Per ADC channel, the sine analysis of cap's rows [start, start + len), or the level at the tone's
 // frequency where no tone is there to analyse.
 std::array<ToneChannel, 2> analyse_stretch(const StepContext& cx, const dsp::Frames& cap, Eigen::Index start,
-                                           Eigen::Index len, double frequency_hz) {
+                                           Eigen::Index len, double frequency_hz, const ToneBand& band = {}) {
   const double fs = cx.fs();
   if (start + len > cap.rows())
     throw MeasurementError("the tone's end came back after the capture ended: the chain's latency (" +
@@ -55,6 +55,8 @@ std::array<ToneChannel, 2> analyse_stretch(const StepContext& cx, const dsp::Fra
   analysis::SineAnalysisOptions o;
   o.frequency_hz = frequency_hz;
   o.mains_hz = cx.fixture.mains_hz;
+  o.band_hi_hz = band.hi_hz;
+  o.weighting = band.weighting;
   for (int c = 0; c < 2; ++c) {
     auto& r = result[static_cast<std::size_t>(c)];
     const dsp::Signal x = cap.col(c).segment(start, len);
@@ -71,7 +73,7 @@ std::array<ToneChannel, 2> analyse_stretch(const StepContext& cx, const dsp::Fra
 }  // namespace
 
 std::array<ToneChannel, 2> play_tone(const StepContext& cx, double level_dbfs, double duration_s,
-                                     const std::string& name) {
+                                     const std::string& name, const ToneBand& band) {
   const double fs = cx.fs();
   const auto spec = stimulus::make_tone_spec(cx.settings.tone_frequency_hz, level_dbfs, duration_s, fs, true);
   const dsp::Frames body = faded_tone(spec);
@@ -81,7 +83,7 @@ std::array<ToneChannel, 2> play_tone(const StepContext& cx, double level_dbfs, d
     throw ConfigError(cx.step.file.string() + ": step '" + cx.step.id + "': a tone of " +
                       fixed(duration_s, 3) + " s is too short to analyse: tones must last at least " +
                       fixed(Limits::min_tone_s(), 2) + " s");
-  return analyse_stretch(cx, cap, start, len, spec.actual_frequency_hz);
+  return analyse_stretch(cx, cap, start, len, spec.actual_frequency_hz, band);
 }
 
 double Ladder::body_s(std::size_t n) {

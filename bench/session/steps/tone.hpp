@@ -38,12 +38,19 @@ struct ToneChannel {
   double level_dbfs = -400;
 };
 
+/// The band a tone's THD and THD+N are read in (AES17's 20 Hz to 20 kHz, unweighted, by default).
+struct ToneBand {
+  double hi_hz = 20000;
+  dsp::Weighting weighting = dsp::Weighting::kNone;
+};
+
 /// Plays the step's tone (settings.tone_frequency_hz) at `level_dbfs` for `duration_s` on both channels as
 /// take `name` and analyses each ADC channel from the latency plus DurationLimits::kToneSettleS to before
-/// the fade-out. Throws bench::ConfigError for a tone too short to analyse (the loader refuses those),
-/// bench::MeasurementError from the take.
+/// the fade-out, in `band`. Throws bench::ConfigError for a tone too short to analyse (the loader refuses
+/// those), bench::MeasurementError from the take.
 [[nodiscard]] std::array<ToneChannel, 2> play_tone(const StepContext& cx, double level_dbfs,
-                                                   double duration_s, const std::string& name);
+                                                   double duration_s, const std::string& name,
+                                                   const ToneBand& band = {});
 
 /// A level ladder: one take of the step's tone on both channels, held at each of `levels_dbfs` in turn for
 /// kSegmentS (a 2 ms raised-cosine change of level, then kSettleS of settling, then kWindowS analysed),
