@@ -7,6 +7,8 @@
 
 #include <cmath>
 
+#include "bench/dsp/imd.hpp"
+#include "bench/plan/catalogue.hpp"
 #include "session_test_support.hpp"
 
 namespace bench::session::test {
@@ -76,6 +78,18 @@ TEST(ImdStep, TakesRecordTheStandardsTonesAndLevel) {
   EXPECT_EQ(imd->takes[1].standard, "ccif");
   EXPECT_NEAR(imd->takes[1].f2_hz - imd->takes[1].f1_hz, 1000, 1);
   EXPECT_DOUBLE_EQ(imd->takes[0].level_dbfs, polynomial_run().plan.settings.imd_level_dbfs);
+}
+
+// The plan loader cannot see the dsp area, so it states the records the analysis needs as constants; they
+// are the analysis's own rule for the standards' tones, and the loader's minimum follows from them.
+TEST(ImdStep, TheLoadersMinimumRecordsAreTheAnalysissRule) {
+  using dsp::ImdStandard;
+  EXPECT_DOUBLE_EQ(plan::DurationLimits::kImdSmpteRecordS,
+                   dsp::imd_min_record_s(ImdStandard::kSmpte, 60, 7000));
+  EXPECT_DOUBLE_EQ(plan::DurationLimits::kImdCcifRecordS,
+                   dsp::imd_min_record_s(ImdStandard::kCcif, 19000, 20000));
+  EXPECT_DOUBLE_EQ(plan::DurationLimits::min_imd_s({"ccif"}), 0.1 + 2 * 0.01 + 17.0 / 1000);
+  EXPECT_DOUBLE_EQ(plan::DurationLimits::min_imd_s({"smpte", "ccif"}), 0.1 + 2 * 0.01 + 17.0 / 60);
 }
 
 }  // namespace
