@@ -39,11 +39,11 @@ struct ImdResult {
   std::vector<ImdProduct> products;
 };
 
-/// Reads the tones and products of `standard` from a steady twin tone: 7-term Blackman-Harris power
-/// spectrum of the whole record, each line's power summed over its main lobe (PowerSpectrum::tone_power),
-/// each tone's frequency its lobe's power centroid and the products placed from those (so a clock offset
-/// between player and recorder moves them together). Products below the noise read the noise in their
-/// lobe: the result is then an upper bound, as with any analyser.
+/// Reads the tones and products of `standard` from a steady twin tone under the 7-term Blackman-Harris
+/// window: each tone's frequency is its lobe's power centroid in the record's power spectrum, the products
+/// are placed from those (so a clock offset between player and recorder moves them together), and every
+/// line's amplitude is the windowed DFT at exactly its frequency. Products below the noise read the noise in
+/// the window's noise bandwidth (2.6 bins): the result is then an upper bound, as with any analyser.
 /// Throws bench::InputError for tones that do not fit the rate (dsp::validate_imd_tones) and
 /// bench::MeasurementError for a record shorter than dsp::imd_min_record_s or a tone that is not there
 /// (its lobe less than 30 dB above the noise in a lobe's width, from the median bin), naming the tone and
