@@ -40,23 +40,6 @@ std::string level_text(double amplitude) {
   return db < -200 ? std::string("below -200 dBFS") : fixed(db, 1) + " dBFS";
 }
 
-// A line's peak amplitude from the windowed DFT at exactly its frequency: 2 |sum w x e^(-j w n)| / sum w.
-// For a tone at that frequency this is its amplitude, as the lobe sum is, but the noise it reads lies in the
-// window's noise bandwidth (2.6 bins of 1/T for the 7-term Blackman-Harris) instead of the lobe's 17 bins:
-// about 8 dB less noise in every product.
-double amplitude_at(const Eigen::Ref<const dsp::Signal>& x, const dsp::Signal& w, double w_sum, double f_hz,
-                    double fs) {
-  const std::complex<double> step = std::polar(1.0, -2 * dsp::kPi * f_hz / fs);
-  std::complex<double> phasor(1, 0), sum(0, 0);
-  for (Eigen::Index n = 0; n < x.size(); ++n) {
-    sum += (w[n] * x[n]) * phasor;
-    phasor *= step;
-    if ((n & 1023) == 1023)
-      phasor /= std::abs(phasor);  // the recurrence's rounding, kept off the unit circle
-  }
-  return 2 * std::abs(sum) / w_sum;
-}
-
 }  // namespace
 
 ImdResult analyze_imd(const Eigen::Ref<const dsp::Signal>& x, double fs, const ImdAnalysisOptions& o) {
@@ -77,11 +60,8 @@ ImdResult analyze_imd(const Eigen::Ref<const dsp::Signal>& x, double fs, const I
   r.record_s = record_s;
   r.f1_hz = centroid_hz(s, asked.f1_hz);
   r.f2_hz = centroid_hz(s, asked.f2_hz);
-  const std::shared_ptr<const dsp::Signal> window =
-      dsp::shared_blackman_harris7(static_cast<std::size_t>(x.size()));
-  const double w_sum = window->sum();  // once, not once per line
-  const double a1 = amplitude_at(x, *window, w_sum, r.f1_hz, fs),
-               a2 = amplitude_at(x, *window, w_sum, r.f2_hz, fs);
+  const LineReader lines(x, fs);
+  const double a1 = lines.amplitude(r.f1_hz), a2 = lines.amplitude(r.f2_hz);
   // A tone is there when its lobe stands 30 dB above the noise in a lobe's width: the median bin (the lines
   // are a few dozen bins of thousands) times the lobe's bins.
   std::vector<double> bins(s.bins().begin(), s.bins().end());
@@ -103,7 +83,7 @@ ImdResult analyze_imd(const Eigen::Ref<const dsp::Signal>& x, double fs, const I
   r.reference_dbfs = dsp::amplitude_db(reference);
   double sum_sq = 0, second = 0, third = 0;
   for (const auto& p : dsp::imd_product_frequencies(o.standard, r.f1_hz, r.f2_hz)) {
-    const double a = amplitude_at(x, *window, w_sum, p.frequency_hz, fs);
+    const double a = lines.amplitude(p.frequency_hz);
     r.products.push_back(
         {p.name, p.order, p.frequency_hz, dsp::amplitude_db(a), dsp::amplitude_db(a / reference)});
     sum_sq += a * a;

@@ -86,4 +86,44 @@ double PowerSpectrum::tone_power(double frequency_hz) const {
   return first > last ? 0.0 : power_.segment(first, last - first + 1).sum();
 }
 
+LineReader::LineReader(const Eigen::Ref<const dsp::Signal>& x, double sample_rate_hz)
+    : x_(x),
+      fs_(sample_rate_hz),
+      window_(dsp::shared_blackman_harris7(static_cast<std::size_t>(x.size()))),
+      window_sum_(window_->sum()) {}
+
+double LineReader::amplitude(double frequency_hz) const {
+  return amplitudes({frequency_hz}).front();
+}
+
+std::vector<double> LineReader::amplitudes(const std::vector<double>& frequencies_hz) const {
+  const dsp::Signal& w = *window_;
+  const std::size_t m = frequencies_hz.size();
+  // Each line's phasor e^(-j 2 pi f n / fs) by recurrence, renormalised every 1024 samples to keep its
+  // rounding off the unit circle; real and imaginary parts in separate arrays so the loop over lines
+  // vectorises.
+  std::vector<double> step_re(m), step_im(m), re(m, 1.0), im(m, 0.0), sum_re(m, 0.0), sum_im(m, 0.0);
+  for (std::size_t k = 0; k < m; ++k) {
+    const double a = -2 * dsp::kPi * frequencies_hz[k] / fs_;
+    step_re[k] = std::cos(a), step_im[k] = std::sin(a);
+  }
+  for (Eigen::Index n = 0; n < x_.size(); ++n) {
+    const double v = w[n] * x_[n];
+    for (std::size_t k = 0; k < m; ++k) {
+      sum_re[k] += v * re[k], sum_im[k] += v * im[k];
+      const double r = re[k] * step_re[k] - im[k] * step_im[k];
+      im[k] = re[k] * step_im[k] + im[k] * step_re[k];
+      re[k] = r;
+    }
+    if ((n & 1023) == 1023)
+      for (std::size_t k = 0; k < m; ++k) {
+        const double g = 1 / std::hypot(re[k], im[k]);
+        re[k] *= g, im[k] *= g;
+      }
+  }
+  std::vector<double> out(m);
+  for (std::size_t k = 0; k < m; ++k) out[k] = 2 * std::hypot(sum_re[k], sum_im[k]) / window_sum_;
+  return out;
+}
+
 }  // namespace bench::analysis

@@ -92,9 +92,11 @@ struct SineFit {
 /// Validates the options against the sample rate; throws bench::InputError naming the option.
 void validate(const SineAnalysisOptions& options, double sample_rate_hz);
 
-/// The hum lines of a residual spectrum; picks 50 or 60 Hz when mains_hz is 0.
-class PowerSpectrum;
-[[nodiscard]] std::vector<HumLine> hum_lines(const PowerSpectrum& spectrum, double mains_hz,
-                                             double band_hi_hz, double* chosen_mains_hz);
+/// The hum lines of a residual (mains and its harmonics up to the fifth, inside the band), each read by
+/// the windowed DFT at exactly its nominal frequency (LineReader), so a line near the noise floor reads
+/// the noise of 2.6 bins, not of a 17-bin lobe; picks 50 or 60 Hz when mains_hz is 0.
+class LineReader;
+[[nodiscard]] std::vector<HumLine> hum_lines(const LineReader& residual, double mains_hz, double band_hi_hz,
+                                             double* chosen_mains_hz);
 
 }  // namespace bench::analysis
