@@ -9,6 +9,8 @@
 //   BM_Imd/smpte_1s, ccif_1s        analyze_imd on 1 s of a 48 kHz twin tone (SMPTE, CCIF) through a static
 //                                  polynomial with noise, as the imd step reads one; no target (a step's
 //                                  read is one FFT of the analysed stretch).
+//   BM_DynamicRange_1s             analyze_dynamic_range on 1 s of a 48 kHz -60 dBFS 997 Hz tone with
+//                                  white noise; no target (one sine fit and one FFT).
 //
 // Targets are reported (label and target_ms counter), not enforced.
 #include <benchmark/benchmark.h>
@@ -20,9 +22,11 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 #include <optional>
 #include <random>
 
+#include "bench/analysis/dynamic_range.hpp"
 #include "bench/analysis/imd_analysis.hpp"
 #include "bench/analysis/sine_analysis.hpp"
 #include "bench/analysis/sweep_analysis.hpp"
@@ -213,6 +217,23 @@ BENCHMARK_CAPTURE(BM_Imd, smpte_1s, bench::dsp::ImdStandard::kSmpte)
 BENCHMARK_CAPTURE(BM_Imd, ccif_1s, bench::dsp::ImdStandard::kCcif)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+void BM_DynamicRange_1s(benchmark::State& state) {
+  const double fs = 48000;
+  Signal x(48000);
+  std::mt19937_64 rng(4);
+  std::normal_distribution<double> noise(0, 1e-6);
+  for (Eigen::Index i = 0; i < x.size(); ++i)
+    x[i] = 1e-3 * std::sin(2 * std::numbers::pi * 997 * static_cast<double>(i) / fs) + noise(rng);
+  double dr_a = bench::analysis::analyze_dynamic_range(x, fs, {}).dynamic_range_db_a;  // FFT plans cached
+  for (auto _ : state) {
+    const bench::analysis::DynamicRangeResult r = bench::analysis::analyze_dynamic_range(x, fs, {});
+    benchmark::DoNotOptimize(r.residual_dbfs);
+    dr_a = r.dynamic_range_db_a;
+  }
+  state.counters["dynamic_range_db_a"] = dr_a;
+}
+BENCHMARK(BM_DynamicRange_1s)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

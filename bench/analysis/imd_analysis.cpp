@@ -61,7 +61,13 @@ ImdResult analyze_imd(const Eigen::Ref<const dsp::Signal>& x, double fs, const I
   r.f1_hz = centroid_hz(s, asked.f1_hz);
   r.f2_hz = centroid_hz(s, asked.f2_hz);
   const LineReader lines(x, fs);
-  const double a1 = lines.amplitude(r.f1_hz), a2 = lines.amplitude(r.f2_hz);
+  // Both tones and every product in one pass over the record.
+  const std::vector<dsp::ImdProductFrequency> wanted =
+      dsp::imd_product_frequencies(o.standard, r.f1_hz, r.f2_hz);
+  std::vector<double> frequencies = {r.f1_hz, r.f2_hz};
+  for (const auto& p : wanted) frequencies.push_back(p.frequency_hz);
+  const std::vector<double> amplitudes = lines.amplitudes(frequencies);
+  const double a1 = amplitudes[0], a2 = amplitudes[1];
   // A tone is there when its lobe stands 30 dB above the noise in a lobe's width: the median bin (the lines
   // are a few dozen bins of thousands) times the lobe's bins.
   std::vector<double> bins(s.bins().begin(), s.bins().end());
@@ -82,8 +88,9 @@ ImdResult analyze_imd(const Eigen::Ref<const dsp::Signal>& x, double fs, const I
   const double reference = o.standard == dsp::ImdStandard::kSmpte ? a2 : a1 + a2;
   r.reference_dbfs = dsp::amplitude_db(reference);
   double sum_sq = 0, second = 0, third = 0;
-  for (const auto& p : dsp::imd_product_frequencies(o.standard, r.f1_hz, r.f2_hz)) {
-    const double a = lines.amplitude(p.frequency_hz);
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    const auto& p = wanted[i];
+    const double a = amplitudes[i + 2];
     r.products.push_back(
         {p.name, p.order, p.frequency_hz, dsp::amplitude_db(a), dsp::amplitude_db(a / reference)});
     sum_sq += a * a;

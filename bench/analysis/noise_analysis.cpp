@@ -28,7 +28,8 @@ NoiseResult analyze_noise(const Eigen::Ref<const dsp::Signal>& capture, double f
       dsp::power_to_dbfs(spectrum.band_power(o.band_lo_hz, o.band_hi_hz, dsp::Weighting::kA).first);
   r.noise_dbfs_ccir_rms =
       dsp::power_to_dbfs(spectrum.band_power(o.band_lo_hz, o.band_hi_hz, dsp::Weighting::kCcirRms).first);
-  r.hum = hum_lines(LineReader(residual, fs), o.mains_hz, o.band_hi_hz, &r.mains_hz);
+  const LineReader exact(residual, fs);
+  r.hum = hum_lines(spectrum, &exact, o.mains_hz, o.band_hi_hz, &r.mains_hz);
   return r;
 }
 

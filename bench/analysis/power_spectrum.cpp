@@ -1,6 +1,7 @@
 #include "bench/analysis/power_spectrum.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <complex>
 #include <memory>
@@ -96,33 +97,56 @@ double LineReader::amplitude(double frequency_hz) const {
   return amplitudes({frequency_hz}).front();
 }
 
-std::vector<double> LineReader::amplitudes(const std::vector<double>& frequencies_hz) const {
-  const dsp::Signal& w = *window_;
-  const std::size_t m = frequencies_hz.size();
-  // Each line's phasor e^(-j 2 pi f n / fs) by recurrence, renormalised every 1024 samples to keep its
-  // rounding off the unit circle; real and imaginary parts in separate arrays so the loop over lines
-  // vectorises.
-  std::vector<double> step_re(m), step_im(m), re(m, 1.0), im(m, 0.0), sum_re(m, 0.0), sum_im(m, 0.0);
-  for (std::size_t k = 0; k < m; ++k) {
-    const double a = -2 * dsp::kPi * frequencies_hz[k] / fs_;
-    step_re[k] = std::cos(a), step_im[k] = std::sin(a);
-  }
-  for (Eigen::Index n = 0; n < x_.size(); ++n) {
-    const double v = w[n] * x_[n];
-    for (std::size_t k = 0; k < m; ++k) {
-      sum_re[k] += v * re[k], sum_im[k] += v * im[k];
-      const double r = re[k] * step_re[k] - im[k] * step_im[k];
-      im[k] = re[k] * step_im[k] + im[k] * step_re[k];
-      re[k] = r;
+namespace {
+
+// Goertzel's recurrence s[n] = w[n] x[n] + 2 cos(omega) s[n-1] - s[n-2] for M lines side by side in one
+// pass (real arithmetic, M independent chains; (v - s2) + c s1 keeps each sample's dependent path to one
+// multiply and one add); at the end |sum w x e^(-j omega n)|^2 = s1^2 + s2^2 - 2 cos(omega) s1 s2.
+template <std::size_t M>
+void goertzel(const Eigen::Ref<const dsp::Signal>& x, const dsp::Signal& w, const double* frequencies_hz,
+              double fs, double window_sum, double* out) {
+  std::array<double, M> c{}, s1{}, s2{};
+  for (std::size_t k = 0; k < M; ++k) c[k] = 2 * std::cos(2 * dsp::kPi * frequencies_hz[k] / fs);
+  for (Eigen::Index n = 0; n < x.size(); ++n) {
+    const double v = w[n] * x[n];
+    for (std::size_t k = 0; k < M; ++k) {
+      const double s0 = (v - s2[k]) + c[k] * s1[k];
+      s2[k] = s1[k], s1[k] = s0;
     }
-    if ((n & 1023) == 1023)
-      for (std::size_t k = 0; k < m; ++k) {
-        const double g = 1 / std::hypot(re[k], im[k]);
-        re[k] *= g, im[k] *= g;
-      }
   }
-  std::vector<double> out(m);
-  for (std::size_t k = 0; k < m; ++k) out[k] = 2 * std::hypot(sum_re[k], sum_im[k]) / window_sum_;
+  for (std::size_t k = 0; k < M; ++k)
+    out[k] = 2 * std::sqrt(std::max(0.0, s1[k] * s1[k] + s2[k] * s2[k] - c[k] * s1[k] * s2[k])) / window_sum;
+}
+
+}  // namespace
+
+std::vector<double> LineReader::amplitudes(const std::vector<double>& frequencies_hz) const {
+  std::vector<double> out(frequencies_hz.size());
+  const dsp::Signal& w = *window_;
+  for (std::size_t first = 0; first < frequencies_hz.size();) {
+    const double* f = frequencies_hz.data() + first;
+    double* o = out.data() + first;
+    switch (std::min<std::size_t>(frequencies_hz.size() - first, 6)) {
+      case 1:
+        goertzel<1>(x_, w, f, fs_, window_sum_, o), first += 1;
+        break;
+      case 2:
+        goertzel<2>(x_, w, f, fs_, window_sum_, o), first += 2;
+        break;
+      case 3:
+        goertzel<3>(x_, w, f, fs_, window_sum_, o), first += 3;
+        break;
+      case 4:
+        goertzel<4>(x_, w, f, fs_, window_sum_, o), first += 4;
+        break;
+      case 5:
+        goertzel<5>(x_, w, f, fs_, window_sum_, o), first += 5;
+        break;
+      default:
+        goertzel<6>(x_, w, f, fs_, window_sum_, o), first += 6;
+        break;
+    }
+  }
   return out;
 }
 

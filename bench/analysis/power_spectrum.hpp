@@ -47,7 +47,7 @@ class LineReader {
   LineReader(const Eigen::Ref<const dsp::Signal>& x, double sample_rate_hz);
   /// Peak amplitude of the line at frequency_hz.
   [[nodiscard]] double amplitude(double frequency_hz) const;
-  /// Peak amplitudes of several lines, read in one pass over the record.
+  /// Peak amplitudes of several lines.
   [[nodiscard]] std::vector<double> amplitudes(const std::vector<double>& frequencies_hz) const;
   /// Its mean-square power (amplitude^2 / 2), in the units of PowerSpectrum's bins.
   [[nodiscard]] double power(double frequency_hz) const {

@@ -270,33 +270,35 @@ dsp::Signal subtract_fit(const Eigen::Ref<const dsp::Signal>& x, double fs, cons
   return r;
 }
 
-std::vector<HumLine> hum_lines(const LineReader& residual, double mains_hz, double band_hi_hz,
-                               double* chosen_mains_hz) {
-  // The lines of both candidates (or of the one given), read in one pass over the residual.
-  std::vector<double> mains_of, frequencies;
-  for (const double mains : {50.0, 60.0})
-    if (mains_hz == 0 || mains_hz == mains)
-      for (int k = 1; k <= 5 && k * mains <= band_hi_hz; ++k)
-        mains_of.push_back(mains), frequencies.push_back(k * mains);
-  if (mains_hz != 0 && frequencies.empty())  // neither 50 nor 60: read as given
-    for (int k = 1; k <= 5 && k * mains_hz <= band_hi_hz; ++k)
-      mains_of.push_back(mains_hz), frequencies.push_back(k * mains_hz);
-  const std::vector<double> amplitudes = residual.amplitudes(frequencies);
-  auto lines_for = [&](double mains) {
-    std::vector<HumLine> lines;
-    for (std::size_t i = 0; i < frequencies.size(); ++i)
-      if (mains_of[i] == mains) lines.push_back({frequencies[i], dsp::amplitude_db(amplitudes[i])});
-    return lines;
+std::vector<HumLine> hum_lines(const PowerSpectrum& spectrum, const LineReader* exact, double mains_hz,
+                               double band_hi_hz, double* chosen_mains_hz) {
+  const auto frequencies_of = [&](double mains) {
+    std::vector<double> f;
+    for (int k = 1; k <= 5 && k * mains <= band_hi_hz; ++k) f.push_back(k * mains);
+    return f;
   };
-  auto total = [](const std::vector<HumLine>& lines) {
-    double s = 0;
-    for (const auto& l : lines) s += std::pow(10.0, l.level_dbfs / 10);
-    return s;
-  };
+  // 50 or 60 Hz: whichever carries more power in its lines' lobes (a choice, not a reading, so the
+  // spectrum's lobe sums suffice); then the chosen lines are read exactly.
   double mains = mains_hz;
-  if (mains == 0) mains = total(lines_for(60)) > total(lines_for(50)) ? 60 : 50;
+  if (mains == 0) {
+    const auto lobes = [&](double m) {
+      double sum = 0;
+      for (const double f : frequencies_of(m)) sum += spectrum.tone_power(f);
+      return sum;
+    };
+    mains = lobes(60) > lobes(50) ? 60 : 50;
+  }
   if (chosen_mains_hz) *chosen_mains_hz = mains;
-  return lines_for(mains);
+  const std::vector<double> frequencies = frequencies_of(mains);
+  std::vector<HumLine> lines;
+  if (exact) {
+    const std::vector<double> amplitudes = exact->amplitudes(frequencies);
+    for (std::size_t i = 0; i < frequencies.size(); ++i)
+      lines.push_back({frequencies[i], dsp::amplitude_db(amplitudes[i])});
+  } else {
+    for (const double f : frequencies) lines.push_back({f, dsp::power_to_dbfs(spectrum.tone_power(f))});
+  }
+  return lines;
 }
 
 SineResult analyze_sine(const Eigen::Ref<const dsp::Signal>& capture, double fs,
@@ -332,7 +334,7 @@ SineResult analyze_sine(const Eigen::Ref<const dsp::Signal>& capture, double fs,
     r.harmonics.push_back({order, f, dsp::power_db(p / fundamental_power), dsp::power_to_dbfs(p)});
     skip.emplace_back(f - half, f + half);
   }
-  r.hum = hum_lines(LineReader(residual, fs), o.mains_hz, o.band_hi_hz, &r.mains_hz);
+  r.hum = hum_lines(spectrum, nullptr, o.mains_hz, o.band_hi_hz, &r.mains_hz);
   for (const auto& h : r.hum) skip.emplace_back(h.frequency_hz - half, h.frequency_hz + half);
 
   const double residual_band = spectrum.band_power(o.band_lo_hz, o.band_hi_hz, o.weighting).first;

@@ -92,11 +92,15 @@ struct SineFit {
 /// Validates the options against the sample rate; throws bench::InputError naming the option.
 void validate(const SineAnalysisOptions& options, double sample_rate_hz);
 
-/// The hum lines of a residual (mains and its harmonics up to the fifth, inside the band), each read by
-/// the windowed DFT at exactly its nominal frequency (LineReader), so a line near the noise floor reads
-/// the noise of 2.6 bins, not of a 17-bin lobe; picks 50 or 60 Hz when mains_hz is 0.
+/// The hum lines of a residual (mains and its harmonics up to the fifth, inside the band). With `exact`
+/// (the noise analysis: hum is what it reads) each line is read by the windowed DFT at exactly its
+/// nominal frequency, so a line near the noise floor reads the noise of 2.6 bins; without it (beside a
+/// tone, where the lines are reported but judged by no check) each is the power within +-8 bins of
+/// `spectrum`, which costs nothing more. With mains_hz 0, 50 or 60 Hz is picked by the power in its lines'
+/// lobes.
+class PowerSpectrum;
 class LineReader;
-[[nodiscard]] std::vector<HumLine> hum_lines(const LineReader& residual, double mains_hz, double band_hi_hz,
-                                             double* chosen_mains_hz);
+[[nodiscard]] std::vector<HumLine> hum_lines(const PowerSpectrum& spectrum, const LineReader* exact,
+                                             double mains_hz, double band_hi_hz, double* chosen_mains_hz);
 
 }  // namespace bench::analysis

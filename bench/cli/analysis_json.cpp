@@ -156,6 +156,41 @@ nlohmann::json to_json(const analysis::NoiseResult& r, std::optional<double> ful
   return j;
 }
 
+nlohmann::json dynamic_range_settings_json(const analysis::DynamicRangeOptions& o,
+                                           std::optional<double> fullscale_vrms) {
+  return {{"method",
+           "AES17 dynamic range: a 997 Hz tone at -60 dBFS (within 1 dB), removed by a four-parameter "
+           "least-squares sine fit (IEEE 1241) in place of the notch; the residual's RMS in the band, "
+           "unweighted, A-weighted (IEC 61672-1) and CCIR-RMS weighted (ITU-R BS.468-4, 0 dB at 2 kHz); "
+           "dynamic_range_db* = 0 dBFS minus the residual"},
+          {"tone_hz", o.tone_hz},
+          {"window", "7-term Blackman-Harris, noise bandwidth corrected"},
+          {"bandwidth_hz", {o.band_lo_hz, o.band_hi_hz}},
+          {"band_filter", "brick-wall in the frequency domain"},
+          {"span",
+           "each channel's longest steady stretch of the tone, span_start_s to span_end_s in s from the "
+           "file's start"},
+          {"dbfs_convention", kDbfsConvention},
+          {"fullscale_vrms", fullscale_vrms ? nlohmann::json(*fullscale_vrms) : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json to_json(const analysis::DynamicRangeResult& r, std::optional<double> fullscale_vrms) {
+  nlohmann::json j = {{"tone_hz", r.tone_hz},
+                      {"tone_dbfs", finite(r.tone_dbfs)},
+                      {"residual_dbfs", finite(r.residual_dbfs)},
+                      {"residual_dbfs_a", finite(r.residual_dbfs_a)},
+                      {"residual_dbfs_ccir_rms", finite(r.residual_dbfs_ccir_rms)},
+                      {"dynamic_range_db", finite(r.dynamic_range_db)},
+                      {"dynamic_range_db_a", finite(r.dynamic_range_db_a)},
+                      {"dynamic_range_db_ccir_rms", finite(r.dynamic_range_db_ccir_rms)},
+                      {"record_s", r.record_s}};
+  add_volts(j, "tone_dbfs", "tone", fullscale_vrms, true);
+  add_volts(j, "residual_dbfs", "residual", fullscale_vrms, true);
+  add_volts(j, "residual_dbfs_a", "residual_a", fullscale_vrms, true);
+  add_volts(j, "residual_dbfs_ccir_rms", "residual_ccir_rms", fullscale_vrms, true);
+  return j;
+}
+
 nlohmann::json imd_settings_json(const analysis::ImdAnalysisOptions& o) {
   const dsp::ImdTones d = dsp::imd_defaults(o.standard);
   return {
@@ -167,7 +202,9 @@ nlohmann::json imd_settings_json(const analysis::ImdAnalysisOptions& o) {
            ? "SMPTE RP120 / DIN 45403: RSS of the sidebands f2 +- n*f1, n = 1..5, over the f2 tone"
            : "CCIF twin tone, IEC 60268-3 14.12.8: dfd2 = a(f2-f1) / (a(f1) + a(f2)), dfd3 = (a(2f1-f2) + "
              "a(2f2-f1)) / (a(f1) + a(f2)), imd = RSS of the two"},
-      {"window", "7-term Blackman-Harris over the steady stretch, each line summed over its main lobe"},
+      {"window",
+       "7-term Blackman-Harris over the steady stretch, each line read by the windowed DFT at exactly its "
+       "frequency"},
       {"dbfs_convention", kDbfsConvention}};
 }
 

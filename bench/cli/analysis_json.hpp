@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "bench/analysis/dynamic_range.hpp"
 #include "bench/analysis/imd_analysis.hpp"
 #include "bench/analysis/noise_analysis.hpp"
 #include "bench/analysis/sine_analysis.hpp"
@@ -22,6 +23,10 @@ namespace bench::cli {
 [[nodiscard]] nlohmann::json to_json(const analysis::NoiseResult& r, std::optional<double> fullscale_vrms);
 
 [[nodiscard]] nlohmann::json imd_settings_json(const analysis::ImdAnalysisOptions& o);
+[[nodiscard]] nlohmann::json dynamic_range_settings_json(const analysis::DynamicRangeOptions& o,
+                                                         std::optional<double> fullscale_vrms);
+[[nodiscard]] nlohmann::json to_json(const analysis::DynamicRangeResult& r,
+                                     std::optional<double> fullscale_vrms);
 [[nodiscard]] nlohmann::json to_json(const analysis::ImdResult& r);
 
 /// The document head shared by every analysis: schema, kind, version, rate and settings.

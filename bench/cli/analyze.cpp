@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bench/analysis/capture_check.hpp"
+#include "bench/analysis/dynamic_range.hpp"
 #include "bench/analysis/imd_analysis.hpp"
 #include "bench/analysis/noise_analysis.hpp"
 #include "bench/analysis/sine_analysis.hpp"
@@ -330,6 +331,32 @@ void run_imd(const ImdArgs& a) {
   emit(doc, a.json);
 }
 
+struct DynamicRangeArgs {
+  std::string capture, json, bandwidth = "20:20000";
+  double fullscale_vrms = 0;
+  int channel = -1;
+};
+
+void run_dynamic_range(const DynamicRangeArgs& a) {
+  analysis::DynamicRangeOptions o;
+  std::tie(o.band_lo_hz, o.band_hi_hz) = parse_band(a.bandwidth);
+  const auto fs_vrms = fullscale(a.fullscale_vrms);
+  const io::Audio cap = io::read_audio(a.capture);
+  const double fs = cap.sample_rate_hz;
+  analysis::SineAnalysisOptions steady;
+  steady.frequency_hz = o.tone_hz;
+  steady.band_lo_hz = o.band_lo_hz, steady.band_hi_hz = o.band_hi_hz;
+  analysis::validate(steady, fs);
+  nlohmann::json doc = analysis_document("dynamic_range", fs, dynamic_range_settings_json(o, fs_vrms));
+  doc["settings"]["channel"] = a.channel >= 0 ? nlohmann::json(a.channel) : nlohmann::json("all");
+  each_steady_channel(cap, a.capture, a.channel, steady, 0.05, "tone", doc,
+                      [&](const Eigen::Ref<const dsp::Signal>& x) {
+                        return to_json(analysis::analyze_dynamic_range(x, fs, o), fs_vrms);
+                      });
+  doc["capture"] = a.capture;
+  emit(doc, a.json);
+}
+
 }  // namespace
 
 void add_analyze(CLI::App& app) {
@@ -418,6 +445,21 @@ void add_analyze(CLI::App& app) {
       ->check(whole_number(1023));
   m->add_option("--json", im->json, "write the result to this file instead of stdout");
   m->callback([im] { run_imd(*im); });
+
+  auto dr = std::make_shared<DynamicRangeArgs>();
+  auto* d = an->add_subcommand(
+      "dynamic-range",
+      "AES17 dynamic range: the weighted noise beside a 997 Hz tone at -60 dBFS, re full scale");
+  d->add_option("--capture", dr->capture, "the recording (WAV) of the -60 dBFS 997 Hz tone")->required();
+  d->add_option("--bandwidth", dr->bandwidth, "measurement band LOW:HIGH in Hz (AES17 20:20000)")
+      ->capture_default_str();
+  d->add_option("--fullscale-vrms", dr->fullscale_vrms,
+                "Vrms of a 0 dBFS sine at the ADC input: adds dBV, dBu and volts")
+      ->check(above(0, "Vrms"));
+  d->add_option("--channel", dr->channel, "analyse only this capture channel (0-based; default: every one)")
+      ->check(whole_number(1023));
+  d->add_option("--json", dr->json, "write the result to this file instead of stdout");
+  d->callback([dr] { run_dynamic_range(*dr); });
 }
 
 }  // namespace bench::cli

@@ -276,6 +276,13 @@ std::vector<Case> cases() {
        [](const fs::path& dir) {
          must(dir, {"generate", "sine", "--frequency", "60", "--duration", "1", "--out", "tone.wav"});
        }},
+      {"a dynamic-range capture whose tone is not at -60 dBFS",
+       3,
+       {"analyze", "dynamic-range", "--capture", "loud.wav"},
+       {"loud.wav channel 0", "the tone is at -50.0 dBFS, 10.0 dB from the -60 dBFS"},
+       [](const fs::path& dir) {
+         must(dir, {"generate", "sine", "--level-dbfs", "-50", "--duration", "1", "--out", "loud.wav"});
+       }},
       {"a CCIF twin tone beyond Nyquist",
        2,
        {"generate", "imd", "--standard", "ccif", "--rate", "32000", "--out", "c.wav"},

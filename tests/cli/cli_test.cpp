@@ -847,6 +847,62 @@ TEST(CliAnalyzeImd, APolynomialsSidebandsAreReadFromAPaddedCapture) {
   EXPECT_NEAR(ch.at("span_end_s").get<double>(), 1.1, 0.03);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// analyze dynamic-range
+
+// A -60 dBFS tone written as 24-bit PCM by bench generate: the residual is the rounding to 24 bits, white
+// with a power of q^2/12 (q = 2^-23), so the unweighted dynamic range is the quantisation formula
+// 6.02*24 + 1.76 dB plus the share of Nyquist outside 20 Hz..20 kHz, 10*log10(24000/19980).
+TEST(CliAnalyzeDynamicRange, A24BitToneReadsTheQuantisationFloor) {
+  const fs::path dir = scratch_dir();
+  const fs::path wav = dir / "dr.wav";
+  ASSERT_EQ(bench(dir, {"generate", "sine", "--level-dbfs", "-60", "--duration", "1", "--format", "pcm24",
+                        "--out", wav.string()})
+                .code,
+            0);
+  const json doc = parse_stdout(bench(dir, {"analyze", "dynamic-range", "--capture", wav.string()}));
+  EXPECT_EQ(doc.at("kind"), "dynamic_range");
+  const json& ch = doc.at("channels").at(0);
+  const double expected = 20 * std::log10(std::pow(2.0, 24)) + 1.76 + 10 * std::log10(24000.0 / 19980);
+  EXPECT_NEAR(ch.at("dynamic_range_db").get<double>(), expected, 0.3) << ch;
+  EXPECT_NEAR(ch.at("tone_dbfs").get<double>(), -60, 0.01);
+}
+
+// White noise of known variance beside the tone, 0.2 s of silence around it (a recorder's): the steady
+// stretch is found, and the A-weighted dynamic range is minus the noise integrated through IEC 61672-1's
+// curve; --fullscale-vrms adds volts.
+TEST(CliAnalyzeDynamicRange, WhiteNoiseBesideTheToneReadsTheAWeightingIntegral) {
+  const fs::path dir = scratch_dir();
+  const double fs = 48000, sigma = 2e-6, a = 1e-3;
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> g(0, sigma);
+  std::vector<float> y;
+  for (int n = 0; n < 9600; ++n) y.push_back(static_cast<float>(g(rng)));
+  for (int n = 0; n < 48000; ++n)
+    y.push_back(static_cast<float>(a * std::sin(2 * std::numbers::pi * 997 * n / fs) + g(rng)));
+  for (int n = 0; n < 9600; ++n) y.push_back(static_cast<float>(g(rng)));
+  const fs::path cap = write_capture(dir, "dr.wav", 48000, {y});
+  const json doc = parse_stdout(
+      bench(dir, {"analyze", "dynamic-range", "--capture", cap.string(), "--fullscale-vrms", "2"}));
+  const json& ch = doc.at("channels").at(0);
+  // IEC 61672-1's analytic A-weighting (its Annex E): R_A(f) with the +2.00 dB normalisation at 1 kHz.
+  const auto a_power = [](double f) {
+    const double f2 = f * f;
+    const double ra = 12194.0 * 12194 * f2 * f2 /
+                      ((f2 + 20.6 * 20.6) * std::sqrt((f2 + 107.7 * 107.7) * (f2 + 737.9 * 737.9)) *
+                       (f2 + 12194.0 * 12194));
+    return ra * ra * std::pow(10.0, 2.0 / 10);
+  };
+  double integral = 0;
+  for (double f = 20; f <= 20000; f += 0.25) integral += a_power(f) * 0.25;
+  EXPECT_NEAR(ch.at("dynamic_range_db_a").get<double>(),
+              -10 * std::log10(2 * sigma * sigma * integral / (fs / 2)), 0.15)
+      << ch;
+  EXPECT_NEAR(ch.at("span_start_s").get<double>(), 0.2, 0.03);
+  EXPECT_NEAR(ch.at("residual_a_dbv").get<double>(),
+              ch.at("residual_dbfs_a").get<double>() + 20 * std::log10(2.0), 1e-9);
+}
+
 // bench generate imd writes the standard's tones at the asked peak with a sidecar saying so; analysed, a
 // clean float32 twin tone has products only at the word length's floor.
 TEST(CliGenerateImd, CcifTwinToneHasItsTonesAtHalfThePeakEach) {
