@@ -66,6 +66,15 @@ constexpr std::array kChecks = {
         "CCIF twin-tone intermodulation (IEC 60268-3 difference-frequency distortion): 19 kHz and 20 kHz "
         "at 1:1; RSS of dfd2 = a(1 kHz) and dfd3 = a(18 kHz) + a(21 kHz), each over a(19 kHz) + "
         "a(20 kHz)"},
+    CheckSpec{
+        "dynamic_range_db_a", "dB", kMinMax, Better::kHigher, "dynamic range (A)", "per channel",
+        "AES17 dynamic range: a 997 Hz tone at -60 dBFS, removed by a least-squares sine fit; the level "
+        "digital full scale gives at the load (the tone's + 60 dB) over the residual's RMS, 20 Hz to "
+        "settings.bandwidth_hz, A-weighted (IEC 61672-1)"},
+    CheckSpec{"dynamic_range_db_ccir_rms", "dB", kMinMax, Better::kHigher, "dynamic range (CCIR-RMS)",
+              "per channel",
+              "as dynamic_range_db_a, the residual CCIR-RMS weighted (ITU-R BS.468-4 normalised to 0 dB at "
+              "2 kHz, RMS detector)"},
     CheckSpec{"max_output_vrms", "Vrms", kMinMax, Better::kHigher, "maximum output", "per channel and load",
               "level across the load where THD+N reaches settings.max_output_thd_n_percent, or at the "
               "interface's full scale "
@@ -102,7 +111,7 @@ constexpr std::array kChecks = {
               "unbalanced input) into n amp inputs in parallel"},
 };
 
-const std::array<SettingSpec, 26> kSettings = {{
+const std::array<SettingSpec, 27> kSettings = {{
     {"sample_rate_hz", "Hz", &MS::sample_rate_hz, 8000, 768000, false, false, false,
      "the rate both devices run at; in the interface's and the ADC's sample_rates_hz"},
     {"test_level_dbfs", "dBFS", &MS::test_level_dbfs, -150, 0, false, false, true,
@@ -137,6 +146,9 @@ const std::array<SettingSpec, 26> kSettings = {{
     {"imd_duration_s", "s", &MS::imd_duration_s, 0, 600, true, false, true,
      "length of each twin tone; at least 0.1 s settling, two 10 ms fades and the record that resolves its "
      "products (SMPTE 0.283 s, CCIF 0.017 s)"},
+    {"dynamic_range_duration_s", "s", &MS::dynamic_range_duration_s, 0, 600, true, false, true,
+     "length of the dynamic_range step's -60 dBFS 997 Hz tone; at least 0.17 s (0.1 s settling, 10 ms "
+     "fades, 0.05 s analysed)"},
     {"max_output_thd_n_percent", "%", &MS::max_output_thd_n_percent, 0, 100, true, false, true,
      "maximum output: the THD+N that ends the clean range"},
     {"max_output_start_dbfs", "dBFS", &MS::max_output_start_dbfs, -150, 0, false, false, true,
@@ -216,6 +228,13 @@ const std::vector<StepKindSpec>& kinds() {
        with_roll({"imd_standards", "imd_level_dbfs", "imd_duration_s", "reference_load"}),
        {kClock, {"sweeps", true, "the latency"}},
        {"imd_smpte_db", "imd_ccif_db"}},
+      {"dynamic_range",
+       "AES17 dynamic range: a 997 Hz tone at -60 dBFS on both channels; the residual beside it, "
+       "band-limited "
+       "and A- and CCIR-RMS-weighted, against the level digital full scale gives",
+       with_roll({"dynamic_range_duration_s", "bandwidth_hz", "reference_load"}),
+       {kClock, {"sweeps", true, "the latency"}},
+       {"dynamic_range_db_a", "dynamic_range_db_ccir_rms"}},
       {"max_output",
        "into every load of the plan: the highest level whose THD+N stays under max_output_thd_n_percent, "
        "from max_output_start_dbfs up to full scale; max_output_search = \"bursts\" reads 60 ms steps of "

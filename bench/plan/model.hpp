@@ -201,6 +201,7 @@ struct MeasurementSettings {
   std::vector<std::string> imd_standards = {"smpte", "ccif"};
   double imd_level_dbfs = -6;  ///< peak of each twin tone's sum
   double imd_duration_s = 0.5;
+  double dynamic_range_duration_s = 1;  ///< the dynamic_range step's -60 dBFS 997 Hz tone
   double max_output_thd_n_percent = 1;  ///< maximum output: level where THD+N reaches this
   double max_output_start_dbfs = -40;
   double max_output_step_db = 1;

@@ -84,6 +84,18 @@ void check_durations(const SettingsSource& src, const MeasurementSettings& s) {
                            .append(number_text(D::kMinToneAnalysisS))
                            .append(" s analysed)"),
                        {}});
+  check_duration(src, {"dynamic_range_duration_s",
+                       s.dynamic_range_duration_s,
+                       D::min_tone_s(),
+                       "a tone can be analysed",
+                       std::string("(")
+                           .append(number_text(D::kToneSettleS))
+                           .append(" s settling, two ")
+                           .append(number_text(D::kToneRampS * 1000))
+                           .append(" ms fades, ")
+                           .append(number_text(D::kMinToneAnalysisS))
+                           .append(" s analysed)"),
+                       {}});
   check_duration(src, {"noise_duration_s",
                        s.noise_duration_s,
                        D::min_noise_s(),

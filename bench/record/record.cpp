@@ -72,6 +72,7 @@ const char* kind_of(const StepResult& result) {
     const char* operator()(const MaxOutputResult&) const { return "max_output"; }
     const char* operator()(const NoiseResult&) const { return "noise"; }
     const char* operator()(const ImdResult&) const { return "imd"; }
+    const char* operator()(const DynamicRangeResult&) const { return "dynamic_range"; }
     const char* operator()(const ImpedanceResult&) const { return "impedance"; }
   };
   return std::visit(Kind{}, result);

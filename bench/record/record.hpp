@@ -211,6 +211,28 @@ struct ImdResult {
   std::vector<ImdTake> takes;
 };
 
+/// One ADC channel's reading of the dynamic-range tone (analysis/dynamic_range.hpp), in volts across the
+/// load.
+struct DynamicRangeChannel {
+  int channel = 0;                   ///< ADC channel (0 left, 1 right)
+  double tone_hz = 0;                ///< as found
+  double tone_dbv = 0;               ///< the tone's level across the load
+  double full_scale_dbv = 0;         ///< what digital full scale gives there: tone_dbv - stimulus_dbfs
+  double residual_dbv = 0;           ///< everything but the tone in the band, unweighted
+  double residual_dbv_a = 0;         ///< A-weighted
+  double residual_dbv_ccir_rms = 0;  ///< CCIR-RMS weighted
+  double dynamic_range_db = 0, dynamic_range_db_a = 0, dynamic_range_db_ccir_rms = 0;
+};
+
+/// dynamic_range: one take of a 997 Hz tone at -60 dBFS.
+struct DynamicRangeResult {
+  double tone_hz = 0;                         ///< as played (coherent with the take)
+  double stimulus_dbfs = -60;                 ///< its level as played
+  double bandwidth_hz = 20000;                ///< upper edge of the band (from 20 Hz)
+  double analysed_s = 0;                      ///< the stretch each channel was read over
+  std::vector<DynamicRangeChannel> channels;  ///< per ADC channel that carried the tone
+};
+
 /// An impedance against frequency with its uncertainty from the loads' tolerances.
 struct ImpedanceCurve {
   std::vector<double> frequency_hz, impedance_ohm, phase_deg, uncertainty_ohm;
@@ -271,7 +293,7 @@ struct ImpedanceResult {
 
 /// One step kind's result.
 using StepResult = std::variant<ClockResult, SweepsResult, CrosstalkResult, LevelResult, DistortionResult,
-                                MaxOutputResult, NoiseResult, ImpedanceResult, ImdResult>;
+                                MaxOutputResult, NoiseResult, ImpedanceResult, ImdResult, DynamicRangeResult>;
 
 /// The kind a result belongs to ("clock", "sweeps", ...; the catalogue's spelling).
 [[nodiscard]] const char* kind_of(const StepResult& result);

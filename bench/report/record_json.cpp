@@ -147,7 +147,8 @@ namespace {
 
 // A bench.report/2 record written before settings.max_output_search existed: its maximum output was
 // searched stepped, the only search there was; it is read as saying so. One written before the imd step
-// existed has no imd settings (it ran no imd step): it is read with their defaults.
+// existed has no imd settings (it ran no imd step): it is read with their defaults, and so is one written
+// before the dynamic_range step.
 json with_settings_of_its_time(const json& doc) {
   const auto settings = doc.find("settings");
   if (settings == doc.end() || !settings->is_object()) return doc;
@@ -192,6 +193,9 @@ json with_settings_of_its_time(const json& doc) {
   if (!settings->contains("imd_standards")) d["settings"]["imd_standards"] = defaults.imd_standards;
   if (!settings->contains("imd_level_dbfs")) d["settings"]["imd_level_dbfs"] = defaults.imd_level_dbfs;
   if (!settings->contains("imd_duration_s")) d["settings"]["imd_duration_s"] = defaults.imd_duration_s;
+  // Likewise before the dynamic_range step.
+  if (!settings->contains("dynamic_range_duration_s"))
+    d["settings"]["dynamic_range_duration_s"] = defaults.dynamic_range_duration_s;
   return d;
 }
 

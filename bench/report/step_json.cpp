@@ -13,6 +13,7 @@ using record::ClockResult, record::SweepChannel, record::SweepsResult, record::C
     record::LevelResult;
 using record::DistortionResult, record::MaxOutputLoad, record::MaxOutputResult, record::NoiseChannel,
     record::NoiseResult;
+using record::DynamicRangeChannel, record::DynamicRangeResult;
 using record::ImdChannel, record::ImdResult, record::ImdTake;
 using record::ImpedanceCurve, record::HeadphoneChannel, record::ImpedanceResult, record::SourceLoading,
     record::HeadphoneLoading;
@@ -172,6 +173,26 @@ json to_object(const ImdResult& r) {
                      {"channels", channels}});
   }
   return {{"takes", takes}};
+}
+
+json to_object(const DynamicRangeResult& r) {
+  json channels = json::array();
+  for (const DynamicRangeChannel& c : r.channels)
+    channels.push_back({{"channel", channel_json(c.channel)},
+                        {"tone_hz", number(c.tone_hz)},
+                        {"tone_dbv", number(c.tone_dbv)},
+                        {"full_scale_dbv", number(c.full_scale_dbv)},
+                        {"residual_dbv", number(c.residual_dbv)},
+                        {"residual_dbv_a", number(c.residual_dbv_a)},
+                        {"residual_dbv_ccir_rms", number(c.residual_dbv_ccir_rms)},
+                        {"dynamic_range_db", number(c.dynamic_range_db)},
+                        {"dynamic_range_db_a", number(c.dynamic_range_db_a)},
+                        {"dynamic_range_db_ccir_rms", number(c.dynamic_range_db_ccir_rms)}});
+  return {{"tone_hz", number(r.tone_hz)},
+          {"stimulus_dbfs", number(r.stimulus_dbfs)},
+          {"bandwidth_hz", number(r.bandwidth_hz)},
+          {"analysed_s", number(r.analysed_s)},
+          {"channels", channels}};
 }
 
 json curve_json(const ImpedanceCurve& c) {
@@ -385,6 +406,27 @@ void read_result(const json& j, ImdResult& r) {
       take.channels.push_back(std::move(ch));
     }
     r.takes.push_back(std::move(take));
+  }
+}
+
+void read_result(const json& j, DynamicRangeResult& r) {
+  r.tone_hz = number_from(j.at("tone_hz"));
+  r.stimulus_dbfs = number_from(j.at("stimulus_dbfs"));
+  r.bandwidth_hz = number_from(j.at("bandwidth_hz"));
+  r.analysed_s = number_from(j.at("analysed_s"));
+  for (const json& c : j.at("channels")) {
+    DynamicRangeChannel ch;
+    ch.channel = channel_from(c.at("channel"));
+    ch.tone_hz = number_from(c.at("tone_hz"));
+    ch.tone_dbv = number_from(c.at("tone_dbv"));
+    ch.full_scale_dbv = number_from(c.at("full_scale_dbv"));
+    ch.residual_dbv = number_from(c.at("residual_dbv"));
+    ch.residual_dbv_a = number_from(c.at("residual_dbv_a"));
+    ch.residual_dbv_ccir_rms = number_from(c.at("residual_dbv_ccir_rms"));
+    ch.dynamic_range_db = number_from(c.at("dynamic_range_db"));
+    ch.dynamic_range_db_a = number_from(c.at("dynamic_range_db_a"));
+    ch.dynamic_range_db_ccir_rms = number_from(c.at("dynamic_range_db_ccir_rms"));
+    r.channels.push_back(ch);
   }
 }
 

@@ -322,7 +322,7 @@ TEST(CliSteps, JsonListsEveryKindCheckAndSetting) {
   std::vector<std::string> kinds;
   for (const auto& k : doc.at("step_kinds")) kinds.push_back(k.at("kind"));
   EXPECT_EQ(kinds, (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion", "imd",
-                                             "max_output", "noise", "impedance"}));
+                                             "dynamic_range", "max_output", "noise", "impedance"}));
   bool crosstalk_needs_sweeps = false;
   for (const auto& k : doc.at("step_kinds"))
     if (k.at("kind") == "crosstalk")

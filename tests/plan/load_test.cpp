@@ -166,6 +166,8 @@ TEST(PlanShippedProfiles, AmpAdcAndLimitsHoldTheFilesNumbers) {
                                              "channel_map",
                                              "crosstalk_db",
                                              "damping_factor",
+                                             "dynamic_range_db_a",
+                                             "dynamic_range_db_ccir_rms",
                                              "frequency_response_deviation_db",
                                              "gain_db",
                                              "hum_dbv",

@@ -174,7 +174,8 @@ std::string base_with_steps(const std::string& steps) {
 }
 
 const std::string kKinds =
-    "use one of clock, sweeps, crosstalk, level, distortion, imd, max_output, noise, impedance";
+    "use one of clock, sweeps, crosstalk, level, distortion, imd, dynamic_range, max_output, noise, "
+    "impedance";
 
 std::vector<StepErrorCase> step_error_cases() {
   return {

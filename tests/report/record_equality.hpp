@@ -182,6 +182,23 @@ struct Same {
   void operator()(const record::ImdResult& a, const record::ImdResult& b) const {
     (*this)["takes"](a.takes, b.takes);
   }
+  void operator()(const record::DynamicRangeChannel& a, const record::DynamicRangeChannel& b) const {
+    (*this)["channel"](a.channel, b.channel), (*this)["tone_hz"](a.tone_hz, b.tone_hz),
+        (*this)["tone_dbv"](a.tone_dbv, b.tone_dbv),
+        (*this)["full_scale_dbv"](a.full_scale_dbv, b.full_scale_dbv);
+    (*this)["residual_dbv"](a.residual_dbv, b.residual_dbv),
+        (*this)["residual_dbv_a"](a.residual_dbv_a, b.residual_dbv_a),
+        (*this)["residual_dbv_ccir_rms"](a.residual_dbv_ccir_rms, b.residual_dbv_ccir_rms);
+    (*this)["dynamic_range_db"](a.dynamic_range_db, b.dynamic_range_db),
+        (*this)["dynamic_range_db_a"](a.dynamic_range_db_a, b.dynamic_range_db_a),
+        (*this)["dynamic_range_db_ccir_rms"](a.dynamic_range_db_ccir_rms, b.dynamic_range_db_ccir_rms);
+  }
+  void operator()(const record::DynamicRangeResult& a, const record::DynamicRangeResult& b) const {
+    (*this)["tone_hz"](a.tone_hz, b.tone_hz), (*this)["stimulus_dbfs"](a.stimulus_dbfs, b.stimulus_dbfs),
+        (*this)["bandwidth_hz"](a.bandwidth_hz, b.bandwidth_hz),
+        (*this)["analysed_s"](a.analysed_s, b.analysed_s);
+    (*this)["channels"](a.channels, b.channels);
+  }
   void operator()(const record::ImpedanceCurve& a, const record::ImpedanceCurve& b) const {
     (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz),
         (*this)["impedance_ohm"](a.impedance_ohm, b.impedance_ohm);

@@ -44,8 +44,17 @@ TEST(RecordJson, ARecordFromBeforeTheImdStepAndTheBandSettingsReadsAsOfItsTime) 
   record::RunRecord r = full_record();
   r.settings.bandwidth_hz = 80000;
   json doc = document_of(r);
-  for (const char* key :
-       {"imd_standards", "imd_level_dbfs", "imd_duration_s", "bandwidth_hz", "thd_n_weighting"}) {
+  // A record of that time ran no dynamic_range step either (it came after both).
+  const auto drop_dynamic_range = [](json& steps) {
+    json kept = json::array();
+    for (auto& s : steps)
+      if (s["kind"] != "dynamic_range") kept.push_back(s);
+    steps = kept;
+  };
+  drop_dynamic_range(doc["steps"]);
+  for (auto& c : doc["configurations"]) drop_dynamic_range(c["steps"]);
+  for (const char* key : {"imd_standards", "imd_level_dbfs", "imd_duration_s", "bandwidth_hz",
+                          "thd_n_weighting", "dynamic_range_duration_s"}) {
     ASSERT_TRUE(doc["settings"].contains(key)) << key;
     doc["settings"].erase(key);
   }
@@ -64,6 +73,7 @@ TEST(RecordJson, ARecordFromBeforeTheImdStepAndTheBandSettingsReadsAsOfItsTime) 
   EXPECT_EQ(old.settings.imd_standards, (std::vector<std::string>{"smpte", "ccif"}));
   EXPECT_EQ(old.settings.imd_level_dbfs, -6);
   EXPECT_EQ(old.settings.imd_duration_s, 0.5);
+  EXPECT_EQ(old.settings.dynamic_range_duration_s, 1);
   EXPECT_EQ(old.settings.bandwidth_hz, 20000);
   EXPECT_EQ(old.settings.thd_n_weighting, "none");
   for (const auto& c : old.configurations)

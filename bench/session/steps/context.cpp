@@ -69,6 +69,7 @@ StepRun run_step(const StepContext& cx) {
   if (k == "max_output") return erase(measure_max_output(cx));
   if (k == "noise") return erase(measure_noise(cx));
   if (k == "imd") return erase(measure_imd(cx));
+  if (k == "dynamic_range") return erase(measure_dynamic_range(cx));
   if (k == "impedance") return erase(measure_impedance(cx));
   throw std::logic_error("step kind '" + k + "' has no function (bench/session/steps/context.cpp)");
 }

@@ -92,5 +92,6 @@ struct StepRun {
 [[nodiscard]] StepOutput<record::NoiseResult> measure_noise(const StepContext& cx);
 [[nodiscard]] StepOutput<record::ImpedanceResult> measure_impedance(const StepContext& cx);
 [[nodiscard]] StepOutput<record::ImdResult> measure_imd(const StepContext& cx);
+[[nodiscard]] StepOutput<record::DynamicRangeResult> measure_dynamic_range(const StepContext& cx);
 
 }  // namespace bench::session::steps
