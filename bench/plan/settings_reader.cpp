@@ -72,30 +72,17 @@ void check_duration(const SettingsSource& src, const DurationCheck& c) {
 // The durations the analyses need of s (plan/catalogue.hpp DurationLimits).
 void check_durations(const SettingsSource& src, const MeasurementSettings& s) {
   using D = DurationLimits;
-  check_duration(src, {"tone_duration_s",
-                       s.tone_duration_s,
-                       D::min_tone_s(),
-                       "a tone can be analysed",
-                       std::string("(")
-                           .append(number_text(D::kToneSettleS))
-                           .append(" s settling, two ")
-                           .append(number_text(D::kToneRampS * 1000))
-                           .append(" ms fades, ")
-                           .append(number_text(D::kMinToneAnalysisS))
-                           .append(" s analysed)"),
-                       {}});
-  check_duration(src, {"dynamic_range_duration_s",
-                       s.dynamic_range_duration_s,
-                       D::min_tone_s(),
-                       "a tone can be analysed",
-                       std::string("(")
-                           .append(number_text(D::kToneSettleS))
-                           .append(" s settling, two ")
-                           .append(number_text(D::kToneRampS * 1000))
-                           .append(" ms fades, ")
-                           .append(number_text(D::kMinToneAnalysisS))
-                           .append(" s analysed)"),
-                       {}});
+  // Every steady tone (the tone steps' and the dynamic_range step's) is analysed the same way.
+  const std::string tone_why = std::string("(")
+                                   .append(number_text(D::kToneSettleS))
+                                   .append(" s settling, two ")
+                                   .append(number_text(D::kToneRampS * 1000))
+                                   .append(" ms fades, ")
+                                   .append(number_text(D::kMinToneAnalysisS))
+                                   .append(" s analysed)");
+  for (const auto& [key, value] : {std::pair{"tone_duration_s", s.tone_duration_s},
+                                   std::pair{"dynamic_range_duration_s", s.dynamic_range_duration_s}})
+    check_duration(src, {key, value, D::min_tone_s(), "a tone can be analysed", tone_why, {}});
   check_duration(src, {"noise_duration_s",
                        s.noise_duration_s,
                        D::min_noise_s(),

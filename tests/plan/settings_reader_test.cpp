@@ -177,6 +177,11 @@ std::vector<DurationCase> duration_cases() {
       {"tone_just_below",
        "tone_duration_s = 0.169",
        {".toml:12: settings.tone_duration_s: 0.169 s is shorter"}},
+      {"dynamic_range_0_15",
+       "dynamic_range_duration_s = 0.15",
+       {".toml:12: settings.dynamic_range_duration_s: 0.15 s is shorter than a tone can be analysed: use at "
+        "least 0.17 s " +
+        kToneWhy}},
       {"noise_just_below",
        "noise_duration_s = 0.199",
        {".toml:12: settings.noise_duration_s: 0.199 s is shorter than a silence can be analysed: use at "
