@@ -32,6 +32,10 @@ constexpr std::array kChecks = {
     CheckSpec{"frequency_response_deviation_db", "dB", kMinMax, Better::kLower,
               "frequency response deviation", "per channel",
               "largest |level - level at 1 kHz| from 20 Hz to 20 kHz of the swept response"},
+    CheckSpec{
+        "interchannel_phase_deg", "deg", kMinMax, Better::kLower, "interchannel phase", "per configuration",
+        "largest |phase(left) - phase(right)| from 20 Hz to 20 kHz of one sweep played on both channels, "
+        "both read against the same latency"},
     CheckSpec{"crosstalk_db", "dB", kMinMax, Better::kLower, "crosstalk",
               "per direction (left->right, right->left)",
               "20*log10(V_undriven / V_driven) of steady tones at 85 Hz, 1035 Hz and 10035 Hz on one "
@@ -203,6 +207,12 @@ const std::vector<StepKindSpec>& kinds() {
        with_roll({"sweep_f1_hz", "sweep_f2_hz", "sweep_duration_s", "sweep_level_dbfs", "reference_load"}),
        {kClock},
        {"channel_map", "polarity", "frequency_response_deviation_db"}},
+      {"phase",
+       "one sweep on both channels at once: the interchannel phase (left minus right, one latency for both) "
+       "and each channel's group delay (its own latency removed) against frequency",
+       with_roll({"sweep_f1_hz", "sweep_f2_hz", "sweep_duration_s", "sweep_level_dbfs", "reference_load"}),
+       {kClock, {"sweeps", true, "whether any signal arrives at all"}},
+       {"interchannel_phase_deg"}},
       {"crosstalk",
        "steady tones at 85 Hz, 1035 Hz and 10035 Hz on one channel, read narrow-band on the other (each at "
        "least 15 Hz from "

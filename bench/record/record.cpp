@@ -73,6 +73,7 @@ const char* kind_of(const StepResult& result) {
     const char* operator()(const NoiseResult&) const { return "noise"; }
     const char* operator()(const ImdResult&) const { return "imd"; }
     const char* operator()(const DynamicRangeResult&) const { return "dynamic_range"; }
+    const char* operator()(const PhaseResult&) const { return "phase"; }
     const char* operator()(const ImpedanceResult&) const { return "impedance"; }
   };
   return std::visit(Kind{}, result);

@@ -211,6 +211,18 @@ struct ImdResult {
   std::vector<ImdTake> takes;
 };
 
+/// phase: one sweep on both channels at once.
+struct PhaseResult {
+  std::vector<double> frequency_hz;
+  /// ADC left minus ADC right, degrees in (-180, 180], both read against the left channel's latency; empty
+  /// when a channel carried no sweep.
+  std::vector<double> interchannel_phase_deg;
+  /// Per ADC channel, ms: -(1/360) dphi/df of its unwrapped phase with its own latency removed; empty
+  /// where the channel carried no sweep.
+  std::array<std::vector<double>, 2> group_delay_ms;
+  std::array<double, 2> latency_samples = {0, 0};  ///< each channel's impulse peak (0: no sweep)
+};
+
 /// One ADC channel's reading of the dynamic-range tone (analysis/dynamic_range.hpp), in volts across the
 /// load.
 struct DynamicRangeChannel {
@@ -292,8 +304,9 @@ struct ImpedanceResult {
 };
 
 /// One step kind's result.
-using StepResult = std::variant<ClockResult, SweepsResult, CrosstalkResult, LevelResult, DistortionResult,
-                                MaxOutputResult, NoiseResult, ImpedanceResult, ImdResult, DynamicRangeResult>;
+using StepResult =
+    std::variant<ClockResult, SweepsResult, CrosstalkResult, LevelResult, DistortionResult, MaxOutputResult,
+                 NoiseResult, ImpedanceResult, ImdResult, DynamicRangeResult, PhaseResult>;
 
 /// The kind a result belongs to ("clock", "sweeps", ...; the catalogue's spelling).
 [[nodiscard]] const char* kind_of(const StepResult& result);

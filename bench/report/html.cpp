@@ -220,6 +220,7 @@ std::string section(const RunRecord& run, const ConfigurationRecord& c, std::siz
   o += html_plots::thd_n(run, c, a);
   o += html_plots::hum(c, a);
   o += html_plots::crosstalk(c, a);
+  o += html_plots::phase(c, a);
   o += html_plots::imd(c, a);
   o += html_plots::impedance(c, a);
   o += "</div>";

@@ -235,6 +235,50 @@ std::string imd(const record::ConfigurationRecord& c, const std::string& id) {
       "each standard's products.");
 }
 
+std::string phase(const record::ConfigurationRecord& c, const std::string& id) {
+  const record::PhaseResult* ph = c.result<record::PhaseResult>();
+  if (!ph) return "";
+  svg::Plot p;
+  p.id = "plot-" + id + "-phase", p.css_class = "plot-phase";
+  p.title = "Interchannel phase";
+  p.x = frequency_axis();
+  p.y.label = "left minus right (degrees)";
+  p.y.min_span = 10;
+  p.empty_note = "a channel carried no sweep";
+  if (!ph->interchannel_phase_deg.empty()) {
+    svg::Series line;
+    line.name = "left - right";
+    line.x = ph->frequency_hz, line.y = ph->interchannel_phase_deg;
+    p.series.push_back(std::move(line));
+  }
+  const double limit = max_limit(c, "interchannel_phase_deg");
+  if (std::isfinite(limit)) {
+    p.lines.push_back({"interchannel_phase_deg limit", limit, "#b91c1c"});
+    p.lines.push_back({"-(interchannel_phase_deg limit)", -limit, "#b91c1c"});
+  }
+  svg::Plot g;
+  g.id = "plot-" + id + "-group-delay", g.css_class = "plot-group-delay";
+  g.title = "Group delay";
+  g.x = frequency_axis();
+  g.y.label = "group delay, latency removed (ms)";
+  g.y.min_span = 0.5;
+  g.empty_note = "no sweep arrived";
+  for (std::size_t s = 0; s < 2; ++s) {
+    if (ph->group_delay_ms[s].empty()) continue;
+    svg::Series line;
+    line.name = kChannelNames[s];
+    line.color = kSideColor[s];
+    line.x = ph->frequency_hz, line.y = ph->group_delay_ms[s];
+    g.series.push_back(std::move(line));
+  }
+  return figure(p,
+                "One sweep on both channels, both read against the left channel's latency: the phase of "
+                "left minus right. The limit applies to its largest magnitude from 20 Hz to 20 kHz.") +
+         figure(g,
+                "Each channel's group delay, -(1/360) dphi/df of its phase with its own latency (the "
+                "impulse's peak) removed: the filters' delay against frequency.");
+}
+
 std::string crosstalk(const record::ConfigurationRecord& c, const std::string& id) {
   svg::Plot p;
   p.id = "plot-" + id + "-crosstalk", p.css_class = "plot-crosstalk", p.title = "Crosstalk";

@@ -35,6 +35,9 @@ template <class R>
                                 const std::string& id);
 [[nodiscard]] std::string hum(const record::ConfigurationRecord& c, const std::string& id);
 [[nodiscard]] std::string crosstalk(const record::ConfigurationRecord& c, const std::string& id);
+/// Interchannel phase (plot-phase) and each channel's group delay (plot-group-delay); "" without a phase
+/// result.
+[[nodiscard]] std::string phase(const record::ConfigurationRecord& c, const std::string& id);
 /// The products of every twin-tone take (plot-imd); "" without an imd result.
 [[nodiscard]] std::string imd(const record::ConfigurationRecord& c, const std::string& id);
 /// |Z_out| (plot-impedance) and the headphones' response change (plot-loading); "" without an impedance

@@ -13,7 +13,7 @@ using record::ClockResult, record::SweepChannel, record::SweepsResult, record::C
     record::LevelResult;
 using record::DistortionResult, record::MaxOutputLoad, record::MaxOutputResult, record::NoiseChannel,
     record::NoiseResult;
-using record::DynamicRangeChannel, record::DynamicRangeResult;
+using record::DynamicRangeChannel, record::DynamicRangeResult, record::PhaseResult;
 using record::ImdChannel, record::ImdResult, record::ImdTake;
 using record::ImpedanceCurve, record::HeadphoneChannel, record::ImpedanceResult, record::SourceLoading,
     record::HeadphoneLoading;
@@ -173,6 +173,14 @@ json to_object(const ImdResult& r) {
                      {"channels", channels}});
   }
   return {{"takes", takes}};
+}
+
+json to_object(const PhaseResult& r) {
+  return {
+      {"frequency_hz", numbers(r.frequency_hz)},
+      {"interchannel_phase_deg", numbers(r.interchannel_phase_deg)},
+      {"group_delay_ms", {{"left", numbers(r.group_delay_ms[0])}, {"right", numbers(r.group_delay_ms[1])}}},
+      {"latency_samples", pair_json(r.latency_samples)}};
 }
 
 json to_object(const DynamicRangeResult& r) {
@@ -407,6 +415,14 @@ void read_result(const json& j, ImdResult& r) {
     }
     r.takes.push_back(std::move(take));
   }
+}
+
+void read_result(const json& j, PhaseResult& r) {
+  r.frequency_hz = numbers_from(j.at("frequency_hz"));
+  r.interchannel_phase_deg = numbers_from(j.at("interchannel_phase_deg"));
+  r.group_delay_ms[0] = numbers_from(j.at("group_delay_ms").at("left"));
+  r.group_delay_ms[1] = numbers_from(j.at("group_delay_ms").at("right"));
+  pair_from(j.at("latency_samples"), r.latency_samples);
 }
 
 void read_result(const json& j, DynamicRangeResult& r) {

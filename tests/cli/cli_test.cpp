@@ -321,8 +321,8 @@ TEST(CliSteps, JsonListsEveryKindCheckAndSetting) {
   EXPECT_EQ(doc.at("schema"), "bench.steps/1");
   std::vector<std::string> kinds;
   for (const auto& k : doc.at("step_kinds")) kinds.push_back(k.at("kind"));
-  EXPECT_EQ(kinds, (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion", "imd",
-                                             "dynamic_range", "max_output", "noise", "impedance"}));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"clock", "sweeps", "phase", "crosstalk", "level", "distortion",
+                                             "imd", "dynamic_range", "max_output", "noise", "impedance"}));
   bool crosstalk_needs_sweeps = false;
   for (const auto& k : doc.at("step_kinds"))
     if (k.at("kind") == "crosstalk")

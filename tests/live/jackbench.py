@@ -376,8 +376,14 @@ def iodelay(server, playback_port=None, capture_port=None, seconds=2.5):
     proc = subprocess.Popen(["stdbuf", "-oL", "jack_iodelay"], env=server.env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        server.wait_for_port("jack_delay:out")
-        server.wait_for_port("jack_delay:in")
+        # jack_iodelay registers its ports once the server has admitted the client; next to a real-time
+        # session that once took more than 5 s for the first client of two fresh servers started together.
+        try:
+            server.wait_for_port("jack_delay:out", timeout_s=20.0)
+            server.wait_for_port("jack_delay:in", timeout_s=20.0)
+        except JackError as e:
+            _stop(proc)
+            raise JackError(f"{e}; jack_iodelay printed: {proc.stdout.read().strip()[-500:]}") from e
         if playback_port is None:
             server.connect("jack_delay:out", "jack_delay:in")
         else:

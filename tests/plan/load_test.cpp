@@ -173,6 +173,7 @@ TEST(PlanShippedProfiles, AmpAdcAndLimitsHoldTheFilesNumbers) {
                                              "hum_dbv",
                                              "imd_ccif_db",
                                              "imd_smpte_db",
+                                             "interchannel_phase_deg",
                                              "level_dbv",
                                              "loading_deviation_db",
                                              "max_output_vrms",

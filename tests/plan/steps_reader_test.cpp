@@ -174,7 +174,7 @@ std::string base_with_steps(const std::string& steps) {
 }
 
 const std::string kKinds =
-    "use one of clock, sweeps, crosstalk, level, distortion, imd, dynamic_range, max_output, noise, "
+    "use one of clock, sweeps, phase, crosstalk, level, distortion, imd, dynamic_range, max_output, noise, "
     "impedance";
 
 std::vector<StepErrorCase> step_error_cases() {
@@ -192,8 +192,7 @@ std::vector<StepErrorCase> step_error_cases() {
       {"setting_kind_does_not_read",
        steps_with("kind = \"clock\"", "kind = \"clock\"\nsweep_f1_hz = 30"),
        {".toml:18: steps[0].sweep_f1_hz: a step of kind \"clock\" does not read sweep_f1_hz (steps of kind "
-        "sweeps, "
-        "impedance read it): remove it from this step"}},
+        "sweeps, phase, impedance read it): remove it from this step"}},
       {"plan_wide_setting",
        steps_with("kind = \"clock\"", "kind = \"clock\"\nsample_rate_hz = 44100"),
        {".toml:18: steps[0].sample_rate_hz: sample_rate_hz is plan-wide", "set it in [settings]"}},

@@ -29,7 +29,7 @@ TEST(PlanDefaultSequence, APlanWithoutStepsRunsEveryKindInCatalogueOrder) {
   const Plan plan = load_plan(t::repo_root() / "profiles/plans/impedance.toml");
   EXPECT_TRUE(plan.default_steps);
   EXPECT_EQ(ids_of(plan),
-            (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion", "imd",
+            (std::vector<std::string>{"clock", "sweeps", "phase", "crosstalk", "level", "distortion", "imd",
                                       "dynamic_range", "max_output", "noise", "impedance"}));
   for (const Step& s : plan.steps) {
     SCOPED_TRACE(s.id);
@@ -58,8 +58,9 @@ TEST(PlanDefaultSequence, WithoutImpedanceLoadsThereIsNoImpedanceStep) {
     SCOPED_TRACE(file.string());
     const Plan plan = load_plan(file);
     EXPECT_TRUE(plan.default_steps);
-    EXPECT_EQ(ids_of(plan), (std::vector<std::string>{"clock", "sweeps", "crosstalk", "level", "distortion",
-                                                      "imd", "dynamic_range", "max_output", "noise"}));
+    EXPECT_EQ(ids_of(plan),
+              (std::vector<std::string>{"clock", "sweeps", "phase", "crosstalk", "level", "distortion", "imd",
+                                        "dynamic_range", "max_output", "noise"}));
   }
 }
 
@@ -67,10 +68,10 @@ TEST(PlanDefaultSequence, IsBuiltFromThePlanItself) {
   Plan plan;
   plan.file = "p.toml";
   plan.settings.tone_duration_s = 0.5;
-  EXPECT_EQ(default_sequence(plan).size(), 9u);
+  EXPECT_EQ(default_sequence(plan).size(), 10u);
   plan.impedance_loads.resize(2);
   const std::vector<Step> steps = default_sequence(plan);
-  ASSERT_EQ(steps.size(), 10u);
+  ASSERT_EQ(steps.size(), 11u);
   EXPECT_EQ(steps.back().kind, "impedance");
   EXPECT_EQ(steps.back().impedance_loads.size(), 2u);
   EXPECT_EQ(steps.front().settings.tone_duration_s, 0.5);
@@ -111,11 +112,12 @@ TEST(PlanSelectSteps, KeepsTheNamedStepsInThePlansOrder) {
 
 TEST(PlanSelectSteps, UnknownIdsAndMissingNeedsAreUsageErrors) {
   const Plan demo = load_plan(t::repo_root() / "profiles/plans/demo.toml");
-  expect_selection_error(demo, {"sweeps", "nope"},
-                         "--step nope: the plan " + demo.file.string() +
-                             " has no such step: use one of clock, sweeps, crosstalk, level, distortion, "
-                             "imd, dynamic_range, max_output, "
-                             "noise, impedance");
+  expect_selection_error(
+      demo, {"sweeps", "nope"},
+      "--step nope: the plan " + demo.file.string() +
+          " has no such step: use one of clock, sweeps, phase, crosstalk, level, distortion, "
+          "imd, dynamic_range, max_output, "
+          "noise, impedance");
   expect_selection_error(
       demo, {"crosstalk"},
       "--step crosstalk: it needs the channel map (where each output arrives) and the latency from "

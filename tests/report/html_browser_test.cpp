@@ -109,21 +109,26 @@ TEST_F(BrowserReport, DomHoldsEveryConfigurationSectionAndPlot) {
     sections.push_back((*it)[2]);
   }
   EXPECT_EQ(sections.size(), ids.size());
-  const std::regex svg_re("<svg id=\"([^\"]+)\" class=\"plot plot-([a-z]+)\"");
+  const std::regex svg_re("<svg id=\"([^\"]+)\" class=\"plot plot-([a-z-]+)\"");
   std::set<std::string> plots;
   for (auto it = std::sregex_iterator(dom.begin(), dom.end(), svg_re); it != std::sregex_iterator(); ++it)
     plots.insert((*it)[1]);
   // Every configuration has the five plots; those with an imd result (faults.toml runs the default
-  // sequence, so all of them) also the intermodulation products.
-  std::size_t with_imd = 0;
-  for (const auto& c : record_.configurations)
+  // sequence, so all of them) also the intermodulation products, and those with a phase result the
+  // interchannel phase and the group delay.
+  std::size_t with_imd = 0, with_phase = 0;
+  for (const auto& c : record_.configurations) {
     if (c.result<record::ImdResult>()) ++with_imd;
+    if (c.result<record::PhaseResult>()) ++with_phase;
+  }
   EXPECT_EQ(with_imd, ids.size());
-  EXPECT_EQ(plots.size(), std::size(kPlotKinds) * ids.size() + with_imd);
+  EXPECT_EQ(with_phase, ids.size());
+  EXPECT_EQ(plots.size(), std::size(kPlotKinds) * ids.size() + with_imd + 2 * with_phase);
   for (const auto& s : sections) {
     for (const char* kind : kPlotKinds)
       EXPECT_TRUE(plots.count("plot-" + s + "-" + kind)) << s << " " << kind;
-    EXPECT_TRUE(plots.count("plot-" + s + "-imd")) << s << " imd";
+    for (const char* kind : {"imd", "phase", "group-delay"})
+      EXPECT_TRUE(plots.count("plot-" + s + "-" + kind)) << s << " " << kind;
   }
   // The summary and the section headings show each configuration's outcome badge.
   const std::size_t summary = dom.find("<table class=\"summary\">");

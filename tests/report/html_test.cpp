@@ -132,7 +132,8 @@ TEST(HtmlReport, ShowsThePlansSequenceAndEachConfigurationsSteps) {
   const std::string html = html_of(r);
   double audio_s = 0;
   for (const auto& c : r.configurations) audio_s += c.audio_s();
-  EXPECT_NE(html.find("Sequence (the default): clock → sweeps → crosstalk → level → distortion → imd → dynamic_range → "
+  EXPECT_NE(html.find("Sequence (the default): clock → sweeps → phase → crosstalk → level → distortion → imd "
+                      "→ dynamic_range → "
                       "max_output → noise; " +
                       fixed(audio_s, 1) + " s of audio in all."),
             std::string::npos);

@@ -182,6 +182,12 @@ struct Same {
   void operator()(const record::ImdResult& a, const record::ImdResult& b) const {
     (*this)["takes"](a.takes, b.takes);
   }
+  void operator()(const record::PhaseResult& a, const record::PhaseResult& b) const {
+    (*this)["frequency_hz"](a.frequency_hz, b.frequency_hz),
+        (*this)["interchannel_phase_deg"](a.interchannel_phase_deg, b.interchannel_phase_deg);
+    (*this)["group_delay_ms"](a.group_delay_ms, b.group_delay_ms),
+        (*this)["latency_samples"](a.latency_samples, b.latency_samples);
+  }
   void operator()(const record::DynamicRangeChannel& a, const record::DynamicRangeChannel& b) const {
     (*this)["channel"](a.channel, b.channel), (*this)["tone_hz"](a.tone_hz, b.tone_hz),
         (*this)["tone_dbv"](a.tone_dbv, b.tone_dbv),

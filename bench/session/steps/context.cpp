@@ -70,6 +70,7 @@ StepRun run_step(const StepContext& cx) {
   if (k == "noise") return erase(measure_noise(cx));
   if (k == "imd") return erase(measure_imd(cx));
   if (k == "dynamic_range") return erase(measure_dynamic_range(cx));
+  if (k == "phase") return erase(measure_phase(cx));
   if (k == "impedance") return erase(measure_impedance(cx));
   throw std::logic_error("step kind '" + k + "' has no function (bench/session/steps/context.cpp)");
 }

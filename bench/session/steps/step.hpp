@@ -93,5 +93,6 @@ struct StepRun {
 [[nodiscard]] StepOutput<record::ImpedanceResult> measure_impedance(const StepContext& cx);
 [[nodiscard]] StepOutput<record::ImdResult> measure_imd(const StepContext& cx);
 [[nodiscard]] StepOutput<record::DynamicRangeResult> measure_dynamic_range(const StepContext& cx);
+[[nodiscard]] StepOutput<record::PhaseResult> measure_phase(const StepContext& cx);
 
 }  // namespace bench::session::steps
