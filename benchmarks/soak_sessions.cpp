@@ -112,8 +112,10 @@ int main(int argc, char** argv) {
     if (i % 20 == 0 || i == kBaselineSession) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const auto above = [&](const Watch& w, double now) {
-        return i >= kBaselineSession ? " (" + bench::fixed(now - w.baseline, 3) + " MiB above session " +
-                                           std::to_string(kBaselineSession) + ")"
+        // Signed: the resident memory falls below its baseline as often as it rises above it.
+        const double d = now - w.baseline;
+        return i >= kBaselineSession ? " (" + std::string(d < 0 ? "" : "+") + bench::fixed(d, 3) +
+                                           " MiB against session " + std::to_string(kBaselineSession) + ")"
                                      : std::string();
       };
       std::printf("soak: session %d/%d: heap in use %s MiB%s, resident %s MiB%s, %s s elapsed\n", i, sessions,
