@@ -16,6 +16,15 @@ struct SineAnalysisOptions {
   dsp::Weighting weighting = dsp::Weighting::kNone;  ///< applies to THD+N and noise, not to THD
   int max_harmonic = 10;                             ///< THD uses H2..max_harmonic inside the band
   double mains_hz = 0;                               ///< 50 or 60; 0 picks whichever carries more hum
+  /// For short stretches of a stepped tone (THD against frequency and level): after the sine fit, one
+  /// least-squares fit of the fundamental, its harmonics H2..max_harmonic inside the band (within 1 ppm of
+  /// its edge) and below Nyquist (each a cosine and a sine) and a cubic trend (Legendre P0..P3 over the
+  /// record), refined in frequency by Gauss-Newton. THD and the harmonics come from the fitted amplitudes;
+  /// THD+N is those harmonics plus the band power of what the fit leaves, so no part of a harmonic's window
+  /// lobe falls outside the band; noise is what the fit leaves. The trend takes the slow settling a
+  /// high-pass leaves after a change of frequency or level, and what lies below about 1.5 / record length
+  /// (30 Hz for 50 ms: below the band for records of 75 ms and longer).
+  bool fit_harmonics = false;
 };
 
 /// A harmonic of the fundamental.
